@@ -1,0 +1,324 @@
+"""The board: the merged state of every card in memory, and the writes a user can make to it.
+
+Every write is stamped by this device's hybrid logical clock. Reads go through cached `Card`
+views that are rebuilt only for cards whose state changed, so a board of thousands of cards
+stays cheap to show. Nothing here touches a file; `Session` persists.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from store.clock import Clock, stamp_wall_ms
+from store.errors import AmbiguousCard, BadValue, UnknownCard
+from store.model import (
+    DEFAULTS,
+    FIELDS,
+    LIST_FIELDS,
+    OUTCOMES,
+    STAGES,
+    Card,
+    CardState,
+    Interviewer,
+    card_view,
+    iso_utc,
+    merge_cards,
+    write_entry,
+)
+
+EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
+
+
+def new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def normalize(name: str, value: Any) -> Any:
+    """The stored JSON form of a field value, or `BadValue` saying what is wrong with it."""
+    if name not in FIELDS:
+        raise BadValue(f"Unknown field {name!r}; fields are: {', '.join(sorted(FIELDS))}.")
+    if name == "stage":
+        if value not in STAGES:
+            raise BadValue(f"Unknown stage {value!r}; stages are: {', '.join(STAGES)}.")
+        return value
+    if name == "outcome":
+        if value in (None, ""):
+            return None
+        value = str(value).strip().lower().replace(" ", "-").replace("_", "-")
+        if value not in OUTCOMES:
+            raise BadValue(f"Unknown outcome {value!r}; outcomes are: {', '.join(OUTCOMES)}.")
+        return value
+    if name in ("interviewed_at", "created_at"):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                value = value.astimezone()
+            return iso_utc(value)
+        raise BadValue(f"{name} must be a date and time.")
+    if name == "promised_by":
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        raise BadValue("promised_by must be a date.")
+    if name == "deleted":
+        return bool(value)
+    if name == "interviewers":
+        return [
+            (i if isinstance(i, Interviewer) else Interviewer.from_json(i)).to_json()
+            for i in value or ()
+        ]
+    if name in LIST_FIELDS:
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or () if str(v).strip()]
+    return "" if value is None else str(value)
+
+
+class Board:
+    """All cards of a vault as this device knows them."""
+
+    def __init__(self, device: str, clock: Clock | None = None) -> None:
+        self.device = device
+        self.clock = clock or Clock(device)
+        self.cards: dict[str, CardState] = {}
+        self.devices: dict[str, dict[str, Any]] = {}
+        self._views: dict[str, Card] = {}
+        self.version = 0  # bumps on every change: cheap for a UI to poll
+
+    # --- merging --------------------------------------------------------------------------------
+
+    def merge(self, tables: dict[str, Any]) -> set[str]:
+        """Merge a replica's tables in; return the ids of cards whose state changed."""
+        cards = tables.get("cards") or {}
+        merged, changed = merge_cards(self.cards, cards)
+        devices_changed = False
+        for device, info in (tables.get("devices") or {}).items():
+            mine = self.devices.get(device)
+            if mine is None or str(info.get("stamp", "")) > str(mine.get("stamp", "")):
+                self.devices[device] = dict(info)
+                devices_changed = True
+        meta = (tables.get("meta") or {}).get("replica") or {}
+        self.clock.observe(meta.get("clock"))
+        if changed:
+            self.cards = merged
+            for card_id in changed:
+                self._views.pop(card_id, None)
+                self._observe_card(card_id)
+        if changed or devices_changed:
+            self.version += 1
+        return changed | ({"<devices>"} if devices_changed else set())
+
+    def _observe_card(self, card_id: str) -> None:
+        for entries in self.cards[card_id]["f"].values():
+            for entry in entries:
+                self.clock.observe(entry[1])
+
+    def tables(self, written_at: datetime | None = None) -> dict[str, Any]:
+        """The replica's TinyDB tables: the merged state plus this file's own metadata."""
+        return {
+            "cards": self.cards,
+            "devices": self.devices,
+            "meta": {
+                "replica": {
+                    "device": self.device,
+                    "clock": self.clock.latest(),
+                    "written_at": iso_utc(written_at or datetime.now(UTC)),
+                }
+            },
+        }
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> Card:
+        view = self._views.get(card_id)
+        if view is None:
+            try:
+                state = self.cards[card_id]
+            except KeyError:
+                raise UnknownCard(f"No card with id {card_id!r}.") from None
+            view = self._views[card_id] = card_view(card_id, state)
+        return view
+
+    def all(self, include_deleted: bool = False) -> list[Card]:
+        views = (self.card(card_id) for card_id in self.cards)
+        return [c for c in views if include_deleted or not c.deleted]
+
+    def find(self, prefix: str, include_deleted: bool = True) -> Card:
+        """A card by any unique prefix of its id."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            raise UnknownCard("Give a card id (any unique prefix of it).")
+        if prefix in self.cards:
+            return self.card(prefix)
+        hits = [cid for cid in self.cards if cid.startswith(prefix)]
+        if not include_deleted:
+            hits = [cid for cid in hits if not self.card(cid).deleted]
+        if not hits:
+            raise UnknownCard(f"No card with id {prefix!r}; `followup-tui list --all` shows ids.")
+        if len(hits) > 1:
+            raise AmbiguousCard(
+                f"Card id {prefix!r} is ambiguous: it starts {len(hits)} cards; type more of it."
+            )
+        return self.card(hits[0])
+
+    def device_name(self, device: str) -> str:
+        return str((self.devices.get(device) or {}).get("name") or device)
+
+    # --- writing --------------------------------------------------------------------------------
+
+    def _touch(self, card_id: str) -> None:
+        self._views.pop(card_id, None)
+        self.version += 1
+
+    def _write(self, card_id: str, name: str, value: Any, stamp: str) -> None:
+        fields = self.cards[card_id]["f"]
+        fields[name] = write_entry(fields.get(name), value, stamp)
+
+    def _event(self, card_id: str, kind: str, stamp: str, at: datetime | None, **data: Any) -> str:
+        event_id = f"{stamp_wall_ms(stamp):013d}-{secrets.token_hex(4)}"
+        moment = at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC)
+        event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
+        event.update({k: v for k, v in data.items() if v is not None})
+        self.cards[card_id]["t"][event_id] = event
+        return event_id
+
+    def _fresh_copy(self, card_id: str) -> dict[str, Any]:
+        """Copy-on-write: a card's state may be shared with a merged-in replica's dict."""
+        state = self.cards[card_id]
+        copy = {"f": dict(state["f"]), "t": dict(state["t"])}
+        self.cards[card_id] = copy
+        return copy
+
+    def set_device_name(self, name: str) -> None:
+        current = self.devices.get(self.device)
+        if current and current.get("name") == name:
+            return
+        self.devices[self.device] = {"name": name, "stamp": self.clock.tick()}
+        self.version += 1
+
+    def add(self, fields: dict[str, Any], at: datetime | None = None) -> str:
+        values = {name: normalize(name, value) for name, value in fields.items()}
+        if not str(values.get("company", "")).strip():
+            raise BadValue("A card needs a company.")
+        values.setdefault("stage", "interviewed")
+        stamp = self.clock.tick()
+        card_id = new_id()
+        while card_id in self.cards:
+            card_id = new_id()
+        self.cards[card_id] = {"f": {}, "t": {}}
+        values["created_at"] = iso_utc(at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC))
+        for name, value in values.items():
+            if value != DEFAULTS.get(name) or name in ("company", "stage", "created_at"):
+                self._write(card_id, name, value, stamp)
+        self._event(card_id, "created", stamp, at, stage=values["stage"])
+        self._touch(card_id)
+        return card_id
+
+    def edit(self, card_id: str, fields: dict[str, Any]) -> Card:
+        card = self.card(card_id)
+        values = {}
+        for name, value in fields.items():
+            if name not in EDITABLE:
+                raise BadValue(f"{name!r} cannot be edited directly.")
+            values[name] = normalize(name, value)
+        if "company" in values and not values["company"].strip():
+            raise BadValue("A card needs a company.")
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        for name, value in values.items():
+            self._write(card.id, name, value, stamp)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def move(
+        self, card_id: str, stage: str, outcome: str | None = None, at: datetime | None = None
+    ) -> Card:
+        card = self.card(card_id)
+        stage = normalize("stage", stage)
+        outcome = normalize("outcome", outcome)
+        if stage == card.stage and (outcome is None or outcome == card.outcome):
+            return card
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        self._write(card.id, "stage", stage, stamp)
+        if stage == "closed" and outcome:
+            self._write(card.id, "outcome", outcome, stamp)
+        elif stage != "closed" and card.outcome:
+            self._write(card.id, "outcome", None, stamp)
+        self._event(card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def delete(self, card_id: str) -> Card:
+        return self._set_deleted(card_id, True)
+
+    def restore(self, card_id: str) -> Card:
+        return self._set_deleted(card_id, False)
+
+    def _set_deleted(self, card_id: str, deleted: bool) -> Card:
+        card = self.card(card_id)
+        if card.deleted == deleted:
+            return card
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        self._write(card.id, "deleted", deleted, stamp)
+        self._event(card.id, "deleted" if deleted else "restored", stamp, None)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def resolve(self, card_id: str, field: str, keep: Any) -> Card:
+        """Pick one version of a conflicted field: a value, or its index (0 is the current one)."""
+        card = self.card(card_id)
+        if field not in card.conflicts:
+            raise BadValue(f"Card {card.id} has no conflict on {field!r}.")
+        versions = [getattr(card, field)] + [c.value for c in card.conflicts[field]]
+        stored = _stored_versions(self.cards[card.id], field)
+        chosen: Any
+        if isinstance(keep, int) or (isinstance(keep, str) and keep.isdigit()):
+            index = int(keep)
+            if not 0 <= index < len(stored):
+                raise BadValue(f"Pick a version from 0 to {len(stored) - 1} for {field!r}.")
+            chosen = stored[index]
+        else:
+            matches = [s for s, v in zip(stored, versions, strict=True) if _as_text(v) == keep]
+            if not matches:
+                raise BadValue(
+                    f"{keep!r} is not one of the versions of {field!r}; give its index instead."
+                )
+            chosen = matches[0]
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        self._write(card.id, field, chosen, stamp)
+        self._event(card.id, "resolved", stamp, None, field=field)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def log(self, card_id: str, kind: str, at: datetime | None = None, **data: Any) -> str:
+        """Add a timeline event (a note sent, an answer received, a new round…)."""
+        card = self.card(card_id)
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        event_id = self._event(card.id, kind, stamp, at, **data)
+        self._touch(card.id)
+        return event_id
+
+    def ids(self) -> Iterable[str]:
+        return self.cards.keys()
+
+
+def _stored_versions(state: CardState, field: str) -> list[Any]:
+    entries = sorted(state["f"][field], key=lambda e: e[1], reverse=True)
+    return [e[0] for e in entries]
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)

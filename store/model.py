@@ -1,0 +1,334 @@
+"""Cards, stages and the merge rules of the replicated state: pure functions, no I/O.
+
+The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeline}`:
+- `fields[name]` is a list of entries `[value, stamp, seen]`. `stamp` is the hybrid-logical-clock
+  stamp of the write; `seen` maps each device to the newest stamp of that device the writer had
+  seen for this field (its own write included): a dotted version vector.
+- For *text* fields (what a person typed) merge keeps every entry no other entry has seen, so
+  two concurrent edits both survive: the newest stamp is the value, the rest are conflicts
+  shown on the card until the user picks one. For the other fields the greatest stamp wins.
+- The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
+
+Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
+files hold the same state in any order. It must never drop an entry that nothing has seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from store.clock import stamp_device
+
+STAGES: tuple[str, ...] = ("interviewed", "thanked", "waiting", "followed-up", "closed")
+OUTCOMES: tuple[str, ...] = ("offer", "rejected", "withdrew", "no-answer")
+
+# Fields whose concurrent edits are kept as conflicts (what a person wrote by hand).
+TEXT_FIELDS: frozenset[str] = frozenset(
+    {
+        "company",
+        "role",
+        "round",
+        "interviewers",
+        "key_points",
+        "questions",
+        "links",
+        "contact_email",
+        "notes",
+        "tags",
+        "learned",
+    }
+)
+# Fields where the newest write simply wins.
+PLAIN_FIELDS: frozenset[str] = frozenset(
+    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
+)
+FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
+
+LIST_FIELDS: frozenset[str] = frozenset({"interviewers", "key_points", "questions", "links", "tags"})
+
+DEFAULTS: dict[str, Any] = {
+    "company": "",
+    "role": "",
+    "round": "",
+    "interviewers": [],
+    "key_points": [],
+    "questions": [],
+    "links": [],
+    "contact_email": "",
+    "notes": "",
+    "tags": [],
+    "learned": "",
+    "stage": "interviewed",
+    "outcome": None,
+    "interviewed_at": None,
+    "promised_by": None,
+    "deleted": False,
+    "created_at": None,
+}
+
+Entry = list[Any]  # [value, stamp, seen]
+CardState = dict[str, Any]  # {"f": {name: [Entry, ...]}, "t": {event_id: event}}
+
+
+def _covered(entry: Entry, by: Entry) -> bool:
+    """True when the writer of `by` had seen `entry` (so `by` replaced it knowingly)."""
+    stamp = entry[1]
+    return by[2].get(stamp_device(stamp), "") >= stamp
+
+
+def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
+    if a == b:
+        return a
+    by_stamp: dict[str, Entry] = {}
+    for entry in (*a, *b):
+        by_stamp.setdefault(entry[1], entry)
+    entries = sorted(by_stamp.values(), key=lambda e: e[1])
+    if name not in TEXT_FIELDS:
+        return [entries[-1]]
+    return [e for e in entries if not any(o is not e and _covered(e, o) for o in entries)]
+
+
+def merge_card(a: CardState, b: CardState) -> CardState:
+    if a == b:
+        return a
+    fa, fb = a["f"], b["f"]
+    fields: dict[str, list[Entry]] = {}
+    for name in fa.keys() | fb.keys():
+        if name in fa and name in fb:
+            fields[name] = merge_entries(name, fa[name], fb[name])
+        else:
+            fields[name] = fa[name] if name in fa else fb[name]
+    timeline = dict(a["t"])
+    for event_id, event in b["t"].items():
+        timeline.setdefault(event_id, event)
+    return {"f": dict(sorted(fields.items())), "t": dict(sorted(timeline.items()))}
+
+
+def merge_cards(
+    mine: dict[str, CardState], theirs: dict[str, CardState]
+) -> tuple[dict[str, CardState], set[str]]:
+    """Merge `theirs` into a copy of `mine`; also return the ids whose state changed."""
+    changed: set[str] = set()
+    merged = dict(mine)
+    for card_id, card in theirs.items():
+        current = merged.get(card_id)
+        if current is None:
+            merged[card_id] = card
+            changed.add(card_id)
+            continue
+        if current == card:
+            continue
+        result = merge_card(current, card)
+        if result != current:
+            merged[card_id] = result
+            changed.add(card_id)
+    return merged, changed
+
+
+def write_entry(entries: list[Entry] | None, value: Any, stamp: str) -> list[Entry]:
+    """A new write that has seen every entry it replaces (the user saw the card as it is)."""
+    seen: dict[str, str] = {}
+    for entry in entries or ():
+        for device, s in entry[2].items():
+            if s > seen.get(device, ""):
+                seen[device] = s
+    seen[stamp_device(stamp)] = stamp
+    return [[value, stamp, dict(sorted(seen.items()))]]
+
+
+def current_value(name: str, entries: list[Entry] | None) -> Any:
+    if not entries:
+        return DEFAULTS.get(name)
+    return max(entries, key=lambda e: e[1])[0]
+
+
+@dataclass(frozen=True)
+class Interviewer:
+    name: str
+    title: str = ""
+    email: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"name": self.name, "title": self.title, "email": self.email}
+
+    @classmethod
+    def from_json(cls, data: Any) -> Interviewer:
+        if isinstance(data, str):
+            return cls(name=data)
+        return cls(
+            name=str(data.get("name", "")),
+            title=str(data.get("title", "")),
+            email=str(data.get("email", "")),
+        )
+
+    def __str__(self) -> str:
+        text = self.name
+        if self.title:
+            text += f", {self.title}"
+        if self.email:
+            text += f" <{self.email}>"
+        return text
+
+
+@dataclass(frozen=True)
+class Event:
+    """One timeline entry: a stage move, a note sent, an answer, a new round…"""
+
+    id: str
+    kind: str
+    at: datetime
+    device: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "at": iso_utc(self.at),
+            "device": self.device,
+            **self.data,
+        }
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A value that lost to a concurrent write of the same field; kept until the user picks."""
+
+    field: str
+    value: Any
+    stamp: str
+
+    @property
+    def device(self) -> str:
+        return stamp_device(self.stamp)
+
+
+@dataclass(frozen=True)
+class Card:
+    """A read-only view of one job application, as the merged state says it is now."""
+
+    id: str
+    company: str
+    role: str
+    stage: str
+    round: str
+    interviewed_at: datetime | None
+    interviewers: tuple[Interviewer, ...]
+    key_points: tuple[str, ...]
+    questions: tuple[str, ...]
+    promised_by: date | None
+    links: tuple[str, ...]
+    contact_email: str
+    notes: str
+    tags: tuple[str, ...]
+    outcome: str | None
+    learned: str
+    deleted: bool
+    created_at: datetime | None
+    timeline: tuple[Event, ...]
+    conflicts: dict[str, tuple[Conflict, ...]]
+    updated: str  # newest stamp of any field: a cheap change marker
+
+    def to_json(self) -> dict[str, Any]:
+        """The stable, documented shape of `--json` output (see README)."""
+        return {
+            "id": self.id,
+            "company": self.company,
+            "role": self.role,
+            "stage": self.stage,
+            "round": self.round,
+            "interviewed_at": iso_utc(self.interviewed_at) if self.interviewed_at else None,
+            "interviewers": [i.to_json() for i in self.interviewers],
+            "key_points": list(self.key_points),
+            "questions": list(self.questions),
+            "promised_by": self.promised_by.isoformat() if self.promised_by else None,
+            "links": list(self.links),
+            "contact_email": self.contact_email,
+            "notes": self.notes,
+            "tags": list(self.tags),
+            "outcome": self.outcome,
+            "learned": self.learned,
+            "deleted": self.deleted,
+            "created_at": iso_utc(self.created_at) if self.created_at else None,
+            "conflicts": {
+                name: [{"value": c.value, "device": c.device, "stamp": c.stamp} for c in items]
+                for name, items in self.conflicts.items()
+            },
+            "timeline": [e.to_json() for e in self.timeline],
+        }
+
+    @property
+    def people(self) -> str:
+        return ", ".join(i.name for i in self.interviewers)
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_utc(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _event_from_json(data: dict[str, Any]) -> Event:
+    extra = {k: v for k, v in data.items() if k not in ("id", "kind", "at", "device")}
+    return Event(
+        id=str(data["id"]),
+        kind=str(data.get("kind", "")),
+        at=parse_iso_utc(data.get("at")) or datetime.fromtimestamp(0, UTC),
+        device=str(data.get("device", "")),
+        data=extra,
+    )
+
+
+def card_view(card_id: str, state: CardState) -> Card:
+    fields = state["f"]
+
+    def value(name: str) -> Any:
+        return current_value(name, fields.get(name))
+
+    conflicts: dict[str, tuple[Conflict, ...]] = {}
+    updated = ""
+    for name, entries in fields.items():
+        newest = max(entries, key=lambda e: e[1])
+        updated = max(updated, newest[1])
+        if len(entries) > 1 and name in TEXT_FIELDS:
+            others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
+            conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
+    promised = value("promised_by")
+    events = sorted(
+        (_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id)
+    )
+    return Card(
+        id=card_id,
+        company=str(value("company") or ""),
+        role=str(value("role") or ""),
+        stage=str(value("stage") or "interviewed"),
+        round=str(value("round") or ""),
+        interviewed_at=parse_iso_utc(value("interviewed_at")),
+        interviewers=tuple(Interviewer.from_json(i) for i in value("interviewers") or ()),
+        key_points=tuple(str(x) for x in value("key_points") or ()),
+        questions=tuple(str(x) for x in value("questions") or ()),
+        promised_by=date.fromisoformat(promised) if promised else None,
+        links=tuple(str(x) for x in value("links") or ()),
+        contact_email=str(value("contact_email") or ""),
+        notes=str(value("notes") or ""),
+        tags=tuple(str(x) for x in value("tags") or ()),
+        outcome=value("outcome"),
+        learned=str(value("learned") or ""),
+        deleted=bool(value("deleted")),
+        created_at=parse_iso_utc(value("created_at")),
+        timeline=tuple(events),
+        conflicts=conflicts,
+        updated=updated,
+    )

@@ -1,0 +1,132 @@
+"""One device's replica file: a TinyDB database whose Storage seals every write in an envelope.
+
+The replica holds the device's whole merged state, so any one replica is a full backup. Only
+its own device writes it; several processes of that device take a local lock (outside the
+synced folder), re-read, merge and write atomically. A replica that fails to open is never
+overwritten or deleted here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb import Storage, TinyDB
+from tinydb.table import Table
+
+from store.errors import ReplicaUnreadable
+from store.files import atomic_write
+from store.vault import Vault
+
+REPLICA_SUFFIX = ".json"
+
+
+class _StrIdTable(Table):
+    """Card ids are random strings, not TinyDB's integer counters."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class EncryptedStorage(Storage):
+    """TinyDB storage: `read()` opens the envelope, `write()` seals and writes atomically."""
+
+    def __init__(self, path: Path, vault: Vault, device: str, expect_device: str | None = None):
+        self.path = Path(path)
+        self.vault = vault
+        self.device = device
+        self.expect_device = expect_device
+        self.last_raw: bytes | None = None
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise ReplicaUnreadable(self.path, f"cannot be read ({exc.strerror})") from None
+        sealed = self.vault.open(raw, self.path, self.expect_device)
+        try:
+            data = json.loads(sealed.plaintext)
+            if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
+                raise ValueError
+        except ValueError:
+            raise ReplicaUnreadable(self.path, "decrypted, but does not hold a board") from None
+        self.last_raw = raw
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        plaintext = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        blob = self.vault.seal(self.device, plaintext)
+        atomic_write(self.path, blob)
+        self.last_raw = blob
+
+
+def replica_path(vault: Vault, device: str) -> Path:
+    return vault.replicas_dir / f"{device}{REPLICA_SUFFIX}"
+
+
+def read_replica(vault: Vault, path: Path, expect_device: str | None) -> dict[str, Any]:
+    """Open any replica file (ours, another device's, a conflict copy) without changing it."""
+    data = EncryptedStorage(path, vault, device="", expect_device=expect_device).read()
+    if data is None:
+        raise ReplicaUnreadable(path, "is gone (a sync tool may be replacing it)")
+    return data
+
+
+class Replica:
+    """This device's own replica file and the local lock that serialises its writers."""
+
+    def __init__(self, vault: Vault, device: str, lock_path: Path) -> None:
+        self.vault = vault
+        self.device = device
+        self.path = replica_path(vault, device)
+        self.lock_path = Path(lock_path)
+        self.db = TinyDB(self.path, vault, device, device, storage=EncryptedStorage)
+        self.db.table_class = _StrIdTable
+        self._signature: tuple[int, int, int] | None = None
+
+    @property
+    def storage(self) -> EncryptedStorage:
+        return self.db.storage  # type: ignore[return-value]
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def _stat_signature(self) -> tuple[int, int, int] | None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def changed_on_disk(self) -> bool:
+        """Has another process (or a restore) written our replica since we last read or wrote it?"""
+        return self._stat_signature() != self._signature
+
+    def read(self) -> dict[str, Any] | None:
+        data = self.storage.read()
+        self._signature = self._stat_signature()
+        return data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.storage.write(data)
+        self._signature = self._stat_signature()
+
+    def is_ours(self, path: Path) -> bool:
+        """A watcher event for our own write: same file and the bytes we last wrote."""
+        if Path(path) != self.path:
+            return False
+        return not self.changed_on_disk()

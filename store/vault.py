@@ -1,0 +1,271 @@
+"""The vault: its plaintext header (`vault.json`), the passphrase-wrapped data key, envelopes.
+
+A random 256-bit data key encrypts every replica; Argon2id turns the passphrase into the key
+that wraps it, so changing the passphrase rewraps one small value and leaves replicas alone.
+Every replica is an envelope whose whole header is the AES-GCM associated data: a file carries
+its identity (vault, device, key) with its content, whatever a sync tool renames it to.
+
+This module must never write the passphrase, the data key in clear, or any card data in clear.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.errors import (
+    DeviceMismatch,
+    FollowupError,
+    ForeignReplica,
+    ReplicaUnreadable,
+    VaultNotFound,
+    VaultUnreadable,
+    WrongPassphrase,
+)
+from store.files import atomic_write
+
+FORMAT = 1
+HEADER_NAME = "vault.json"
+REPLICAS_DIR = "replicas"
+TEMPLATES_DIR = "templates"
+
+# RFC 9106's second recommended option: 64 MiB, t=3, p=4. Never write weaker parameters.
+KDF_DEFAULT = {"memory_kib": 65536, "iterations": 3, "lanes": 4}
+KDF_FLOOR = {"memory_kib": 65536, "iterations": 3, "lanes": 1}
+# A hostile header must not make unlocking take forever or eat the machine's memory.
+KDF_CEILING = {"memory_kib": 4 * 1024 * 1024, "iterations": 64, "lanes": 64}
+
+
+def _require_argon2() -> Any:
+    try:
+        from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    except ImportError:  # pragma: no cover - depends on the installed cryptography
+        import cryptography
+
+        raise FollowupError(
+            f"followup-tui needs cryptography>=44 for Argon2id, found {cryptography.__version__}; "
+            "run `pip install -U 'cryptography>=44'` in the app's environment."
+        ) from None
+    return Argon2id
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: Any) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("expected base64 text")
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def canonical(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _derive(passphrase: str, kdf: dict[str, Any]) -> bytes:
+    argon2id = _require_argon2()
+    return argon2id(
+        salt=_unb64(kdf["salt"]),
+        length=32,
+        iterations=int(kdf["iterations"]),
+        lanes=int(kdf["lanes"]),
+        memory_cost=int(kdf["memory_kib"]),
+    ).derive(passphrase.encode("utf-8"))
+
+
+def _check_kdf(kdf: Any, path: Path) -> None:
+    if not isinstance(kdf, dict) or kdf.get("name") != "argon2id":
+        raise VaultUnreadable(f"{path}: unknown key derivation; this vault needs a newer app.")
+    for key, ceiling in KDF_CEILING.items():
+        value = kdf.get(key)
+        if not isinstance(value, int) or value < 1 or value > ceiling:
+            raise VaultUnreadable(
+                f"{path}: key derivation parameter {key}={value!r} is outside the accepted range."
+            )
+    if kdf["lanes"] * 8 > kdf["memory_kib"]:
+        raise VaultUnreadable(f"{path}: key derivation parameters are inconsistent.")
+
+
+def _wrap_aad(vault_id: str, key_id: str, kdf: dict[str, Any]) -> bytes:
+    return canonical({"vault": vault_id, "key": key_id, "kdf": kdf})
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What opening an envelope gives: who wrote it and the plaintext."""
+
+    vault: str
+    device: str
+    key: str
+    header: dict[str, Any]
+    plaintext: bytes
+
+
+class Vault:
+    """An unlocked vault folder: it can seal and open replica envelopes."""
+
+    def __init__(self, path: Path, header: dict[str, Any], data_key: bytes) -> None:
+        self.path = path
+        self.header = header
+        self._aead = _aesgcm(data_key)
+        self._data_key = data_key
+
+    @property
+    def id(self) -> str:
+        return str(self.header["vault"])
+
+    @property
+    def key_id(self) -> str:
+        return str(self.header["key"])
+
+    @property
+    def replicas_dir(self) -> Path:
+        return self.path / REPLICAS_DIR
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.path / TEMPLATES_DIR
+
+    # --- creating and unlocking -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, kdf_params: dict[str, int] | None = None) -> Vault:
+        path = Path(path).expanduser()
+        if (path / HEADER_NAME).exists():
+            raise FollowupError(f"{path} already holds a vault; open it instead of creating one.")
+        if not passphrase:
+            raise FollowupError("The passphrase must not be empty.")
+        params = dict(KDF_DEFAULT, **(kdf_params or {}))
+        for key, floor in KDF_FLOOR.items():
+            if params[key] < floor:
+                raise FollowupError(f"Key derivation {key}={params[key]} is below the minimum {floor}.")
+        path.mkdir(parents=True, exist_ok=True)
+        (path / REPLICAS_DIR).mkdir(exist_ok=True)
+        data_key = secrets.token_bytes(32)
+        header = {
+            "followup": "vault",
+            "format": FORMAT,
+            "vault": secrets.token_hex(8),
+            "key": secrets.token_hex(4),
+        }
+        header.update(_wrap(data_key, passphrase, header["vault"], header["key"], params))
+        atomic_write(path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
+        return cls(path, header, data_key)
+
+    @staticmethod
+    def read_header(path: Path) -> dict[str, Any]:
+        path = Path(path).expanduser()
+        header_path = path / HEADER_NAME
+        try:
+            raw = header_path.read_bytes()
+        except FileNotFoundError:
+            raise VaultNotFound(
+                f"No vault at {path}: run `followup-tui init {path}` or pick another folder."
+            ) from None
+        except OSError as exc:
+            raise VaultUnreadable(f"{header_path}: cannot read it ({exc.strerror}).") from None
+        try:
+            header = json.loads(raw)
+            if not isinstance(header, dict) or header.get("followup") != "vault":
+                raise ValueError
+        except ValueError:
+            raise VaultUnreadable(f"{header_path} is not a followup-tui vault header.") from None
+        if header.get("format") != FORMAT:
+            raise VaultUnreadable(
+                f"{header_path} has format {header.get('format')!r}; this app reads format {FORMAT}."
+            )
+        _check_kdf(header.get("kdf"), header_path)
+        return header
+
+    @classmethod
+    def unlock(cls, path: Path, passphrase: str) -> Vault:
+        path = Path(path).expanduser()
+        header = cls.read_header(path)
+        data_key = _unwrap(header, passphrase, path / HEADER_NAME)
+        return cls(path, header, data_key)
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Rewrap the same data key under a new passphrase; replicas stay as they are."""
+        if not new_passphrase:
+            raise FollowupError("The new passphrase must not be empty.")
+        params = {k: max(int(self.header["kdf"][k]), KDF_FLOOR[k]) for k in KDF_DEFAULT}
+        header = {k: v for k, v in self.header.items() if k not in ("kdf", "wrapped")}
+        header.update(_wrap(self._data_key, new_passphrase, self.id, self.key_id, params))
+        atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
+        self.header = header
+
+    # --- envelopes --------------------------------------------------------------------------
+
+    def seal(self, device: str, plaintext: bytes, kind: str = "replica") -> bytes:
+        header = {"followup": kind, "format": FORMAT, "vault": self.id, "device": device, "key": self.key_id}
+        nonce = secrets.token_bytes(12)
+        ciphertext = self._aead.encrypt(nonce, plaintext, canonical(header))
+        envelope = dict(header, nonce=_b64(nonce), ciphertext=_b64(ciphertext))
+        return json.dumps(envelope, separators=(",", ":")).encode()
+
+    def open(self, blob: bytes, where: Path | str, expect_device: str | None = None) -> Sealed:
+        """Open an envelope; `expect_device` is the device its file name says wrote it."""
+        from cryptography.exceptions import InvalidTag
+
+        try:
+            envelope = json.loads(blob)
+            if not isinstance(envelope, dict):
+                raise ValueError
+            header = {k: v for k, v in envelope.items() if k not in ("nonce", "ciphertext")}
+            nonce = _unb64(envelope["nonce"])
+            ciphertext = _unb64(envelope["ciphertext"])
+        except (ValueError, KeyError, TypeError):
+            raise ReplicaUnreadable(where, "not a complete replica (still arriving, or damaged)") from None
+        if header.get("vault") != self.id:
+            raise ForeignReplica(where, "belongs to another vault; it was not opened")
+        if header.get("key") != self.key_id:
+            raise ReplicaUnreadable(where, "sealed with another key of this vault")
+        try:
+            plaintext = self._aead.decrypt(nonce, ciphertext, canonical(header))
+        except (InvalidTag, ValueError):
+            raise ReplicaUnreadable(where, "failed its integrity check (damaged or tampered)") from None
+        device = str(header.get("device", ""))
+        if expect_device is not None and device != expect_device:
+            raise DeviceMismatch(
+                where, f"is sealed by device {device}, not {expect_device} as its name says"
+            )
+        return Sealed(self.id, device, self.key_id, header, plaintext)
+
+
+def _aesgcm(key: bytes) -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
+def _wrap(
+    data_key: bytes, passphrase: str, vault_id: str, key_id: str, params: dict[str, int]
+) -> dict[str, Any]:
+    kdf = {"name": "argon2id", **params, "salt": _b64(os.urandom(16))}
+    kek = _derive(passphrase, kdf)
+    nonce = secrets.token_bytes(12)
+    wrapped = _aesgcm(kek).encrypt(nonce, data_key, _wrap_aad(vault_id, key_id, kdf))
+    return {"kdf": kdf, "wrapped": {"nonce": _b64(nonce), "ciphertext": _b64(wrapped)}}
+
+
+def _unwrap(header: dict[str, Any], passphrase: str, where: Path) -> bytes:
+    from cryptography.exceptions import InvalidTag
+
+    try:
+        kdf = header["kdf"]
+        nonce = _unb64(header["wrapped"]["nonce"])
+        wrapped = _unb64(header["wrapped"]["ciphertext"])
+        aad = _wrap_aad(str(header["vault"]), str(header["key"]), kdf)
+        kek = _derive(passphrase, kdf)
+    except (KeyError, TypeError, ValueError):
+        raise VaultUnreadable(f"{where} is damaged: its wrapped key cannot be read.") from None
+    try:
+        return _aesgcm(kek).decrypt(nonce, wrapped, aad)
+    except InvalidTag:
+        raise WrongPassphrase(f"Wrong passphrase for the vault at {where.parent}.") from None

@@ -1,0 +1,80 @@
+"""`followup-tui`: with no command it opens the board; with one it acts and exits.
+
+Every failure a user can cause ends as one line on stderr and exit status 1 (usage errors: 2).
+No traceback reaches a user: an unexpected error is logged to the config dir and summarised.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from collections.abc import Sequence
+
+from store.errors import FollowupError
+
+# Each module has `register(subparsers)`; its commands set `func(args) -> int`.
+COMMAND_MODULES: tuple[str, ...] = ("tui.cli.cards",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="followup-tui",
+        description="A local-first, encrypted board for following up after job interviews.",
+    )
+    parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(subparsers)
+    return parser
+
+
+def _log_crash() -> str:
+    try:
+        from store.config import config_dir
+
+        path = config_dir() / "crash.log"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(traceback.format_exc() + "\n")
+        return str(path)
+    except OSError:
+        return "(no log could be written)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from tui.app import run
+
+            return run(vault=args.vault)
+        return int(args.func(args) or 0)
+    except FollowupError as exc:
+        print(f"followup-tui: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("followup-tui: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # the last guard: never a traceback on a user's screen
+        where = _log_crash()
+        print(
+            f"followup-tui: unexpected error ({type(exc).__name__}: {exc}); details in {where}.",
+            file=sys.stderr,
+        )
+        return 70
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,317 @@
+"""The card commands: init, add, list, show, move, edit, delete, restore, resolve, passwd.
+
+Output for people is short text; `--json` output is the stable shape of `Card.to_json()`
+(documented in the README) so scripts can rely on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+from store.board import Board
+from store.config import Config
+from store.dates import parse_day, parse_when
+from store.errors import BadValue, FollowupError
+from store.model import STAGES, Card, Interviewer
+from store.passphrase import passphrase_from_env
+from store.vault import Vault
+from tui.cli.context import ask_passphrase, open_session, open_unlocked
+
+_PERSON = re.compile(r"^\s*(?P<name>[^<,]*?)\s*(?:,\s*(?P<title>[^<]*?)\s*)?(?:<(?P<email>[^>]*)>)?\s*$")
+
+
+def parse_interviewer(text: str) -> Interviewer:
+    """`Name`, `Name <email>` or `Name, Title <email>`."""
+    match = _PERSON.match(text)
+    if not match or not (match["name"] or match["email"]):
+        raise BadValue(f"Bad interviewer {text!r}: use \"Name, Title <email>\".")
+    return Interviewer(
+        name=match["name"] or (match["email"] or ""),
+        title=match["title"] or "",
+        email=(match["email"] or "").strip(),
+    )
+
+
+def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
+    req = not for_edit
+    parser.add_argument("--company", required=req)
+    parser.add_argument("--role", required=False, default=None)
+    if not for_edit:
+        parser.add_argument("--stage", choices=STAGES, default=None)
+    else:
+        parser.add_argument("--stage", choices=STAGES, default=None, help="move to this stage")
+    parser.add_argument("--round", default=None, help="interview round, e.g. 'second'")
+    parser.add_argument("--interviewed-at", metavar="WHEN", default=None)
+    parser.add_argument(
+        "--interviewer", action="append", metavar='"Name, Title <email>"', default=None
+    )
+    parser.add_argument("--key-point", action="append", metavar="TEXT", default=None)
+    parser.add_argument("--question", action="append", metavar="TEXT", default=None)
+    parser.add_argument("--promised-by", metavar="DATE", default=None)
+    parser.add_argument("--link", action="append", metavar="URL", default=None)
+    parser.add_argument("--contact-email", default=None)
+    parser.add_argument("--notes", default=None)
+    parser.add_argument("--tag", action="append", metavar="TAG", default=None)
+    parser.add_argument("--outcome", default=None, help="offer, rejected, withdrew, no-answer")
+    parser.add_argument("--learned", default=None, help="what I learned (kept on the card)")
+
+
+def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in ("company", "role", "round", "contact_email", "notes", "outcome", "learned"):
+        value = getattr(args, name, None)
+        if value is not None:
+            fields[name] = value
+    if args.interviewed_at is not None:
+        fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
+    if args.promised_by is not None:
+        fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
+    if args.interviewer is not None:
+        fields["interviewers"] = [parse_interviewer(i) for i in args.interviewer if i.strip()]
+    for option, name in (
+        ("key_point", "key_points"),
+        ("question", "questions"),
+        ("link", "links"),
+        ("tag", "tags"),
+    ):
+        value = getattr(args, option)
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("init", help="create a vault in PATH")
+    p.add_argument("path")
+    p.add_argument("--device-name", default=None)
+    p.set_defaults(func=cmd_init)
+
+    p = subparsers.add_parser("add", help="add a card; prints its id")
+    add_field_options(p, for_edit=False)
+    p.set_defaults(func=cmd_add)
+
+    p = subparsers.add_parser("list", help="list cards")
+    p.add_argument("--stage", choices=STAGES)
+    p.add_argument("--all", action="store_true", help="include deleted cards")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = subparsers.add_parser("show", help="show one card")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = subparsers.add_parser("move", help="move a card to a stage")
+    p.add_argument("id")
+    p.add_argument("stage", choices=STAGES)
+    p.add_argument("--outcome", default=None, help="with closed: offer, rejected, withdrew, no-answer")
+    p.set_defaults(func=cmd_move)
+
+    p = subparsers.add_parser("edit", help="change fields of a card")
+    p.add_argument("id")
+    add_field_options(p, for_edit=True)
+    p.set_defaults(func=cmd_edit)
+
+    for name, helptext in (("delete", "move a card to the trash"), ("restore", "restore from the trash")):
+        p = subparsers.add_parser(name, help=helptext)
+        p.add_argument("id")
+        p.set_defaults(func=cmd_delete if name == "delete" else cmd_restore)
+
+    p = subparsers.add_parser("resolve", help="pick one version of a conflicted field")
+    p.add_argument("id")
+    p.add_argument("field")
+    p.add_argument("--keep", required=True, metavar="VALUE-OR-INDEX")
+    p.set_defaults(func=cmd_resolve)
+
+    p = subparsers.add_parser("passwd", help="change the vault's passphrase")
+    p.add_argument("--new-password-file", metavar="FILE")
+    p.set_defaults(func=cmd_passwd)
+
+
+def _device_name(args_name: str | None, config: Config) -> str:
+    if args_name:
+        return args_name
+    if config.exists and config.device_name:
+        return config.device_name
+    return socket.gethostname() or "this laptop"
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    config = Config.load()
+    path = Path(args.path).expanduser().resolve()
+    passphrase = ask_passphrase("New passphrase: ", confirm=True)
+    vault = Vault.create(path, passphrase)
+    config.vault = str(path)
+    config.device_name = _device_name(args.device_name, config)
+    config.save()
+    session = open_unlocked(vault, config)
+    session.persist_if_changed()
+    print(f"Created a vault in {path} (this device: {config.device_name}).", file=sys.stderr)
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    fields = fields_from_args(args)
+    if args.stage:
+        fields["stage"] = args.stage
+    session = open_session(args.vault)
+    card_id = session.change(lambda board: board.add(fields))
+    print(card_id)
+    return 0
+
+
+def _card_line(card: Card) -> str:
+    when = card.interviewed_at.astimezone().strftime("%Y-%m-%d") if card.interviewed_at else "-"
+    flags = " [deleted]" if card.deleted else ""
+    flags += " [conflict]" if card.conflicts else ""
+    return f"{card.id}  {card.stage:<12} {when:<10}  {card.company} — {card.role}{flags}"
+
+
+def _sorted(cards: list[Card]) -> list[Card]:
+    return sorted(cards, key=lambda c: (STAGES.index(c.stage), c.company.lower(), c.id))
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    cards = session.board.all(include_deleted=args.all)
+    if args.stage:
+        cards = [c for c in cards if c.stage == args.stage]
+    cards = _sorted(cards)
+    if args.json:
+        json.dump([c.to_json() for c in cards], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        for card in cards:
+            print(_card_line(card))
+    return 0
+
+
+def describe_card(card: Card, board: Board) -> str:
+    lines = [f"{card.company} — {card.role}", f"id: {card.id}", f"stage: {card.stage}"]
+    if card.deleted:
+        lines.append("in the trash (followup-tui restore to bring it back)")
+    if card.outcome:
+        lines.append(f"outcome: {card.outcome}")
+    if card.round:
+        lines.append(f"round: {card.round}")
+    if card.interviewed_at:
+        lines.append(f"interviewed: {card.interviewed_at.astimezone():%Y-%m-%d %H:%M}")
+    if card.promised_by:
+        lines.append(f"answer promised by: {card.promised_by.isoformat()}")
+    for person in card.interviewers:
+        lines.append(f"interviewer: {person}")
+    for label, values in (
+        ("key point", card.key_points),
+        ("question", card.questions),
+        ("link", card.links),
+    ):
+        lines.extend(f"{label}: {v}" for v in values)
+    if card.contact_email:
+        lines.append(f"contact: {card.contact_email}")
+    if card.tags:
+        lines.append("tags: " + ", ".join(card.tags))
+    if card.notes:
+        lines.append("notes: " + card.notes)
+    if card.learned:
+        lines.append("learned: " + card.learned)
+    for name, conflicts in card.conflicts.items():
+        lines.append(f"CONFLICT on {name}: 0 = {getattr(card, name)!r} (current)")
+        for index, conflict in enumerate(conflicts, start=1):
+            who = board.device_name(conflict.device)
+            lines.append(f"    {index} = {conflict.value!r} (from {who})")
+    lines.append("timeline:")
+    for event in card.timeline:
+        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k != "text")
+        lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
+        if "text" in event.data:
+            lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    card = session.board.find(args.id)
+    if args.json:
+        json.dump(card.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print(describe_card(card, session.board))
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    card = session.board.find(args.id, include_deleted=False)
+    moved = session.change(lambda board: board.move(card.id, args.stage, outcome=args.outcome))
+    print(f"{moved.id} → {moved.stage}", file=sys.stderr)
+    return 0
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    fields = fields_from_args(args)
+    if not fields and not args.stage:
+        raise BadValue("Nothing to change: give at least one --FIELD VALUE.")
+    session = open_session(args.vault)
+    card = session.board.find(args.id)
+
+    def apply(board: Board) -> Card:
+        edited = board.edit(card.id, fields) if fields else card
+        if args.stage:
+            edited = board.move(card.id, args.stage, outcome=fields.get("outcome"))
+        return edited
+
+    session.change(apply)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    card = session.board.find(args.id)
+    session.change(lambda board: board.delete(card.id))
+    print(f"{card.id} moved to the trash (followup-tui restore {card.id} brings it back).", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    card = session.board.find(args.id)
+    session.change(lambda board: board.restore(card.id))
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    card = session.board.find(args.id)
+    session.change(lambda board: board.resolve(card.id, args.field, args.keep))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    config = Config.load()
+    from tui.cli.context import vault_path
+
+    path = vault_path(args.vault, config)
+    Vault.read_header(path)
+    vault = Vault.unlock(path, ask_passphrase("Current passphrase: "))
+    if args.new_password_file:
+        try:
+            new = Path(args.new_password_file).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+        except OSError as exc:
+            raise FollowupError(f"{args.new_password_file}: cannot read it ({exc.strerror}).") from None
+    elif sys.stdin.isatty() and passphrase_from_env() is None:
+        import getpass
+
+        new = getpass.getpass("New passphrase: ")
+        if getpass.getpass("Again: ") != new:
+            raise FollowupError("The two passphrases differ; nothing was changed.")
+    else:
+        raise FollowupError("Give the new passphrase with --new-password-file FILE.")
+    vault.change_passphrase(new)
+    print("Passphrase changed; replicas were not rewritten.", file=sys.stderr)
+    return 0

@@ -1,0 +1,71 @@
+"""Opening the vault for a command: config, vault path, passphrase, joining as a new device.
+
+Shared by every CLI command module and by the TUI's launch path.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from store.config import Config, default_vault_dir
+from store.errors import FollowupError, VaultNotFound
+from store.passphrase import passphrase_from_env
+from store.session import Session
+from store.vault import Vault
+
+
+def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
+    """From the environment, a prompt without echo, or (for scripts) one line of stdin."""
+    from_env = passphrase_from_env()
+    if from_env is not None:
+        return from_env
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line:
+            raise FollowupError(
+                "No passphrase: set FOLLOWUP_PASSWORD_FILE or FOLLOWUP_PASSWORD_COMMAND, "
+                "or run in a terminal."
+            )
+        return line.rstrip("\r\n")
+    first = getpass.getpass(prompt)
+    if confirm:
+        second = getpass.getpass("Again: ")
+        if first != second:
+            raise FollowupError("The two passphrases differ; nothing was changed.")
+    return first
+
+
+def vault_path(explicit: str | None, config: Config) -> Path:
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if config.vault:
+        return Path(config.vault).expanduser()
+    default = default_vault_dir()
+    if (default / "vault.json").exists():
+        return default
+    raise VaultNotFound(
+        "No vault yet: run `followup-tui init PATH` (or `followup-tui` to set one up)."
+    )
+
+
+def open_session(explicit_vault: str | None, passphrase: str | None = None) -> Session:
+    """Unlock the vault and merge every replica; a fresh config joins it as a new device."""
+    config = Config.load()
+    path = vault_path(explicit_vault, config)
+    Vault.read_header(path)  # a clear error before asking for a passphrase
+    vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
+    if config.vault != str(path):
+        config.vault = str(path)
+        config.save()
+    return open_unlocked(vault, config)
+
+
+def open_unlocked(vault: Vault, config: Config) -> Session:
+    """The single place a vault becomes a session; the sync layer adds conflict copies."""
+    try:
+        from sync.folder import open_session as open_with_sync
+    except ImportError:
+        return Session.open(vault, config)
+    return open_with_sync(vault, config)
