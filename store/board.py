@@ -213,7 +213,9 @@ class Board:
         while card_id in self.cards:
             card_id = new_id()
         self.cards[card_id] = {"f": {}, "t": {}}
-        values["created_at"] = iso_utc(at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC))
+        values["created_at"] = iso_utc(
+            at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC)
+        )
         for name, value in values.items():
             if value != DEFAULTS.get(name) or name in ("company", "stage", "created_at"):
                 self._write(card_id, name, value, stamp)
@@ -252,7 +254,9 @@ class Board:
             self._write(card.id, "outcome", outcome, stamp)
         elif stage != "closed" and card.outcome:
             self._write(card.id, "outcome", None, stamp)
-        self._event(card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome)
+        self._event(
+            card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome
+        )
         self._touch(card.id)
         return self.card(card.id)
 

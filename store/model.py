@@ -46,7 +46,9 @@ PLAIN_FIELDS: frozenset[str] = frozenset(
 )
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
-LIST_FIELDS: frozenset[str] = frozenset({"interviewers", "key_points", "questions", "links", "tags"})
+LIST_FIELDS: frozenset[str] = frozenset(
+    {"interviewers", "key_points", "questions", "links", "tags"}
+)
 
 DEFAULTS: dict[str, Any] = {
     "company": "",
@@ -306,9 +308,7 @@ def card_view(card_id: str, state: CardState) -> Card:
             others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     promised = value("promised_by")
-    events = sorted(
-        (_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id)
-    )
+    events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
     return Card(
         id=card_id,
         company=str(value("company") or ""),

@@ -32,8 +32,6 @@ def passphrase_from_env() -> str | None:
         except (OSError, ValueError, subprocess.TimeoutExpired) as exc:
             raise FollowupError(f"FOLLOWUP_PASSWORD_COMMAND failed to run: {exc}.") from None
         if done.returncode != 0:
-            raise FollowupError(
-                f"FOLLOWUP_PASSWORD_COMMAND exited with status {done.returncode}."
-            )
+            raise FollowupError(f"FOLLOWUP_PASSWORD_COMMAND exited with status {done.returncode}.")
         return done.stdout.rstrip("\r\n")
     return None

@@ -144,7 +144,9 @@ class Vault:
         params = dict(KDF_DEFAULT, **(kdf_params or {}))
         for key, floor in KDF_FLOOR.items():
             if params[key] < floor:
-                raise FollowupError(f"Key derivation {key}={params[key]} is below the minimum {floor}.")
+                raise FollowupError(
+                    f"Key derivation {key}={params[key]} is below the minimum {floor}."
+                )
         path.mkdir(parents=True, exist_ok=True)
         (path / REPLICAS_DIR).mkdir(exist_ok=True)
         data_key = secrets.token_bytes(32)
@@ -203,7 +205,13 @@ class Vault:
     # --- envelopes --------------------------------------------------------------------------
 
     def seal(self, device: str, plaintext: bytes, kind: str = "replica") -> bytes:
-        header = {"followup": kind, "format": FORMAT, "vault": self.id, "device": device, "key": self.key_id}
+        header = {
+            "followup": kind,
+            "format": FORMAT,
+            "vault": self.id,
+            "device": device,
+            "key": self.key_id,
+        }
         nonce = secrets.token_bytes(12)
         ciphertext = self._aead.encrypt(nonce, plaintext, canonical(header))
         envelope = dict(header, nonce=_b64(nonce), ciphertext=_b64(ciphertext))
@@ -221,7 +229,9 @@ class Vault:
             nonce = _unb64(envelope["nonce"])
             ciphertext = _unb64(envelope["ciphertext"])
         except (ValueError, KeyError, TypeError):
-            raise ReplicaUnreadable(where, "not a complete replica (still arriving, or damaged)") from None
+            raise ReplicaUnreadable(
+                where, "not a complete replica (still arriving, or damaged)"
+            ) from None
         if header.get("vault") != self.id:
             raise ForeignReplica(where, "belongs to another vault; it was not opened")
         if header.get("key") != self.key_id:
@@ -229,7 +239,9 @@ class Vault:
         try:
             plaintext = self._aead.decrypt(nonce, ciphertext, canonical(header))
         except (InvalidTag, ValueError):
-            raise ReplicaUnreadable(where, "failed its integrity check (damaged or tampered)") from None
+            raise ReplicaUnreadable(
+                where, "failed its integrity check (damaged or tampered)"
+            ) from None
         device = str(header.get("device", ""))
         if expect_device is not None and device != expect_device:
             raise DeviceMismatch(

@@ -23,14 +23,16 @@ from store.passphrase import passphrase_from_env
 from store.vault import Vault
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 
-_PERSON = re.compile(r"^\s*(?P<name>[^<,]*?)\s*(?:,\s*(?P<title>[^<]*?)\s*)?(?:<(?P<email>[^>]*)>)?\s*$")
+_PERSON = re.compile(
+    r"^\s*(?P<name>[^<,]*?)\s*(?:,\s*(?P<title>[^<]*?)\s*)?(?:<(?P<email>[^>]*)>)?\s*$"
+)
 
 
 def parse_interviewer(text: str) -> Interviewer:
     """`Name`, `Name <email>` or `Name, Title <email>`."""
     match = _PERSON.match(text)
     if not match or not (match["name"] or match["email"]):
-        raise BadValue(f"Bad interviewer {text!r}: use \"Name, Title <email>\".")
+        raise BadValue(f'Bad interviewer {text!r}: use "Name, Title <email>".')
     return Interviewer(
         name=match["name"] or (match["email"] or ""),
         title=match["title"] or "",
@@ -110,7 +112,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("move", help="move a card to a stage")
     p.add_argument("id")
     p.add_argument("stage", choices=STAGES)
-    p.add_argument("--outcome", default=None, help="with closed: offer, rejected, withdrew, no-answer")
+    p.add_argument(
+        "--outcome", default=None, help="with closed: offer, rejected, withdrew, no-answer"
+    )
     p.set_defaults(func=cmd_move)
 
     p = subparsers.add_parser("edit", help="change fields of a card")
@@ -118,7 +122,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_field_options(p, for_edit=True)
     p.set_defaults(func=cmd_edit)
 
-    for name, helptext in (("delete", "move a card to the trash"), ("restore", "restore from the trash")):
+    for name, helptext in (
+        ("delete", "move a card to the trash"),
+        ("restore", "restore from the trash"),
+    ):
         p = subparsers.add_parser(name, help=helptext)
         p.add_argument("id")
         p.set_defaults(func=cmd_delete if name == "delete" else cmd_restore)
@@ -274,7 +281,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
     session = open_session(args.vault)
     card = session.board.find(args.id)
     session.change(lambda board: board.delete(card.id))
-    print(f"{card.id} moved to the trash (followup-tui restore {card.id} brings it back).", file=sys.stderr)
+    print(
+        f"{card.id} moved to the trash (followup-tui restore {card.id} brings it back).",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -301,9 +311,13 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     vault = Vault.unlock(path, ask_passphrase("Current passphrase: "))
     if args.new_password_file:
         try:
-            new = Path(args.new_password_file).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+            new = (
+                Path(args.new_password_file).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+            )
         except OSError as exc:
-            raise FollowupError(f"{args.new_password_file}: cannot read it ({exc.strerror}).") from None
+            raise FollowupError(
+                f"{args.new_password_file}: cannot read it ({exc.strerror})."
+            ) from None
     elif sys.stdin.isatty() and passphrase_from_env() is None:
         import getpass
 
