@@ -13,19 +13,22 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from store.clock import Clock, stamp_wall_ms
-from store.errors import AmbiguousCard, BadValue, UnknownCard
+from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.model import (
     DEFAULTS,
     FIELDS,
     LIST_FIELDS,
     OUTCOMES,
     STAGES,
+    TEXT_FIELDS,
     Card,
     CardState,
     Interviewer,
     card_view,
+    current_value,
     iso_utc,
     merge_cards,
+    version_text,
     write_entry,
 )
 
@@ -94,31 +97,48 @@ class Board:
 
     # --- merging --------------------------------------------------------------------------------
 
-    def merge(self, tables: dict[str, Any]) -> set[str]:
-        """Merge a replica's tables in; return the ids of cards whose state changed."""
+    def merge(self, tables: dict[str, Any], source: object = "a replica") -> set[str]:
+        """Merge a replica's tables in; return the ids of cards whose state changed.
+
+        A replica holding a card this app cannot merge raises `ReplicaUnreadable` naming
+        `source`, and the board is left exactly as it was.
+        """
         cards = tables.get("cards") or {}
-        merged, changed = merge_cards(self.cards, cards)
+        devices = tables.get("devices") or {}
+        if not isinstance(cards, dict) or not isinstance(devices, dict):
+            raise ReplicaUnreadable(source, "decrypted, but does not hold a board")
+        try:
+            merged, changed = merge_cards(self.cards, cards)
+        except ValueError as exc:
+            raise ReplicaUnreadable(source, f"decrypted, but its {exc}") from None
         devices_changed = False
-        for device, info in (tables.get("devices") or {}).items():
+        for device, info in devices.items():
+            if not isinstance(info, dict):
+                continue
             mine = self.devices.get(device)
-            if mine is None or str(info.get("stamp", "")) > str(mine.get("stamp", "")):
+            # Newest stamp wins; the text breaks a tie so every order of arrival agrees.
+            if mine is None or _device_key(info) > _device_key(mine):
                 self.devices[device] = dict(info)
                 devices_changed = True
-        meta = (tables.get("meta") or {}).get("replica") or {}
-        self.clock.observe(meta.get("clock"))
+            self.clock.observe(str(info.get("stamp") or "") or None)
+        meta = tables.get("meta") or {}
+        replica_meta = meta.get("replica") if isinstance(meta, dict) else None
+        if isinstance(replica_meta, dict) and isinstance(replica_meta.get("clock"), str):
+            self.clock.observe(replica_meta["clock"])
         if changed:
             self.cards = merged
+            newest = ""
             for card_id in changed:
                 self._views.pop(card_id, None)
-                self._observe_card(card_id)
+                for entries in merged[card_id]["f"].values():
+                    for entry in entries:
+                        if entry[1] > newest:
+                            newest = entry[1]
+            # Stamps sort as the clock orders them, so observing the greatest one is enough.
+            self.clock.observe(newest)
         if changed or devices_changed:
             self.version += 1
         return changed | ({"<devices>"} if devices_changed else set())
-
-    def _observe_card(self, card_id: str) -> None:
-        for entries in self.cards[card_id]["f"].values():
-            for entry in entries:
-                self.clock.observe(entry[1])
 
     def tables(self, written_at: datetime | None = None) -> dict[str, Any]:
         """The replica's TinyDB tables: the merged state plus this file's own metadata."""
@@ -156,17 +176,24 @@ class Board:
         if not prefix:
             raise UnknownCard("Give a card id (any unique prefix of it).")
         if prefix in self.cards:
-            return self.card(prefix)
-        hits = [cid for cid in self.cards if cid.startswith(prefix)]
-        if not include_deleted:
-            hits = [cid for cid in hits if not self.card(cid).deleted]
+            hits = [prefix]
+        else:
+            hits = [cid for cid in self.cards if cid.startswith(prefix)]
+        if not include_deleted and len(hits) > 1:
+            # A card in the trash does not make the id of a live one ambiguous.
+            hits = [cid for cid in hits if not self.card(cid).deleted] or hits
         if not hits:
             raise UnknownCard(f"No card with id {prefix!r}; `followup-tui list --all` shows ids.")
         if len(hits) > 1:
             raise AmbiguousCard(
                 f"Card id {prefix!r} is ambiguous: it starts {len(hits)} cards; type more of it."
             )
-        return self.card(hits[0])
+        card = self.card(hits[0])
+        if card.deleted and not include_deleted:
+            raise UnknownCard(
+                f"Card {card.id} is in the trash; `followup-tui restore {card.id}` brings it back."
+            )
+        return card
 
     def device_name(self, device: str) -> str:
         return str((self.devices.get(device) or {}).get("name") or device)
@@ -177,9 +204,14 @@ class Board:
         self._views.pop(card_id, None)
         self.version += 1
 
-    def _write(self, card_id: str, name: str, value: Any, stamp: str) -> None:
+    def _write(
+        self, card_id: str, name: str, value: Any, stamp: str, seen: Card | None = None
+    ) -> None:
         fields = self.cards[card_id]["f"]
-        fields[name] = write_entry(fields.get(name), value, stamp)
+        replaces = None
+        if seen is not None and name in TEXT_FIELDS:
+            replaces = seen.versions.get(name, ())
+        fields[name] = write_entry(fields.get(name), value, stamp, replaces)
 
     def _event(self, card_id: str, kind: str, stamp: str, at: datetime | None, **data: Any) -> str:
         event_id = f"{stamp_wall_ms(stamp):013d}-{secrets.token_hex(4)}"
@@ -223,7 +255,13 @@ class Board:
         self._touch(card_id)
         return card_id
 
-    def edit(self, card_id: str, fields: dict[str, Any]) -> Card:
+    def edit(self, card_id: str, fields: dict[str, Any], seen: Card | None = None) -> Card:
+        """Write fields of a card; a field given its current value (and no conflict) is skipped.
+
+        `seen` is the Card as the user saw it when they started editing (an edit form keeps it):
+        a text version that arrived from another device since then is kept as a conflict
+        instead of being replaced unseen. Without it, the edit replaces what the board holds now.
+        """
         card = self.card(card_id)
         values = {}
         for name, value in fields.items():
@@ -232,10 +270,18 @@ class Board:
             values[name] = normalize(name, value)
         if "company" in values and not values["company"].strip():
             raise BadValue("A card needs a company.")
+        state = self.cards[card.id]["f"]
+        values = {
+            name: value
+            for name, value in values.items()
+            if len(state.get(name) or ()) > 1 or value != current_value(name, state.get(name))
+        }
+        if not values:
+            return card
         self._fresh_copy(card.id)
         stamp = self.clock.tick()
         for name, value in values.items():
-            self._write(card.id, name, value, stamp)
+            self._write(card.id, name, value, stamp, seen)
         self._touch(card.id)
         return self.card(card.id)
 
@@ -280,23 +326,28 @@ class Board:
     def resolve(self, card_id: str, field: str, keep: Any) -> Card:
         """Pick one version of a conflicted field: a value, or its index (0 is the current one)."""
         card = self.card(card_id)
+        field = field.strip().replace("-", "_")
+        if field not in FIELDS:
+            raise BadValue(f"Unknown field {field!r}; fields are: {', '.join(sorted(FIELDS))}.")
         if field not in card.conflicts:
             raise BadValue(f"Card {card.id} has no conflict on {field!r}.")
-        versions = [getattr(card, field)] + [c.value for c in card.conflicts[field]]
         stored = _stored_versions(self.cards[card.id], field)
+        texts = [version_text(field, v) for v in stored]
         chosen: Any
-        if isinstance(keep, int) or (isinstance(keep, str) and keep.isdigit()):
+        if isinstance(keep, int) or (isinstance(keep, str) and keep.strip().isdigit()):
             index = int(keep)
-            if not 0 <= index < len(stored):
+            if 0 <= index < len(stored):
+                chosen = stored[index]
+            elif str(keep) in texts:
+                chosen = stored[texts.index(str(keep))]
+            else:
                 raise BadValue(f"Pick a version from 0 to {len(stored) - 1} for {field!r}.")
-            chosen = stored[index]
+        elif keep in texts:
+            chosen = stored[texts.index(keep)]
         else:
-            matches = [s for s, v in zip(stored, versions, strict=True) if _as_text(v) == keep]
-            if not matches:
-                raise BadValue(
-                    f"{keep!r} is not one of the versions of {field!r}; give its index instead."
-                )
-            chosen = matches[0]
+            raise BadValue(
+                f"{keep!r} is not one of the versions of {field!r}; give its index instead."
+            )
         self._fresh_copy(card.id)
         stamp = self.clock.tick()
         self._write(card.id, field, chosen, stamp)
@@ -317,12 +368,11 @@ class Board:
         return self.cards.keys()
 
 
+def _device_key(info: dict[str, Any]) -> tuple[str, str]:
+    return str(info.get("stamp", "")), repr(sorted(info.items()))
+
+
 def _stored_versions(state: CardState, field: str) -> list[Any]:
+    """Newest first: index 0 is the current value, the rest are the conflicts in show order."""
     entries = sorted(state["f"][field], key=lambda e: e[1], reverse=True)
     return [e[0] for e in entries]
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)

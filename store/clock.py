@@ -50,9 +50,13 @@ class Clock:
         return make_stamp(self._wall, self._counter, self.device)
 
     def observe(self, stamp: str | None) -> None:
+        """Move past a stamp read from a replica, so our next write orders after it."""
         if not stamp:
             return
-        wall, counter = _parts(stamp)
+        try:
+            wall, counter = _parts(stamp)
+        except ValueError:
+            return  # not a stamp this app wrote; it cannot order anything
         if (wall, counter) > (self._wall, self._counter):
             self._wall, self._counter = wall, counter
 

@@ -55,8 +55,10 @@ def parse_when(text: str, now: datetime | None = None, tz: tzinfo | None = None)
         return now.astimezone(UTC)
     relative = _RELATIVE.match(lowered)
     if relative:
+        # Days on the wall clock: "3 days ago" at 10:00 is 10:00 then, across a DST change too.
         days = -int(relative[1]) if relative[1] else int(relative[2])
-        return (now + timedelta(days=days)).astimezone(UTC)
+        day = local_now.date() + timedelta(days=days)
+        return _localize(day, local_now.time().replace(tzinfo=None), tz).astimezone(UTC)
     word, _, rest = lowered.partition(" ")
     if word in _WORDS:
         day = local_now.date() + timedelta(days=_WORDS[word])

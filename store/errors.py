@@ -39,6 +39,13 @@ class DeviceMismatch(ReplicaUnreadable):
     """A replica whose sealed header names another device than its file name."""
 
 
+class WriteFailed(FollowupError, OSError):
+    """A file could not be written (disk full, no permission); the old file is still intact.
+
+    Also an `OSError`, so code that guards file writes with `except OSError` still catches it.
+    """
+
+
 class UnknownCard(FollowupError):
     pass
 

@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from store.errors import WriteFailed
+
 TEMP_PREFIX = ".followup-"
 TEMP_SUFFIX = ".tmp"
 
@@ -31,16 +33,43 @@ def fsync_dir(folder: Path) -> None:
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` via a temp file in the same folder, fsync, rename, fsync the folder."""
     path = Path(path)
-    temp = path.with_name(f"{TEMP_PREFIX}{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    temp = path.with_name(f"{temp_prefix(path)}{secrets.token_hex(4)}{TEMP_SUFFIX}")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+    except OSError as exc:
+        raise WriteFailed(
+            f"{path}: cannot write it ({exc.strerror or exc}); the previous version is unchanged."
+        ) from None
     fsync_dir(path.parent)
+
+
+def temp_prefix(path: Path) -> str:
+    """How the temp files of writes to `path` start: `.followup-NAME.`."""
+    return f"{TEMP_PREFIX}{Path(path).name}."
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Remove temp files a killed writer of `path` left behind.
+
+    Only call it while holding the lock that serialises every writer of `path`: then no temp
+    file of `path` can belong to a write still in progress.
+    """
+    prefix = temp_prefix(path)
+    try:
+        names = os.listdir(Path(path).parent)
+    except OSError:
+        return
+    for name in names:
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                os.unlink(Path(path).parent / name)

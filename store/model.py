@@ -15,6 +15,8 @@ files hold the same state in any order. It must never drop an entry that nothing
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -80,12 +82,25 @@ def _covered(entry: Entry, by: Entry) -> bool:
     return by[2].get(stamp_device(stamp), "") >= stamp
 
 
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _pick(one: Any, other: Any) -> Any:
+    """One of two values under the same key that differ (a bug or a hand-made file elsewhere):
+    the same one whatever the order they arrive in, so merge stays commutative."""
+    return one if _canonical(one) >= _canonical(other) else other
+
+
 def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
+    """Join two versions of one field: the newest stamp wins; for text fields every entry that
+    no other entry has seen survives too (a conflict), so a concurrent edit never vanishes."""
     if a == b:
         return a
     by_stamp: dict[str, Entry] = {}
     for entry in (*a, *b):
-        by_stamp.setdefault(entry[1], entry)
+        known = by_stamp.get(entry[1])
+        by_stamp[entry[1]] = entry if known is None or known == entry else _pick(known, entry)
     entries = sorted(by_stamp.values(), key=lambda e: e[1])
     if name not in TEXT_FIELDS:
         return [entries[-1]]
@@ -104,23 +119,58 @@ def merge_card(a: CardState, b: CardState) -> CardState:
             fields[name] = fa[name] if name in fa else fb[name]
     timeline = dict(a["t"])
     for event_id, event in b["t"].items():
-        timeline.setdefault(event_id, event)
+        known = timeline.setdefault(event_id, event)
+        if known is not event and known != event:
+            timeline[event_id] = _pick(known, event)
     return {"f": dict(sorted(fields.items())), "t": dict(sorted(timeline.items()))}
+
+
+def malformed(card: Any) -> str | None:
+    """What is wrong with a card's state read from a replica, or None when it can be merged.
+
+    Only authenticated files get here, so this guards against a newer app's format or a bug,
+    not an attacker: a bad card must be a clear error, never a crash halfway through a merge.
+    """
+    if not isinstance(card, dict) or not isinstance(card.get("f"), dict):
+        return "is not a card"
+    if not isinstance(card.get("t"), dict):
+        return "has no timeline"
+    for name, entries in card["f"].items():
+        if not isinstance(entries, list) or not entries:
+            return f"has no versions of {name!r}"
+        for entry in entries:
+            if (
+                not isinstance(entry, list)
+                or len(entry) != 3
+                or not isinstance(entry[1], str)
+                or not isinstance(entry[2], dict)
+            ):
+                return f"has a malformed version of {name!r}"
+    for event in card["t"].values():
+        if not isinstance(event, dict) or "id" not in event:
+            return "has a malformed timeline event"
+    return None
 
 
 def merge_cards(
     mine: dict[str, CardState], theirs: dict[str, CardState]
 ) -> tuple[dict[str, CardState], set[str]]:
-    """Merge `theirs` into a copy of `mine`; also return the ids whose state changed."""
+    """Merge `theirs` into a copy of `mine`; also return the ids whose state changed.
+
+    Raises `ValueError` naming the card when `theirs` holds a card that cannot be merged.
+    """
     changed: set[str] = set()
     merged = dict(mine)
     for card_id, card in theirs.items():
         current = merged.get(card_id)
+        if current is not None and current == card:
+            continue
+        problem = malformed(card)
+        if problem:
+            raise ValueError(f"card {card_id} {problem}")
         if current is None:
             merged[card_id] = card
             changed.add(card_id)
-            continue
-        if current == card:
             continue
         result = merge_card(current, card)
         if result != current:
@@ -129,15 +179,43 @@ def merge_cards(
     return merged, changed
 
 
-def write_entry(entries: list[Entry] | None, value: Any, stamp: str) -> list[Entry]:
-    """A new write that has seen every entry it replaces (the user saw the card as it is)."""
+def write_entry(
+    entries: list[Entry] | None,
+    value: Any,
+    stamp: str,
+    replaces: Iterable[str] | None = None,
+) -> list[Entry]:
+    """A new write of a field.
+
+    It replaces the entries whose stamps are in `replaces` (the versions the user saw; all of
+    them when None). Entries it did not replace stay beside it: for a text field they show as
+    conflicts, so a version that arrived while the user was typing is not lost.
+    """
+    known = None if replaces is None else set(replaces)
     seen: dict[str, str] = {}
+    kept: list[Entry] = []
     for entry in entries or ():
+        if known is not None and entry[1] not in known:
+            kept.append(entry)
+            continue
         for device, s in entry[2].items():
             if s > seen.get(device, ""):
                 seen[device] = s
     seen[stamp_device(stamp)] = stamp
-    return [[value, stamp, dict(sorted(seen.items()))]]
+    new: Entry = [value, stamp, dict(sorted(seen.items()))]
+    kept = [e for e in kept if not _covered(e, new)]
+    return sorted([*kept, new], key=lambda e: e[1])
+
+
+def version_text(name: str, value: Any) -> str:
+    """One version of a field as a person reads and types it (`resolve --keep` matches this)."""
+    if value is None:
+        return ""
+    if name == "interviewers":
+        return "; ".join(str(Interviewer.from_json(i)) for i in value or ())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def current_value(name: str, entries: list[Entry] | None) -> Any:
@@ -235,6 +313,9 @@ class Card:
     timeline: tuple[Event, ...]
     conflicts: dict[str, tuple[Conflict, ...]]
     updated: str  # newest stamp of any field: a cheap change marker
+    # The stamps of every stored version of each field, newest first. An editor passes the Card
+    # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
+    versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The stable, documented shape of `--json` output (see README)."""
@@ -300,10 +381,12 @@ def card_view(card_id: str, state: CardState) -> Card:
         return current_value(name, fields.get(name))
 
     conflicts: dict[str, tuple[Conflict, ...]] = {}
+    versions: dict[str, tuple[str, ...]] = {}
     updated = ""
     for name, entries in fields.items():
         newest = max(entries, key=lambda e: e[1])
         updated = max(updated, newest[1])
+        versions[name] = tuple(sorted((e[1] for e in entries), reverse=True))
         if len(entries) > 1 and name in TEXT_FIELDS:
             others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
@@ -331,4 +414,5 @@ def card_view(card_id: str, state: CardState) -> Card:
         timeline=tuple(events),
         conflicts=conflicts,
         updated=updated,
+        versions=versions,
     )

@@ -20,7 +20,7 @@ from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
 from store.errors import ReplicaUnreadable
-from store.files import atomic_write
+from store.files import atomic_write, remove_stale_temps
 from store.vault import Vault
 
 REPLICA_SUFFIX = ".json"
@@ -122,6 +122,10 @@ class Replica:
         return data
 
     def write(self, data: dict[str, Any]) -> None:
+        """Seal and write atomically; call it holding `locked()` (it also sweeps old temp files)."""
+        with contextlib.suppress(FileExistsError, FileNotFoundError):
+            self.path.parent.mkdir()  # `replicas/` of a vault folder copied without it
+        remove_stale_temps(self.path)
         self.storage.write(data)
         self._signature = self._stat_signature()
 

@@ -56,27 +56,33 @@ class Session:
     # --- reading ------------------------------------------------------------------------------
 
     def load_own(self) -> None:
+        """Read our own replica; a damaged one is recorded and makes the session read-only."""
         try:
             data = self.replica.read()
+            if data is not None:
+                self.board.merge(data, self.replica.path)
         except ReplicaUnreadable as exc:
-            self.own_problem = str(exc)
-            self.problems[self.replica.path] = exc.reason
+            self._own_unreadable(exc)
             return
         self.own_problem = None
         self.problems.pop(self.replica.path, None)
         if data is not None:
-            self.board.merge(data)
             self._saved_version = self.board.version
+
+    def _own_unreadable(self, exc: ReplicaUnreadable) -> None:
+        self.own_problem = str(exc)
+        self.problems[self.replica.path] = exc.reason
 
     def merge_file(self, path: Path, expect_device: str | None) -> set[str]:
         """Merge one replica file (raises `ReplicaUnreadable`; the file is never touched)."""
         try:
             data = read_replica(self.vault, Path(path), expect_device)
+            changed = self.board.merge(data, Path(path))
         except ReplicaUnreadable as exc:
             self.problems[Path(path)] = exc.reason
             raise
         self.problems.pop(Path(path), None)
-        return self.board.merge(data)
+        return changed
 
     def replica_files(self) -> list[Path]:
         try:
@@ -101,26 +107,50 @@ class Session:
     def unsaved(self) -> bool:
         return self.board.version != self._saved_version
 
+    @property
+    def writable(self) -> bool:
+        """False while our own replica cannot be opened: then nothing may overwrite it."""
+        return self.own_problem is None
+
     def _check_writable(self) -> None:
         if self.own_problem:
             raise FollowupError(
-                f"This device's replica cannot be opened ({self.own_problem}); nothing was written. "
-                "Move that file out of the vault folder and run `followup-tui sync` to rebuild it "
-                "from the other devices' replicas."
+                f"Nothing was saved: this device's replica cannot be opened ({self.own_problem}). "
+                "Move that file out of the vault folder (keep it as a backup); the next command "
+                "rebuilds it from the other devices' replicas."
             )
 
     def _refresh_own(self) -> None:
-        """Another process of this device may have written our replica: merge it first."""
-        if self.replica.changed_on_disk():
+        """Merge our replica if another process of this device wrote it since we last looked.
+
+        A replica that has become unreadable (or one that was unreadable and has since been
+        moved away or repaired) updates `own_problem`; an unreadable one is never written over.
+        """
+        if not self.own_problem and not self.replica.changed_on_disk():
+            return
+        was_saved = not self.unsaved and not self.own_problem
+        try:
             data = self.replica.read()
             if data is not None:
-                self.board.merge(data)
+                self.board.merge(data, self.replica.path)
+        except ReplicaUnreadable as exc:
+            self._own_unreadable(exc)
+            return
+        self.own_problem = None
+        self.problems.pop(self.replica.path, None)
+        if was_saved and data is not None:
+            # The other process merged what we had written before it wrote, so the file now
+            # holds exactly our board: writing it again would only wake every other device.
+            self._saved_version = self.board.version
 
     def persist_if_changed(self) -> bool:
+        """Write our replica if the board changed since it was last written (never otherwise)."""
         if not self.unsaved or self.own_problem:
             return False
         with self.replica.locked():
             self._refresh_own()
+            if self.own_problem:
+                return False
             self.replica.write(self.board.tables())
             self._saved_version = self.board.version
         return True
@@ -130,6 +160,7 @@ class Session:
         self._check_writable()
         with self.replica.locked():
             self._refresh_own()
+            self._check_writable()
             result = action(self.board)
             if self.unsaved:
                 self.replica.write(self.board.tables())
@@ -139,13 +170,7 @@ class Session:
     def reload(self) -> set[str]:
         """Merge our replica (if another process wrote it) and every other replica."""
         before = self.board.version
-        try:
-            if self.replica.changed_on_disk():
-                data = self.replica.read()
-                if data is not None:
-                    self.board.merge(data)
-        except ReplicaUnreadable as exc:
-            self.problems[self.replica.path] = exc.reason
+        self._refresh_own()
         changed = self.merge_folder()
         if self.board.version != before:
             self.persist_if_changed()

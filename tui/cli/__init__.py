@@ -31,6 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="A local-first, encrypted board for following up after job interviews.",
     )
     parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
+    parser.add_argument(
+        "--device-name",
+        metavar="NAME",
+        default=None,
+        help="this device's name, kept in its config (default: the host name)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
@@ -50,17 +56,25 @@ def _log_crash() -> str:
         return "(no log could be written)"
 
 
+def one_line(text: object) -> str:
+    """An error message as the single line a user sees (file names may hold newlines)."""
+    return " ".join(str(text).split())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        from tui.cli.context import request_device_name
+
+        request_device_name(getattr(args, "device_name", None))
         if args.command is None:
             from tui.app import run
 
             return run(vault=args.vault)
         return int(args.func(args) or 0)
     except FollowupError as exc:
-        print(f"followup-tui: {exc}", file=sys.stderr)
+        print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("followup-tui: interrupted.", file=sys.stderr)
@@ -70,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last guard: never a traceback on a user's screen
         where = _log_crash()
         print(
-            f"followup-tui: unexpected error ({type(exc).__name__}: {exc}); details in {where}.",
+            f"followup-tui: unexpected error ({type(exc).__name__}: {one_line(exc)}); "
+            f"details in {where}.",
             file=sys.stderr,
         )
         return 70

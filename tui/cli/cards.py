@@ -18,7 +18,7 @@ from store.board import Board
 from store.config import Config
 from store.dates import parse_day, parse_when
 from store.errors import BadValue, FollowupError
-from store.model import STAGES, Card, Interviewer
+from store.model import STAGES, Card, Interviewer, version_text
 from store.passphrase import passphrase_from_env
 from store.vault import Vault
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
@@ -91,7 +91,8 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("init", help="create a vault in PATH")
     p.add_argument("path")
-    p.add_argument("--device-name", default=None)
+    # SUPPRESS: `followup-tui --device-name X init PATH` must not be reset to None here.
+    p.add_argument("--device-name", default=argparse.SUPPRESS, help="this device's name")
     p.set_defaults(func=cmd_init)
 
     p = subparsers.add_parser("add", help="add a card; prints its id")
@@ -152,10 +153,14 @@ def _device_name(args_name: str | None, config: Config) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     config = Config.load()
     path = Path(args.path).expanduser().resolve()
+    if (path / "vault.json").exists():
+        raise FollowupError(f"{path} already holds a vault; open it with --vault {path}.")
+    if path.exists() and not path.is_dir():
+        raise FollowupError(f"{path} is a file, not a folder; pick a folder for the vault.")
     passphrase = ask_passphrase("New passphrase: ", confirm=True)
     vault = Vault.create(path, passphrase)
     config.vault = str(path)
-    config.device_name = _device_name(args.device_name, config)
+    config.device_name = _device_name(getattr(args, "device_name", None), config)
     config.save()
     session = open_unlocked(vault, config)
     session.persist_if_changed()
@@ -228,10 +233,12 @@ def describe_card(card: Card, board: Board) -> str:
     if card.learned:
         lines.append("learned: " + card.learned)
     for name, conflicts in card.conflicts.items():
-        lines.append(f"CONFLICT on {name}: 0 = {getattr(card, name)!r} (current)")
+        current = version_text(name, _stored_value(card, name))
+        lines.append(f"CONFLICT on {name}: 0 = {current!r} (current)")
         for index, conflict in enumerate(conflicts, start=1):
             who = board.device_name(conflict.device)
-            lines.append(f"    {index} = {conflict.value!r} (from {who})")
+            lines.append(f"    {index} = {version_text(name, conflict.value)!r} (from {who})")
+        lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
     for event in card.timeline:
         detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k != "text")
@@ -239,6 +246,11 @@ def describe_card(card: Card, board: Board) -> str:
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())
     return "\n".join(lines)
+
+
+def _stored_value(card: Card, name: str) -> Any:
+    """A field's current value in its stored (JSON) form, as conflict versions are kept."""
+    return card.to_json()[name]
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -15,6 +15,21 @@ from store.passphrase import passphrase_from_env
 from store.session import Session
 from store.vault import Vault
 
+_requested_device_name: str | None = None
+
+
+def request_device_name(name: str | None) -> None:
+    """`--device-name NAME` given before the command: the name this device takes when it opens
+    (or joins) a vault. It is kept in the config, so it is needed only once."""
+    global _requested_device_name
+    _requested_device_name = name.strip() if name and name.strip() else None
+
+
+def apply_device_name(config: Config) -> None:
+    if _requested_device_name and config.device_name != _requested_device_name:
+        config.device_name = _requested_device_name
+        config.save()
+
 
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     """From the environment, a prompt without echo, or (for scripts) one line of stdin."""
@@ -53,6 +68,7 @@ def vault_path(explicit: str | None, config: Config) -> Path:
 def open_session(explicit_vault: str | None, passphrase: str | None = None) -> Session:
     """Unlock the vault and merge every replica; a fresh config joins it as a new device."""
     config = Config.load()
+    apply_device_name(config)
     path = vault_path(explicit_vault, config)
     Vault.read_header(path)  # a clear error before asking for a passphrase
     vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
