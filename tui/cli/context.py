@@ -14,6 +14,7 @@ from store.errors import FollowupError, VaultNotFound
 from store.passphrase import passphrase_from_env
 from store.session import Session
 from store.vault import Vault
+from sync.folder import open_session as open_with_sync
 
 _requested_device_name: str | None = None
 
@@ -80,8 +81,4 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
 
 def open_unlocked(vault: Vault, config: Config) -> Session:
     """The single place a vault becomes a session; the sync layer adds conflict copies."""
-    try:
-        from sync.folder import open_session as open_with_sync
-    except ImportError:
-        return Session.open(vault, config)
     return open_with_sync(vault, config)

@@ -1,0 +1,121 @@
+"""Applying the watcher's changes to a session, on the session's own thread.
+
+The watcher reads and decrypts on its thread; everything that touches the board happens here,
+called by whoever owns the session: `run` for the headless `followup-tui sync --watch`, the
+board's worker (through `call_from_thread`) for the live board. After a batch, our replica is
+written only when the merge changed our state (so devices never ping-pong), and conflict copies
+are removed only once that write is done.
+
+Must never merge a file that did not read whole, and never delete or overwrite one that did
+not; must never import textual.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.errors import FollowupError, ReplicaUnreadable
+from sync.folder import ReplicaRead, SyncedSession
+from sync.watcher import (
+    Change,
+    FolderWatcher,
+    OwnReplicaTouched,
+    ReplicaGone,
+    StillUnreadable,
+    TemplatesChanged,
+    Timing,
+)
+
+
+@dataclass
+class Applied:
+    """What one batch did: for a UI to refresh what changed and for logs to say so."""
+
+    changed: set[str] = field(default_factory=set)  # card ids ("<devices>" for device names)
+    merged: list[Path] = field(default_factory=list)
+    persisted: bool = False
+    removed: list[Path] = field(default_factory=list)
+    unreadable: dict[Path, str] = field(default_factory=dict)
+    recovered: list[Path] = field(default_factory=list)  # reported before, fine now or gone
+    templates: tuple[Path, ...] = ()
+    error: str | None = None  # our replica could not be written (the state stays in memory)
+
+    @property
+    def cards(self) -> set[str]:
+        return {c for c in self.changed if not c.startswith("<")}
+
+    @property
+    def anything(self) -> bool:
+        return bool(
+            self.changed
+            or self.merged
+            or self.persisted
+            or self.removed
+            or self.unreadable
+            or self.recovered
+            or self.templates
+            or self.error
+        )
+
+
+def apply_changes(session: SyncedSession, batch: list[Change]) -> Applied:
+    """Merge a batch into the session and make the result durable. Call on the session's thread."""
+    applied = Applied()
+    templates: list[Path] = []
+    for change in batch:
+        if isinstance(change, ReplicaRead):
+            had_problem = change.path in session.problems
+            try:
+                applied.changed |= session.merge_read(change)
+            except ReplicaUnreadable as exc:
+                applied.unreadable[change.path] = exc.reason
+                continue
+            applied.merged.append(change.path)
+            if had_problem:
+                applied.recovered.append(change.path)
+        elif isinstance(change, OwnReplicaTouched):
+            if not session.replica.is_ours(change.path):
+                had_problem = session.own_problem is not None
+                applied.changed |= session.refresh_own()
+                if session.own_problem:
+                    applied.unreadable[change.path] = session.own_problem
+                elif had_problem:
+                    applied.recovered.append(change.path)
+        elif isinstance(change, StillUnreadable):
+            session.problems[change.path] = change.reason
+            applied.unreadable[change.path] = change.reason
+        elif isinstance(change, ReplicaGone):
+            if session.problems.pop(change.path, None) is not None:
+                applied.recovered.append(change.path)
+            session.read_signatures.pop(change.path, None)
+        elif isinstance(change, TemplatesChanged):
+            templates.extend(p for p in change.paths if p not in templates)
+    applied.templates = tuple(templates)
+    try:
+        applied.persisted = session.persist_if_changed()
+    except FollowupError as exc:  # e.g. our replica turned unreadable: never overwrite it
+        applied.error = str(exc)
+        return applied
+    applied.removed = session.remove_merged_copies()
+    return applied
+
+
+def run(
+    session: SyncedSession,
+    stop: threading.Event,
+    on_applied: Callable[[Applied], None],
+    timing: Timing | None = None,
+    ready: Callable[[], None] | None = None,
+) -> None:
+    """Watch and merge on the calling thread until `stop` is set (`followup-tui sync --watch`).
+
+    The session is used only here, so nothing else may touch it while this runs.
+    """
+    watcher = FolderWatcher(session.vault, session.device, session.read_signatures, timing)
+    for batch in watcher.batches(stop, on_ready=ready):
+        applied = apply_changes(session, batch)
+        if applied.anything:
+            on_applied(applied)
