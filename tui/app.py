@@ -1,0 +1,206 @@
+"""The Textual app that `followup-tui` opens: first run or unlock, then the board.
+
+`FollowupApp` can start from an open `Session` (tests, or a caller that already unlocked)
+or from nothing (it finds the vault in the config and asks what it needs). Every action a
+screen binds to a key is also in the command palette (`ActionCommands`), and every key can
+be remapped by binding id through `Config.keymap`. The theme chosen in the palette is saved
+per device in the config.
+
+This module must never write card data itself: screens change the board only through
+`Session.change`, so each change is on disk before it is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
+from textual.theme import Theme
+
+from store.config import Config, default_vault_dir
+from store.errors import FollowupError
+from store.passphrase import passphrase_from_env
+from store.session import Session
+from store.vault import HEADER_NAME
+from tui.screens.board import BoardScreen
+from tui.widgets.card_face import DueBadge, no_badge
+
+
+class ActionCommands(Provider):
+    """The palette's view of the keys: every described binding of the current screen."""
+
+    def _commands(self) -> Iterable[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        seen: set[tuple[str, str]] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.system or not active.enabled:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            if (binding.action, binding.description) in seen:
+                continue
+            seen.add((binding.action, binding.description))
+            key = self.app.get_key_display(replace(binding, key_display=None))
+            help_text = f"{binding.tooltip}  ({key})" if binding.tooltip else f"key: {key}"
+            run = partial(self._run, active.node, binding.action)
+            yield binding.description, help_text, run
+
+    def _run(self, node: object, action: str) -> None:
+        self.app.call_later(self.app.run_action, action, node)  # type: ignore[arg-type]
+
+    async def discover(self) -> Hits:
+        for name, help_text, run in self._commands():
+            yield DiscoveryHit(name, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, run in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+def local_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FollowupApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "followup"
+    COMMANDS: ClassVar = App.COMMANDS | {ActionCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        session: Session | None = None,
+        *,
+        vault: str | Path | None = None,
+        config: Config | None = None,
+        now: Callable[[], datetime] = local_now,
+        due_badge: DueBadge = no_badge,
+        cursor_blink: bool = True,
+        home: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.config = config or (session.config if session else Config.load())
+        self.vault_arg = Path(vault).expanduser().resolve() if vault else None
+        self.now = now
+        self.due_badge = due_badge
+        self.cursor_blink = cursor_blink
+        self.home = home
+        self.theme_errors: list[str] = []
+
+    # --- start-up -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load_themes()
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.session is not None:
+            self.session_opened(self.session)
+            return
+        self.push_screen(self.first_screen())
+
+    def first_screen(self) -> Screen[None]:
+        """First run when no vault is known or the folder holds none; else unlock."""
+        from tui.screens.first_run import FirstRunScreen
+        from tui.screens.unlock import UnlockScreen
+
+        path = self.vault_arg or (
+            Path(self.config.vault).expanduser() if self.config.vault else None
+        )
+        if path is None and (default_vault_dir() / HEADER_NAME).exists():
+            path = default_vault_dir()
+        if path is None or not (path / HEADER_NAME).exists():
+            return FirstRunScreen(self.config, folder=path, home=self.home)
+        try:
+            given = passphrase_from_env()
+        except FollowupError as exc:
+            return UnlockScreen(path, self.config, error=str(exc))
+        return UnlockScreen(path, self.config, passphrase=given)
+
+    def session_opened(self, session: Session) -> None:
+        """The vault is open: show the board (from now on, every change is written at once)."""
+        self.session = session
+        board = BoardScreen(session, now=self.now, due_badge=self.due_badge)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(board)
+        else:
+            self.push_screen(board)
+        problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
+        if problems:
+            self.notify("\n".join(problems), title="Some replicas could not be read", timeout=10)
+
+    # --- the board from outside ---------------------------------------------------------------
+
+    @property
+    def board_screen(self) -> BoardScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen):
+                return screen
+        return None
+
+    def board_changed(self, changed_ids: set[str]) -> None:
+        """The session's board changed from outside (a merge): repaint what shows it.
+
+        Call it on the app's thread (`app.call_from_thread(app.board_changed, ids)` from a
+        worker). The focus stays on the same card; an open edit form is left alone.
+        """
+        board = self.board_screen
+        if board is None:
+            return
+        board.board_changed(changed_ids)
+        from tui.screens.card_detail import CardDetailScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, CardDetailScreen) and screen.card_id in changed_ids:
+                self.call_later(screen.card_changed)
+
+    # --- themes -------------------------------------------------------------------------------
+
+    def _load_themes(self) -> None:
+        try:
+            from themes import load_themes
+        except ImportError:
+            loaded: list[Theme] = []
+            errors: list[str] = []
+        else:
+            loaded, errors = load_themes(self.config.dir / "themes")
+        for theme in loaded:
+            self.register_theme(theme)
+        self.theme_errors = list(errors)
+        for error in errors:
+            self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        elif self.config.theme:
+            self.notify(
+                f"Theme {self.config.theme!r} is not available; using {self.theme}.",
+                severity="warning",
+            )
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name == self.config.theme:
+            return
+        self.config.theme = theme.name
+        try:
+            self.config.save()
+        except OSError as exc:
+            self.notify(f"Could not remember the theme ({exc.strerror}).", severity="warning")
+
+
+def run(vault: str | None) -> int:
+    """`followup-tui` with no command: the board until the user quits."""
+    app = FollowupApp(vault=vault)
+    app.run()
+    return int(app.return_code or 0)

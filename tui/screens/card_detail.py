@@ -1,0 +1,205 @@
+"""One card in full: every field, the people, the timeline, and conflicts to resolve.
+
+A conflict is a value that lost to a concurrent edit on another laptop; it stays on the card
+until the user keeps one version here (`Board.resolve`). The screen repaints when the card
+changes underneath (a merge), and returns the card id when it changed something.
+
+Must never write the vault other than through `Session.change`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from store.board import Board
+from store.errors import FollowupError, UnknownCard
+from store.model import Card
+from store.session import Session
+from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
+
+FIELD_LABELS = {
+    "company": "Company",
+    "role": "Role",
+    "round": "Round",
+    "interviewers": "Interviewers",
+    "key_points": "Key points",
+    "questions": "Questions asked",
+    "links": "Links",
+    "contact_email": "Contact",
+    "notes": "Notes",
+    "tags": "Tags",
+    "learned": "Learned",
+}
+
+
+def local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def shown(value: Any) -> str:
+    """A field value as one readable string (lists joined, people as "Name, Title <email>")."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(_person(v)) for v in value) or "(empty)"
+    return str(value) if value not in (None, "") else "(empty)"
+
+
+def _person(value: Any) -> Any:
+    if isinstance(value, dict):
+        from store.model import Interviewer
+
+        return Interviewer.from_json(value)
+    return value
+
+
+def detail_rows(card: Card, now: datetime) -> list[tuple[str, str]]:
+    """(label, text) for every field worth showing; lists one item per line."""
+    rows: list[tuple[str, str]] = [("Stage", card.stage)]
+    if card.outcome:
+        rows.append(("Outcome", OUTCOME_WORDS.get(card.outcome, card.outcome)))
+    if card.interviewed_at:
+        age = age_text(days_since(card.interviewed_at, now))
+        rows.append(("Interviewed", f"{local(card.interviewed_at)}  ({age})"))
+    else:
+        rows.append(("Interviewed", "(no date)"))
+    rows.append(("Round", card.round or "—"))
+    rows.append(("Answer promised", card.promised_by.isoformat() if card.promised_by else "—"))
+    rows.append(("Interviewers", "\n".join(str(p) for p in card.interviewers) or "—"))
+    rows.append(("Contact", card.contact_email or "—"))
+    rows.append(("Key points", "\n".join(f"• {p}" for p in card.key_points) or "—"))
+    rows.append(("Questions asked", "\n".join(f"• {q}" for q in card.questions) or "—"))
+    rows.append(("Links", "\n".join(card.links) or "—"))
+    rows.append(("Tags", ", ".join(card.tags) or "—"))
+    rows.append(("Notes", card.notes or "—"))
+    if card.learned:
+        rows.append(("Learned", card.learned))
+    if card.created_at:
+        rows.append(("Created", local(card.created_at)))
+    rows.append(("Id", card.id))
+    return rows
+
+
+def timeline_lines(card: Card, board: Board) -> list[str]:
+    lines = []
+    for event in card.timeline:
+        what = event.kind
+        if event.kind == "moved":
+            what = f"moved {event.get('from', '?')} → {event.get('to', '?')}"
+            if event.get("outcome"):
+                what += f" ({OUTCOME_WORDS.get(event.get('outcome'), event.get('outcome'))})"
+        elif event.kind == "resolved":
+            what = f"kept one version of {event.get('field', '?')}"
+        elif event.kind == "created":
+            what = f"created in {event.get('stage', 'interviewed')}"
+        extra = {
+            k: v
+            for k, v in event.data.items()
+            if k not in ("from", "to", "outcome", "field", "stage", "text")
+        }
+        if extra:
+            what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
+        lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
+        if "text" in event.data:
+            lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())
+    return lines
+
+
+class CardDetailScreen(Screen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit", id="detail-edit", tooltip="Edit this card"),
+        Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
+    ]
+
+    def __init__(self, session: Session, card_id: str, now: Callable[[], datetime]) -> None:
+        super().__init__(id="detail")
+        self.session = session
+        self.card_id = card_id
+        self.now = now
+        self.changed = False
+
+    @property
+    def card(self) -> Card:
+        return self.session.board.card(self.card_id)
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        board = self.session.board
+        with VerticalScroll(id="detail-body"):
+            title = f"{card.company} — {card.role}" if card.role else card.company
+            yield Static(Content(title), classes="detail-title")
+            if card.deleted:
+                yield Static("In the trash: u on the board brings it back.", classes="warning")
+            if card.conflicts:
+                yield Static(
+                    "Two laptops changed this card at once. Keep one version of each field:",
+                    classes="conflict-intro",
+                )
+                for field, conflicts in card.conflicts.items():
+                    with Vertical(classes="conflict"):
+                        yield Static(FIELD_LABELS.get(field, field), classes="conflict-field")
+                        versions = [(getattr(card, field), "current")] + [
+                            (c.value, f"from {board.device_name(c.device)}") for c in conflicts
+                        ]
+                        for index, (value, origin) in enumerate(versions):
+                            with Horizontal(classes="conflict-version"):
+                                yield Button(
+                                    "Keep",
+                                    id=f"keep-{field}-{index}",
+                                    classes="keep",
+                                    compact=True,
+                                )
+                                yield Static(
+                                    Content(f"{shown(value)}  ({origin})"), classes="version-text"
+                                )
+            for label, text in detail_rows(card, self.now()):
+                with Horizontal(classes="detail-row"):
+                    yield Static(label, classes="detail-label")
+                    yield Static(Content(text), classes="detail-value")
+            yield Static("Timeline", classes="section-title")
+            yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
+        yield Footer()
+
+    async def card_changed(self) -> None:
+        """The card changed underneath (a merge or an edit): show it as it is now."""
+        try:
+            self.card  # noqa: B018 - raises when the card is gone
+        except UnknownCard:
+            self.dismiss(None)
+            return
+        await self.recompose()
+
+    @on(Button.Pressed, ".keep")
+    async def _keep(self, event: Button.Pressed) -> None:
+        _, rest = (event.button.id or "").split("-", 1)
+        field, index = rest.rsplit("-", 1)
+        try:
+            self.session.change(lambda board: board.resolve(self.card_id, field, int(index)))
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.changed = True
+        label = FIELD_LABELS.get(field, field)
+        self.notify(f"Kept one version of {label.lower()}.")
+        await self.recompose()
+
+    def action_edit(self) -> None:
+        from tui.screens.card_edit import CardEditScreen
+
+        def edited(result: str | None) -> None:
+            if result:
+                self.changed = True
+                self.call_later(self.card_changed)
+
+        self.app.push_screen(CardEditScreen(self.session, self.card, now=self.now), edited)
+
+    def action_back(self) -> None:
+        self.dismiss(self.card_id if self.changed else None)

@@ -1,0 +1,57 @@
+"""Help: every key of the screen it was opened from, as the user's keymap has them now.
+
+Built from the live bindings (never a hand-written list), so it cannot go stale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Label, Static
+
+
+def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
+    """(keys, description) for each action the screen answers to, first key first."""
+    app = screen.app
+    by_action: dict[tuple[str, str], list[str]] = {}
+    for _key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        slot = by_action.setdefault((binding.action, binding.description), [])
+        shown = app.get_key_display(replace(binding, key_display=None))
+        if shown not in slot:
+            slot.append(shown)
+    return [(" ".join(keys), description) for (_action, description), keys in by_action.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="close-help")
+    ]
+
+    def __init__(self, screen: Screen[object]) -> None:
+        super().__init__(id="help")
+        self.rows = binding_rows(screen)
+
+    def compose(self) -> ComposeResult:
+        width = max((len(keys) for keys, _ in self.rows), default=4) + 2
+        with Vertical(classes="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-rows"):
+                for keys, description in self.rows:
+                    text = Static(classes="help-row", markup=False)
+                    text.update(f"{keys:<{width}}{description}")
+                    yield text
+            yield Label(
+                "ctrl+p finds any action by name · keys can be remapped in config.yaml (keymap)",
+                classes="dialog-hint",
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)

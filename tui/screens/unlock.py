@@ -1,0 +1,115 @@
+"""Unlock: the passphrase prompt shown on every launch after the first.
+
+Argon2id takes a noticeable moment (by design) and merging a big board takes another, so the
+work runs in a thread worker while the screen stays responsive. A wrong passphrase says so
+and the user simply types again.
+
+Must never keep, log or write the passphrase anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, LoadingIndicator, Static
+
+from store.config import Config
+from store.errors import FollowupError, WrongPassphrase
+from store.session import Session
+from store.vault import Vault
+
+
+def unlock_session(path: Path, passphrase: str, config: Config) -> Session:
+    """Unlock the vault and open this device's session on it (runs in a worker thread)."""
+    from tui.cli.context import open_unlocked
+
+    vault = Vault.unlock(path, passphrase)
+    if config.vault != str(path):
+        config.vault = str(path)
+        config.save()
+    return open_unlocked(vault, config)
+
+
+class UnlockScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "app.quit", "Quit", id="unlock-quit")
+    ]
+
+    def __init__(
+        self,
+        path: Path,
+        config: Config,
+        passphrase: str | None = None,
+        error: str = "",
+    ) -> None:
+        super().__init__(id="unlock")
+        self.path = path
+        self.config = config
+        self.given = passphrase
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        blink = getattr(self.app, "cursor_blink", True)
+        with Vertical(classes="dialog", id="unlock-dialog"):
+            yield Label("Unlock your board", classes="dialog-title")
+            yield Static(f"Vault  {self.path}", classes="dialog-hint", markup=False)
+            field = Input(password=True, placeholder="Passphrase", id="passphrase")
+            field.cursor_blink = blink
+            yield field
+            yield Static(self.error, id="unlock-error", classes="form-error", markup=False)
+            yield LoadingIndicator(id="unlocking")
+            yield Static(
+                "enter unlocks · ctrl+q quits · FOLLOWUP_PASSWORD_FILE skips this screen",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#unlocking").display = False
+        self.query_one("#unlock-error").display = bool(self.error)
+        if self.given is not None:
+            self.start(self.given)
+        else:
+            self.query_one("#passphrase").focus()
+
+    @on(Input.Submitted, "#passphrase")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if not event.value:
+            self.show_error("Type the vault's passphrase.")
+            return
+        self.start(event.value)
+
+    def start(self, passphrase: str) -> None:
+        self.query_one("#passphrase", Input).disabled = True
+        self.query_one("#unlocking").display = True
+        self.query_one("#unlock-error").display = False
+        self.unlock(passphrase)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def unlock(self, passphrase: str) -> None:
+        try:
+            session = unlock_session(self.path, passphrase, self.config)
+        except WrongPassphrase:
+            self.app.call_from_thread(
+                self.show_error, "Wrong passphrase: that is not this vault's passphrase. Try again."
+            )
+            return
+        except FollowupError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.session_opened, session)  # type: ignore[attr-defined]
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#unlock-error", Static)
+        error.update(message)
+        error.display = True
+        self.query_one("#unlocking").display = False
+        field = self.query_one("#passphrase", Input)
+        field.disabled = False
+        field.value = ""
+        field.focus()

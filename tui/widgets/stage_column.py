@@ -1,0 +1,242 @@
+"""One column of the board: a virtual list that paints only the cards in view (the line API).
+
+A column may hold thousands of closed cards, so it is never one widget per card: it keeps a
+list of card ids and draws each visible line on demand from the card's `CardFace`, caching
+the drawn strips per card version. Every card has the same height, so line `y` belongs to
+card `y // CARD_HEIGHT` and scrolling is arithmetic.
+
+The column only shows and reports clicks; it must never change the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.board import Board
+from tui.widgets.card_face import CardFace, DueBadge, card_face, no_badge
+
+CARD_LINES = 3  # title + age, role, badge / outcome
+CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
+MARGIN = 1  # blank cells left and right of a card
+
+
+class StageColumn(ScrollView, can_focus=False):
+    """The cards of one stage; the board screen owns the keys and tells it what to show."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "stage-column--card",
+        "stage-column--cursor",
+        "stage-column--focused",
+        "stage-column--title",
+        "stage-column--role",
+        "stage-column--age",
+        "stage-column--badge",
+        "stage-column--overdue",
+        "stage-column--outcome",
+        "stage-column--conflict",
+        "stage-column--empty",
+    }
+
+    DEFAULT_CSS = """
+    StageColumn {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    active: reactive[bool] = reactive(False)
+
+    class CardClicked(Message):
+        """A card was clicked (`opened` on a double click)."""
+
+        def __init__(self, column: StageColumn, index: int, opened: bool) -> None:
+            super().__init__()
+            self.column = column
+            self.index = index
+            self.opened = opened
+
+    def __init__(
+        self,
+        stage: str,
+        board: Board,
+        now: Callable[[], datetime],
+        due_badge: DueBadge = no_badge,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.stage = stage
+        self.board = board
+        self.now = now
+        self.due_badge = due_badge
+        self.ids: list[str] = []
+        self.empty_text = ""
+        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
+
+    # --- what it shows ------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[str]) -> None:
+        """Show these cards (in this order); keeps the cursor in range."""
+        self.ids = ids
+        self.virtual_size = Size(0, len(ids) * CARD_HEIGHT)
+        if self.cursor >= len(ids):
+            self.cursor = max(0, len(ids) - 1)
+        self.refresh()
+
+    @property
+    def card_id(self) -> str | None:
+        """The id under the cursor, if the column has any card."""
+        if 0 <= self.cursor < len(self.ids):
+            return self.ids[self.cursor]
+        return None
+
+    def forget(self) -> None:
+        """Drop drawn strips (the clock moved on, a theme changed, the badge rules changed)."""
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_cursor()
+        self.refresh()
+
+    def watch_active(self) -> None:
+        self.refresh()
+
+    def scroll_to_cursor(self) -> None:
+        if not self.ids or not self.is_mounted:
+            return
+        self.scroll_to_region(
+            Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT),
+            animate=False,
+            force=True,
+            immediate=True,
+        )
+
+    @property
+    def page_cards(self) -> int:
+        """How many cards fit in the view (for page up / page down)."""
+        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index, row = divmod(line, CARD_HEIGHT)
+        base = self.rich_style
+        if index >= len(self.ids):
+            if not self.ids and line == 1 and self.empty_text:
+                return self._text_line(self.empty_text, width, base)
+            return Strip.blank(width, base)
+        if row >= CARD_LINES:
+            return Strip.blank(width, base)
+        card_id = self.ids[index]
+        if index == self.cursor:
+            look = "stage-column--focused" if self.active else "stage-column--cursor"
+        else:
+            look = "stage-column--card"
+        card = self.board.card(card_id)
+        now = self.now()
+        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H"))
+        strips = self._strips.get(key)
+        if strips is None:
+            face = card_face(card, now, self.due_badge)
+            strips = self._strips[key] = self._draw(face, look, width, base)
+        return strips[row]
+
+    def _text_line(self, text: str, width: int, base: Style) -> Strip:
+        style = self.get_component_rich_style("stage-column--empty")
+        inner = set_cell_size(" " * (MARGIN + 1) + text, width)
+        return Strip([Segment(inner, base + style)], width)
+
+    def _draw(self, face: CardFace, look: str, width: int, base: Style) -> list[Strip]:
+        card_style = base + self.get_component_rich_style(look)
+
+        def part(name: str) -> Style:
+            return card_style + self.get_component_rich_style(name, partial=True)
+
+        inner = max(0, width - 2 * MARGIN - 2)
+        first = self._line(
+            [(face.title, part("stage-column--title"))],
+            (face.age, part("stage-column--age")),
+            inner,
+            card_style,
+        )
+        second = self._line([(face.role, part("stage-column--role"))], None, inner, card_style)
+        third_left: list[tuple[str, Style]] = []
+        if face.badge:
+            name = "stage-column--overdue" if face.overdue else "stage-column--badge"
+            third_left.append(("● " + face.badge, part(name)))
+        elif face.outcome:
+            third_left.append((face.outcome, part("stage-column--outcome")))
+        conflict = ("⚠ conflict", part("stage-column--conflict")) if face.conflict else None
+        third = self._line(third_left, conflict, inner, card_style)
+        margin = Segment(" " * MARGIN, base)
+        return [
+            Strip(
+                [margin, Segment(" ", card_style), *segments, Segment(" ", card_style), margin],
+                width,
+            )
+            if width >= 2 * MARGIN + 2
+            else Strip.blank(width, base)
+            for segments in (first, second, third)
+        ]
+
+    @staticmethod
+    def _line(
+        left: list[tuple[str, Style]],
+        right: tuple[str, Style] | None,
+        width: int,
+        fill: Style,
+    ) -> list[Segment]:
+        """Left parts truncated with an ellipsis, the right part kept whole when it fits."""
+        right_text = f" {right[0]}" if right and right[0] else ""
+        room = width - cell_len(right_text) if cell_len(right_text) < width // 2 + 1 else width
+        if room == width:
+            right_text = ""
+        segments: list[Segment] = []
+        used = 0
+        for text, style in left:
+            text = " ".join(text.split())
+            if used + cell_len(text) > room:
+                text = set_cell_size(text, max(0, room - used - 1)) + "…" if room - used > 0 else ""
+            segments.append(Segment(text, style))
+            used += cell_len(text)
+        if used < room:
+            segments.append(Segment(" " * (room - used), fill))
+        if right_text and right:
+            segments.append(Segment(right_text, right[1]))
+        return segments
+
+    # --- mouse --------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index, row = divmod(self.scroll_offset.y + offset.y, CARD_HEIGHT)
+        if index < len(self.ids) and row < CARD_LINES:
+            event.stop()
+            self.post_message(self.CardClicked(self, index, opened=event.chain >= 2))
