@@ -1,0 +1,219 @@
+"""Taking the board out: CSV for spreadsheets, a complete JSON backup, and a Markdown report.
+
+Pure functions from cards (or the board's state) to text; the CLI decides where it goes. The
+CSV columns are stable and read back by `store.importer` (same names, lists one per line). The
+JSON backup carries each card's raw CRDT state, so an import gives back the same ids, stages,
+timelines and conflicts exactly.
+
+It must never: write a file itself, leave out a card from a backup (the trash included), or
+change the board.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from store.board import Board
+from store.importer import BACKUP_FORMAT
+from store.model import OUTCOMES, STAGES, Card, iso_utc
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "company",
+    "role",
+    "stage",
+    "outcome",
+    "round",
+    "interviewed_at",
+    "interviewers",
+    "contact_email",
+    "promised_by",
+    "links",
+    "tags",
+    "key_points",
+    "questions",
+    "notes",
+    "learned",
+)
+FORMATS: tuple[str, ...] = ("csv", "json", "md", "ics")
+
+
+def board_order(cards: Iterable[Card]) -> list[Card]:
+    """Stage by stage, then the newest interview first: how the board reads."""
+
+    def key(card: Card) -> tuple[int, float, str, str]:
+        when = -card.interviewed_at.timestamp() if card.interviewed_at else 0.0
+        return (STAGES.index(card.stage), when, card.company.casefold(), card.id)
+
+    return sorted(cards, key=key)
+
+
+def _local(moment: datetime | None, with_time: bool = True) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def csv_row(card: Card) -> dict[str, str]:
+    return {
+        "id": card.id,
+        "company": card.company,
+        "role": card.role,
+        "stage": card.stage,
+        "outcome": card.outcome or "",
+        "round": card.round,
+        "interviewed_at": _local(card.interviewed_at),
+        "interviewers": "\n".join(str(i) for i in card.interviewers),
+        "contact_email": card.contact_email,
+        "promised_by": card.promised_by.isoformat() if card.promised_by else "",
+        "links": "\n".join(card.links),
+        "tags": ", ".join(card.tags),
+        "key_points": "\n".join(card.key_points),
+        "questions": "\n".join(card.questions),
+        "notes": card.notes,
+        "learned": card.learned,
+    }
+
+
+def to_csv(cards: Iterable[Card]) -> str:
+    """One row per card; dates in local time as spreadsheets show them; lists one per line."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for card in board_order(cards):
+        writer.writerow(csv_row(card))
+    return out.getvalue()
+
+
+def to_backup(
+    board: Board,
+    vault_id: str,
+    templates: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Everything the board holds, decrypted: each card's view and its raw state."""
+    cards = []
+    for card_id in sorted(board.cards):
+        view = board.card(card_id).to_json()
+        view["state"] = board.cards[card_id]
+        cards.append(view)
+    return {
+        "format": BACKUP_FORMAT,
+        "version": 1,
+        "exported_at": iso_utc(now or datetime.now(UTC)),
+        "vault_id": vault_id,
+        "exported_by": board.device,
+        "devices": board.devices,
+        "cards": cards,
+        "templates": dict(sorted((templates or {}).items())),
+    }
+
+
+def read_templates(folder: Path) -> dict[str, str]:
+    """The vault's note templates as text (they are plaintext in the folder already)."""
+    found: dict[str, str] = {}
+    try:
+        paths = sorted(Path(folder).iterdir())
+    except OSError:
+        return found
+    for path in paths:
+        if path.suffix in (".yaml", ".yml") and not path.name.startswith(".") and path.is_file():
+            try:
+                found[path.name] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+    return found
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+
+
+def _md(text: str) -> str:
+    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+
+
+def _outcome_words(outcome: str) -> str:
+    return outcome.replace("-", " ")
+
+
+def _card_md(card: Card) -> list[str]:
+    title = _md(card.company) + (f" — {_md(card.role)}" if card.role else "")
+    lines = [f"### {title}", ""]
+    facts: list[str] = []
+    if card.outcome:
+        facts.append(f"- **Outcome:** {_outcome_words(card.outcome)}")
+    if card.interviewed_at:
+        round_ = f" ({_md(card.round)} round)" if card.round else ""
+        facts.append(f"- **Interviewed:** {_local(card.interviewed_at)}{round_}")
+    elif card.round:
+        facts.append(f"- **Round:** {_md(card.round)}")
+    if card.interviewers:
+        facts.append("- **Interviewers:** " + "; ".join(_md(str(i)) for i in card.interviewers))
+    if card.promised_by:
+        facts.append(f"- **Answer promised by:** {card.promised_by.isoformat()}")
+    if card.contact_email:
+        facts.append(f"- **Contact:** {_md(card.contact_email)}")
+    if card.tags:
+        facts.append("- **Tags:** " + ", ".join(_md(t) for t in card.tags))
+    for label, items in (
+        ("Links", card.links),
+        ("Key points", card.key_points),
+        ("Questions asked", card.questions),
+    ):
+        if items:
+            facts.append(f"- **{label}:**")
+            facts.extend(f"  - {_md(item)}" for item in items)
+    if card.notes:
+        facts.append(f"- **Notes:** {_md(card.notes)}")
+    if card.learned:
+        facts.append(f"- **Learned:** {_md(card.learned)}")
+    if card.conflicts:
+        facts.append(
+            "- **Unresolved edits:** "
+            + ", ".join(sorted(card.conflicts))
+            + " (pick one with `followup-tui resolve`)"
+        )
+    steps = []
+    for event in card.timeline:
+        what = event.kind.replace("_", " ")
+        if event.kind == "moved":
+            what = f"moved to {event.get('to')}"
+        if event.get("template"):
+            what += f" ({event.get('template')})"
+        steps.append(f"{_local(event.at, with_time=False)} {_md(what)}")
+    if steps:
+        facts.append("- **Timeline:** " + " · ".join(steps))
+    return [*lines, *facts, ""]
+
+
+def to_markdown(cards: Iterable[Card], now: datetime | None = None) -> str:
+    """A report a person reads: a summary line, then each stage with its cards."""
+    ordered = board_order(c for c in cards if not c.deleted)
+    by_stage = {stage: [c for c in ordered if c.stage == stage] for stage in STAGES}
+    when = (now or datetime.now(UTC)).astimezone().strftime("%Y-%m-%d")
+    counts = ", ".join(f"{len(by_stage[s])} {s}" for s in STAGES)
+    out = [f"# Job search report, {when}", "", f"{len(ordered)} cards: {counts}.", ""]
+    for stage in STAGES:
+        cards_here = by_stage[stage]
+        heading = f"## {stage.capitalize()} ({len(cards_here)})"
+        if stage == "closed" and cards_here:
+            tally = [
+                f"{sum(1 for c in cards_here if c.outcome == o)} {_outcome_words(o)}"
+                for o in OUTCOMES
+                if any(c.outcome == o for c in cards_here)
+            ]
+            if tally:
+                heading += ": " + ", ".join(tally)
+        out.extend([heading, ""])
+        if not cards_here:
+            out.extend(["Nothing here.", ""])
+        for card in cards_here:
+            out.extend(_card_md(card))
+    return "\n".join(out).rstrip("\n") + "\n"

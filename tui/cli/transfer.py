@@ -1,0 +1,268 @@
+"""The commands that move cards in and out and look at the whole search: import, export, stats.
+
+`import` is a dry run unless `--apply`: it reads the file, says what it would create, update
+and skip (with line numbers), and writes nothing, not even this device's replica. With
+`--apply` every good row goes in one `Session.change`: one write, however many rows.
+`export --format json` is a plaintext backup: it warns on stderr, is written with mode 0600, and
+is refused inside the (synced) vault folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import TextIO
+
+from store import exporter, importer, stats
+from store.board import Board
+from store.config import Config
+from store.dates import parse_day
+from store.errors import FollowupError
+from store.files import atomic_write
+from store.session import Session
+from store.vault import Vault
+from tui.cli.context import ask_passphrase, open_session, vault_path
+
+SHOW_UPDATES = 30  # a dry run lists this many updates, then counts the rest
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help="import cards from a CSV file or a JSON backup (a dry run unless --apply)",
+        description="Reads FILE and shows what it would create, update and skip; "
+        "writes only with --apply. Importing the same file again creates no duplicates.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--apply", action="store_true", help="write the good rows (skip bad ones)")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"COLUMN=field"',
+        help="read COLUMN as field (or 'ignore'); may be repeated",
+    )
+    p.add_argument(
+        "--date-order",
+        choices=importer.DATE_ORDERS,
+        default="auto",
+        help="how to read 03/04/2025: dmy, mdy, or auto (from the file's own dates)",
+    )
+    p.add_argument("--format", choices=("auto", "csv", "json"), default="auto", dest="kind")
+    p.set_defaults(func=cmd_import)
+
+    p = subparsers.add_parser(
+        "export", help="write the board as CSV, a JSON backup, Markdown or ICS"
+    )
+    p.add_argument("--format", choices=exporter.FORMATS, required=True)
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--all", action="store_true", help="csv/md: include cards in the trash")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("stats", help="how the search is going: funnel, answers, timing")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--since", metavar="DATE", help="only interviews on or after DATE")
+    p.set_defaults(func=cmd_stats)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def _progress(stream: TextIO) -> Callable[[str, int, int], None]:
+    """Progress on stderr for big files: a rewritten line on a terminal, a few lines otherwise."""
+    tty = stream.isatty()
+    shown: dict[str, int] = {}
+
+    def report(step: str, done: int, total: int) -> None:
+        if total < 1000:
+            return
+        if tty:
+            end = "\n" if done >= total else ""
+            stream.write(f"\r{step}: {done:,}/{total:,}{end}")
+        else:
+            tenth = done * 10 // total
+            if shown.get(step, -1) >= tenth:
+                return
+            shown[step] = tenth
+            stream.write(f"{step}: {done:,}/{total:,}\n")
+        stream.flush()
+
+    return report
+
+
+def _open_without_writing(explicit_vault: str | None) -> Session:
+    """The vault as it is, merged in memory only: a dry run must leave every file alone."""
+    config = Config.load()
+    path = vault_path(explicit_vault, config)
+    Vault.read_header(path)
+    session = Session(Vault.unlock(path, ask_passphrase()), config)
+    session.load_own()
+    session.merge_folder()
+    return session
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" + ("" if count == 1 else "s")
+
+
+def report_plan(plan: importer.Plan, applied: bool, out: TextIO) -> None:
+    source = plan.source
+    for note in source.notes:
+        print(note, file=out)
+    if source.kind == "backup":
+        print(
+            f"{source.name}: a followup-tui backup of {_plural(len(source.states), 'card')}.",
+            file=out,
+        )
+    created, updated = _plural(plan.created, "card"), f"{plan.updated:,}"
+    verb = ("Created", "updated") if applied else ("Would create", "update")
+    line = f"{verb[0]} {created} and {verb[1]} {updated} ({plan.unchanged:,} unchanged)"
+    if plan.skipped:
+        line += f"; {_plural(len(plan.skipped), 'row')} skipped:"
+    print(line + ("" if plan.skipped else "."), file=out)
+    for problem in plan.skipped:
+        print(f"  {problem}", file=out)
+    if plan.templates:
+        restored = "Restored" if applied else "Would restore"
+        print(
+            f"{restored} {_plural(len(plan.templates), 'template')}: {', '.join(plan.templates)}.",
+            file=out,
+        )
+    if plan.update:
+        print("Updates:", file=out)
+        for update in plan.update[:SHOW_UPDATES]:
+            print(f"  {update.describe()}", file=out)
+        if len(plan.update) > SHOW_UPDATES:
+            print(f"  … and {len(plan.update) - SHOW_UPDATES:,} more", file=out)
+    for kept in plan.kept:
+        print(f"  {kept}", file=out)
+    if not applied:
+        print("Dry run: nothing was written. Run again with --apply to import.", file=out)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    progress = _progress(sys.stderr)
+    mapping = importer.parse_mapping(args.map)
+    source = importer.read_source(Path(args.file), mapping, args.date_order, args.kind, progress)
+    if not args.apply:
+        session = _open_without_writing(args.vault)
+        report_plan(
+            importer.plan(session.board, source, session.vault.templates_dir), False, sys.stdout
+        )
+        return 0
+    session = open_session(args.vault)
+    templates_dir = session.vault.templates_dir
+
+    def run(board: Board) -> importer.Plan:
+        # Planned under the lock, against the board as it is now, so no row is applied twice.
+        the_plan = importer.plan(board, source, templates_dir)
+        importer.apply(board, the_plan, progress)
+        if the_plan.created + the_plan.updated >= 1000:
+            print("writing the vault…", file=sys.stderr, flush=True)
+        return the_plan
+
+    the_plan = session.change(run)
+    if the_plan.templates:
+        the_plan.templates = importer.restore_templates(templates_dir, source, the_plan.templates)
+    report_plan(the_plan, True, sys.stdout)
+    return 0
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _ics(session: Session, now: datetime) -> str:
+    try:
+        from store import ics
+    except ImportError:
+        raise FollowupError(
+            "ICS export needs the due-date rules, which this build lacks."
+        ) from None
+    return ics.calendar(session, now=now)  # type: ignore[attr-defined]
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    output = Path(args.output).expanduser() if args.output else None
+    if output is not None:
+        if _inside(output, session.vault.path):
+            raise FollowupError(
+                f"{output}: inside the vault folder, which is synced; an export there would "
+                "carry plaintext to every device and the cloud. Write it somewhere else."
+            )
+        if output.is_dir():
+            raise FollowupError(f"{output}: is a folder; give a file name.")
+        if not output.parent.is_dir():
+            raise FollowupError(f"{output.parent}: no such folder.")
+    now = datetime.now(UTC)
+    cards = session.board.all(include_deleted=args.all)
+    mode = 0o644
+    if args.format == "csv":
+        text = exporter.to_csv(cards)
+    elif args.format == "md":
+        text = exporter.to_markdown(cards, now=now)
+    elif args.format == "ics":
+        text = _ics(session, now)
+    else:
+        mode = 0o600
+        backup = exporter.to_backup(
+            session.board,
+            session.vault.id,
+            exporter.read_templates(session.vault.templates_dir),
+            now=now,
+        )
+        text = json.dumps(backup, indent=1, ensure_ascii=False) + "\n"
+        print(
+            "followup-tui: WARNING: this backup is NOT encrypted: anyone who can read it sees "
+            "every card. Keep it somewhere private and delete it when done.",
+            file=sys.stderr,
+        )
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return 0
+    data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
+    try:
+        atomic_write(output, data, mode=mode)
+    except OSError as exc:
+        raise FollowupError(f"{output}: cannot write it ({exc.strerror or exc}).") from None
+    if args.format == "json":
+        output.chmod(0o600)
+    count = len(session.board.cards) if args.format == "json" else len(cards)
+    print(f"Wrote {_plural(count, 'card')} to {output}.", file=sys.stderr)
+    return 0
+
+
+# --- stats --------------------------------------------------------------------------------------
+
+
+def _since(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    day = parse_day(text)
+    return datetime.combine(day, time(0, 0)).astimezone()
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    since = _since(args.since)
+    session = open_session(args.vault)
+    now = datetime.now(UTC)
+    result = stats.compute(session.board.all(), now=now, since=since)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(stats.render_text(result))
+    return 0
