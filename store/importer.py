@@ -95,6 +95,12 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "business",
         "hiringcompany",
         "client",
+        # what spreadsheets in other languages call it
+        "firma",
+        "unternehmen",
+        "entreprise",
+        "societe",
+        "empresa",
     ),
     "role": (
         "role",
@@ -110,6 +116,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "jobposition",
         "opening",
         "vacancy",
+        "stelle",
+        "poste",
+        "puesto",
     ),
     "stage": (
         "stage",
@@ -120,6 +129,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "state",
         "progress",
         "step",
+        "statut",
+        "estado",
     ),
     "outcome": ("outcome", "result", "decision", "finalresult", "finaloutcome", "verdict"),
     "interviewed_at": (
@@ -136,6 +147,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "interviewtime",
         "date",
         "when",
+        "interviewdatum",
+        "datum",
+        "fecha",
     ),
     "interviewers": (
         "interviewers",
@@ -151,6 +165,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "people",
         "person",
         "panel",
+        "kontakt",
+        "ansprechpartner",
+        "contacto",
     ),
     "contact_email": (
         "contactemail",
@@ -204,7 +221,19 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "discussed",
     ),
     "questions": ("questions", "questionsasked", "question", "theyasked"),
-    "notes": ("notes", "note", "comments", "comment", "remarks", "description", "details", "memo"),
+    "notes": (
+        "notes",
+        "note",
+        "comments",
+        "comment",
+        "remarks",
+        "description",
+        "details",
+        "memo",
+        "notizen",
+        "bemerkungen",
+        "notas",
+    ),
     "learned": ("learned", "learnt", "lessons", "lessonslearned", "takeaways", "feedback"),
 }
 # Words inside a longer header ("Recruiter E-mail", "Company (legal name)"), tried in order.
