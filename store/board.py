@@ -8,7 +8,7 @@ stays cheap to show. Nothing here touches a file; `Session` persists.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -87,9 +87,15 @@ def normalize(name: str, value: Any) -> Any:
 class Board:
     """All cards of a vault as this device knows them."""
 
-    def __init__(self, device: str, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        device: str,
+        clock: Clock | None = None,
+        make_id: Callable[[], str] = new_id,
+    ) -> None:
         self.device = device
         self.clock = clock or Clock(device)
+        self._make_id = make_id  # a test can make card ids predictable
         self.cards: dict[str, CardState] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Card] = {}
@@ -241,9 +247,9 @@ class Board:
             raise BadValue("A card needs a company.")
         values.setdefault("stage", "interviewed")
         stamp = self.clock.tick()
-        card_id = new_id()
+        card_id = self._make_id()
         while card_id in self.cards:
-            card_id = new_id()
+            card_id = self._make_id()
         self.cards[card_id] = {"f": {}, "t": {}}
         values["created_at"] = iso_utc(
             at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC)

@@ -202,6 +202,11 @@ class Vault:
         atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
         self.header = header
 
+    def at(self, path: Path) -> Vault:
+        """This unlocked vault in another copy of its folder: the same vault as another machine
+        holds it (its sync tool carries the files), without deriving the key again."""
+        return Vault(Path(path), self.header, self._data_key)
+
     # --- envelopes --------------------------------------------------------------------------
 
     def seal(self, device: str, plaintext: bytes, kind: str = "replica") -> bytes:
