@@ -1,0 +1,520 @@
+"""Note templates: YAML files in `<vault>/templates/`, edited by hand, reloaded live.
+
+A template file (`thank-you.yaml`; the file name is the template's name) holds the stage it
+serves, when it becomes due (`store.due`), a subject and a body with placeholders
+(`store.render`). The defaults ship in `store/default_templates/` and are copied into a new
+vault by `install_defaults`, so they sync with the rest and the user can edit them; a vault
+without a given template file still has the built-in one.
+
+A malformed file (bad YAML, a missing or unknown key, an unknown stage, a bad due rule, a
+template that does not render) is reported with its file name and line, and the last good
+version of that template stays in use. Nothing here ever writes over or deletes a file the
+user may have edited: `install_defaults` only creates files that do not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from store.due import BadRule, DueRule, applies_to, card_items, parse_rules, stage_after_sending
+from store.errors import FollowupError
+from store.files import atomic_write
+from store.model import OUTCOMES, STAGES, Card
+from store.render import (
+    SAMPLE_PROFILE,
+    CompiledText,
+    NoteError,
+    card_context,
+    compile_text,
+    render_text,
+    sample_card,
+)
+
+DEFAULTS_DIR = Path(__file__).parent / "default_templates"
+SUFFIXES = (".yaml", ".yml")
+MAX_FILE = 64 * 1024
+KEYS: tuple[str, ...] = (
+    "title",
+    "description",
+    "stage",
+    "outcome",
+    "due",
+    "moves_to",
+    "subject",
+    "body",
+)
+REQUIRED: tuple[str, ...] = ("stage", "subject", "body")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# Copies a sync tool makes when two laptops edited a template at once: shown, never loaded.
+_CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]+$|\(.*conflicted copy.*\)")
+
+
+class UnknownTemplate(FollowupError):
+    pass
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """Why a template file is not (or no longer) in use, and where to look."""
+
+    path: Path
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path.parent.name}/{self.path.name}"
+        return (
+            f"{where}, line {self.line}: {self.message}"
+            if self.line
+            else f"{where}: {self.message}"
+        )
+
+
+class TemplateError(FollowupError):
+    def __init__(self, problem: TemplateProblem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class Note:
+    """A rendered note, ready to preview, edit, copy or record as sent."""
+
+    template: str
+    subject: str
+    body: str
+
+    @property
+    def text(self) -> str:
+        """The whole note as one text: what the editor shows and the timeline keeps."""
+        return f"Subject: {self.subject}\n\n{self.body}" if self.subject else self.body
+
+    @classmethod
+    def from_text(cls, template: str, text: str) -> Note:
+        """Read a note back from an editor: a first `Subject:` line is the subject."""
+        text = text.replace("\r\n", "\n")
+        first, _, rest = text.partition("\n")
+        if first.lower().startswith("subject:"):
+            return cls(template, first[len("subject:") :].strip(), rest.lstrip("\n"))
+        return cls(template, "", text)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    title: str
+    description: str
+    stages: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    due: tuple[DueRule, ...]
+    moves_to: str | None
+    subject: str
+    body: str
+    path: Path | None  # the vault file; None for a built-in default
+    builtin: bool
+    _subject: CompiledText = field(repr=False, compare=False)
+    _body: CompiledText = field(repr=False, compare=False)
+    _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
+
+    def render(self, card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None) -> Note:
+        """The note for `card`; `TemplateError` names the file and line of any problem."""
+        context = card_context(card, profile, now, tz)
+        subject = self._render("subject", self._subject, context)
+        body = self._render("body", self._body, context)
+        return Note(self.name, " ".join(subject.split()), body.strip("\n") + "\n")
+
+    def _render(self, key: str, compiled: CompiledText, context: dict[str, Any]) -> str:
+        try:
+            return render_text(compiled, context)
+        except NoteError as exc:
+            line = self._lines.get(key, 0) + exc.line if exc.line else self._lines.get(key)
+            raise TemplateError(
+                TemplateProblem(self.where, f"{key}: {exc.message}", line)
+            ) from None
+
+    @property
+    def where(self) -> Path:
+        return self.path if self.path is not None else DEFAULTS_DIR / f"{self.name}.yaml"
+
+    @property
+    def due_text(self) -> str:
+        """When it falls due, in words ("" for a template that is never due by itself)."""
+        return "; otherwise ".join(r.describe() for r in self.due)
+
+    def next_stage(self, stage: str) -> str | None:
+        return stage_after_sending(stage, self.moves_to)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "stage": list(self.stages),
+            "outcome": list(self.outcomes),
+            "due": [r.to_json() for r in self.due],
+            "due_text": self.due_text,
+            "moves_to": self.moves_to,
+            "source": "built-in" if self.builtin else "vault",
+        }
+
+
+# --- reading one file ---------------------------------------------------------------------------
+
+
+def template_name(path: Path) -> str | None:
+    """The template a file in the templates folder defines, or None if it is not one.
+
+    Hidden and temp files (ours, Syncthing's `.syncthing.*.tmp` and `~syncthing~*`, editors'
+    backups) are not templates; neither is anything without a .yaml/.yml suffix.
+    """
+    name = path.name
+    if name.startswith((".", "~", "#")) or path.suffix not in SUFFIXES:
+        return None
+    return path.stem
+
+
+def _node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
+    """The 1-based line of the value at `keys` (as deep as it exists) in a composed document."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in keys:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == key:
+                    line = k.start_mark.line + 1
+                    child = v
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(key, int)
+            and 0 <= key < len(node.value)
+        ):
+            child = node.value[key]
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def _text_start(root: yaml.Node | None, key: str) -> int:
+    """Line number just before the first line of a text value (block scalars start below)."""
+    if not isinstance(root, yaml.MappingNode):
+        return 0
+    for k, v in root.value:
+        if k.value == key:
+            return v.start_mark.line + (1 if getattr(v, "style", None) in ("|", ">") else 0)
+    return 0
+
+
+def _names(
+    value: Any, key: str, allowed: tuple[str, ...], line: int | None, path: Path
+) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) for i in items):
+        raise TemplateError(
+            TemplateProblem(path, f"{key} must be a name or a list of names.", line)
+        )
+    for item in items:
+        if item not in allowed:
+            raise TemplateError(
+                TemplateProblem(
+                    path, f"unknown {key} {item!r}; use one of: {', '.join(allowed)}.", line
+                )
+            )
+    return tuple(items)
+
+
+def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
+    """A template from a file's text; `TemplateError` says what is wrong and on which line."""
+    name = template_name(path) or path.stem
+
+    def fail(message: str, line: int | None = None) -> TemplateError:
+        return TemplateError(TemplateProblem(path, message, line))
+
+    if not _NAME.match(name):
+        raise fail(f"{name!r} is not a usable template name: use letters, digits, - and _.")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise fail(f"not valid YAML ({problem}).", mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise fail("expected keys like stage:, due:, subject: and body:.", 1)
+    for key in data:
+        if key not in KEYS:
+            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", _node_line(root, key))
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            raise fail(f"missing {key}:.", _node_line(root, key) if key in data else 1)
+    for key in ("title", "description", "subject", "body"):
+        if key in data and not isinstance(data[key], str):
+            raise fail(f"{key} must be text.", _node_line(root, key))
+    stages = _names(data["stage"], "stage", STAGES, _node_line(root, "stage"), path)
+    outcomes: tuple[str, ...] = ()
+    if data.get("outcome") is not None:
+        outcomes = _names(data["outcome"], "outcome", OUTCOMES, _node_line(root, "outcome"), path)
+    moves_to = data.get("moves_to")
+    if moves_to is not None and moves_to not in (*STAGES, "stay"):
+        raise fail(
+            f"moves_to must be a stage ({', '.join(STAGES)}) or stay, not {moves_to!r}.",
+            _node_line(root, "moves_to"),
+        )
+    try:
+        due = parse_rules(data.get("due"))
+    except BadRule as exc:
+        raise fail(f"due: {exc}", _node_line(root, "due", *exc.where)) from None
+    lines = {key: _text_start(root, key) for key in ("subject", "body")}
+    compiled: dict[str, CompiledText] = {}
+    for key in ("subject", "body"):
+        try:
+            compiled[key] = compile_text(data[key])
+        except NoteError as exc:
+            line = lines[key] + exc.line if exc.line else _node_line(root, key)
+            raise fail(f"{key}: {exc.message}", line) from None
+    template = Template(
+        name=name,
+        title=str(data.get("title") or name),
+        description=str(data.get("description") or ""),
+        stages=stages,
+        outcomes=outcomes,
+        due=due,
+        moves_to=moves_to,
+        subject=data["subject"],
+        body=data["body"],
+        path=None if builtin else path,
+        builtin=builtin,
+        _subject=compiled["subject"],
+        _body=compiled["body"],
+        _lines=lines,
+    )
+    # A trial run on a full example card finds misspelt fields before a real note needs them.
+    template.render(sample_card(), SAMPLE_PROFILE, sample_card().interviewed_at, None)  # type: ignore[arg-type]
+    return template
+
+
+def load_template(path: Path, builtin: bool = False) -> Template:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise TemplateError(
+                TemplateProblem(path, f"too big for a note template ({size:,} bytes).")
+            )
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(TemplateProblem(path, "not UTF-8 text.")) from None
+    except OSError as exc:
+        raise TemplateError(
+            TemplateProblem(path, f"cannot read it ({exc.strerror or exc}).")
+        ) from None
+    return parse_template(path, text, builtin=builtin)
+
+
+# --- the defaults ---------------------------------------------------------------------------------
+
+
+def default_files() -> list[Path]:
+    return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
+
+
+def install_defaults(vault_path: Path) -> list[Path]:
+    """Copy the default templates into `<vault>/templates/`; return the files created.
+
+    Called when a vault is created (`followup-tui init`) and by `followup-tui templates
+    --install`. A file that exists is never touched, so a user's edit always wins.
+    """
+    folder = Path(vault_path) / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    created = []
+    for source in default_files():
+        target = folder / source.name
+        if target.exists() or target.with_suffix(".yml").exists():
+            continue
+        atomic_write(target, source.read_bytes(), mode=0o644)
+        created.append(target)
+    return created
+
+
+# --- the set in use -------------------------------------------------------------------------------
+
+
+class TemplateSet:
+    """Every template in use: the vault's files over the built-in defaults.
+
+    `reload(path)` is what the folder watcher calls for one changed file; `reload_all()` reads
+    the whole folder again. A file that fails keeps its last good version (or the built-in one)
+    in use and its problem in `errors`. `version` bumps whenever the set in use changes.
+    """
+
+    def __init__(self, folder: Path | None, builtin: bool = True) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        self.builtin: dict[str, Template] = {}
+        self.files: dict[str, Template] = {}
+        self.errors: dict[Path, TemplateProblem] = {}
+        self.version = 0
+        if builtin:
+            for path in default_files():
+                template = load_template(path, builtin=True)
+                self.builtin[template.name] = template
+        self.reload_all()
+
+    @classmethod
+    def for_vault(cls, vault_path: Path) -> TemplateSet:
+        return cls(Path(vault_path) / "templates")
+
+    # --- reading the folder ---------------------------------------------------------------------
+
+    def _candidates(self) -> list[Path]:
+        if self.folder is None:
+            return []
+        try:
+            return sorted(p for p in self.folder.iterdir() if p.is_file())
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as exc:
+            self.errors[self.folder] = TemplateProblem(
+                self.folder, f"cannot list it ({exc.strerror or exc})."
+            )
+            return []
+
+    def reload_all(self) -> set[str]:
+        """Read every file again; return the names whose template in use changed."""
+        changed: set[str] = set()
+        seen: set[Path] = set()
+        for path in self._candidates():
+            seen.add(path)
+            name = self.reload(path)
+            if name:
+                changed.add(name)
+        for name, template in list(self.files.items()):
+            gone = template.path is not None and template.path not in seen
+            if gone and self.reload(template.path):  # type: ignore[arg-type]
+                changed.add(name)
+        for path in list(self.errors):
+            if path not in seen and path != self.folder:
+                del self.errors[path]
+                self.version += 1
+        return changed
+
+    def reload(self, path: Path) -> str | None:
+        """Take in one file's current content (or its removal); return the template's name
+        when the template in use changed, None otherwise (also for files that are not ours)."""
+        path = Path(path)
+        name = template_name(path)
+        if name is None:
+            return None
+        if _CONFLICT_COPY.search(name):
+            if path.exists():
+                self._set_error(
+                    TemplateProblem(
+                        path,
+                        "a copy the sync tool made when two laptops edited a template at "
+                        "once; merge what you want into the original, then delete this copy.",
+                    )
+                )
+            else:
+                self._clear_error(path)
+            return None
+        if not path.exists():
+            self._clear_error(path)
+            current = self.files.get(name)
+            if current is not None and current.path == path:
+                del self.files[name]
+                self.version += 1
+                return name
+            return None
+        try:
+            template = load_template(path)
+        except TemplateError as exc:
+            self._set_error(exc.problem)
+            return None
+        self._clear_error(path)
+        old = self.files.get(name)
+        if old is not None and old.path != path and old.path is not None and old.path.exists():
+            self._set_error(
+                TemplateProblem(path, f"{old.path.name} already defines {name!r}; keep one.")
+            )
+            return None
+        if old == template:
+            return None
+        self.files[name] = template
+        self.version += 1
+        return name
+
+    def _set_error(self, problem: TemplateProblem) -> None:
+        if self.errors.get(problem.path) != problem:
+            self.errors[problem.path] = problem
+            self.version += 1
+
+    def _clear_error(self, path: Path) -> None:
+        if self.errors.pop(path, None) is not None:
+            self.version += 1
+
+    # --- using it -------------------------------------------------------------------------------
+
+    def _merged(self) -> dict[str, Template]:
+        merged = dict(self.builtin)
+        merged.update(self.files)
+        return merged
+
+    def all(self) -> list[Template]:
+        return sorted(self._merged().values(), key=_order)
+
+    def __iter__(self) -> Iterator[Template]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._merged())
+
+    def names(self) -> list[str]:
+        return [t.name for t in self.all()]
+
+    def get(self, name: str) -> Template:
+        found = self._merged().get(name)
+        if found is None:
+            raise UnknownTemplate(
+                f"No template {name!r}; templates are: {', '.join(self.names()) or 'none'}."
+            )
+        return found
+
+    def problems(self) -> list[TemplateProblem]:
+        return sorted(self.errors.values(), key=lambda p: str(p.path))
+
+    def for_card(self, card: Card, now: datetime, tz: tzinfo | None) -> list[Template]:
+        """Every template, the suggested ones first: what is due on the card (most urgent
+        first), then those serving its stage, then the rest."""
+        templates = self.all()
+        due = [item.template for item in card_items(card, templates, now, tz)]
+        rank = {name: i for i, name in enumerate(due)}
+
+        def key(t: Template) -> tuple[int, int, tuple[int, int, float, str]]:
+            if t.name in rank:
+                return (0, rank[t.name], _order(t))
+            return (1 if applies_to(t, card) else 2, 0, _order(t))
+
+        return sorted(templates, key=key)
+
+    def suggested(self, card: Card, now: datetime, tz: tzinfo | None) -> Template | None:
+        ordered = self.for_card(card, now, tz)
+        return ordered[0] if ordered else None
+
+
+def _order(template: Template) -> tuple[int, int, float, str]:
+    """The order a user meets them in: by the stages they serve, then how late they fall due."""
+    stages = [STAGES.index(s) for s in template.stages]
+    hours = [r.amount * {"hours": 1, "days": 24, "weeks": 168}[r.unit] for r in template.due]
+    return (min(stages), max(stages), min(hours, default=float("inf")), template.name)
+
+
+def describe_problems(problems: Iterable[TemplateProblem]) -> list[str]:
+    return [str(p) for p in problems]
