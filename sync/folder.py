@@ -93,6 +93,11 @@ class SyncedSession(Session):
         self.read_signatures: dict[Path, Signature] = {}
         # Conflict copies merged into the board, removed once our replica holds their state.
         self._merged_copies: dict[Path, Signature] = {}
+        # What opening did (`followup-tui sync` reports it); `merged_files` is per folder merge.
+        self.merged_files: list[Path] = []
+        self.changed_at_open: set[str] = set()
+        self.removed_at_open: list[Path] = []
+        self.saved_at_open = False
 
     # --- merging --------------------------------------------------------------------------------
 
@@ -132,6 +137,7 @@ class SyncedSession(Session):
         """Merge every other device's replica and every conflict copy; note unknown files."""
         changed: set[str] = set()
         unknown: list[Path] = []
+        merged: list[Path] = []
         try:
             entries = sorted(self.vault.replicas_dir.iterdir())
         except OSError:
@@ -144,7 +150,9 @@ class SyncedSession(Session):
                 continue
             with contextlib.suppress(ReplicaUnreadable):
                 changed |= self.merge_file(path, name.device)
+                merged.append(path)
         self.unknown_files = unknown
+        self.merged_files = merged
         self.forget_missing()
         return changed
 
@@ -228,11 +236,11 @@ def open_folder(vault: Vault, config: Config, tidy: bool = True) -> SyncedSessio
     else:
         session.stignore_problem = stignore_status(vault.path)
     session.load_own()
-    session.merge_folder()
+    session.changed_at_open = session.merge_folder()
     if tidy:
         session.board.set_device_name(config.device_name)
-        session.persist_if_changed()
-        session.remove_merged_copies()
+        session.saved_at_open = session.persist_if_changed()
+        session.removed_at_open = session.remove_merged_copies()
     return session
 
 
@@ -272,20 +280,29 @@ def _read_stignore(path: Path) -> list[str] | None:
 
 
 def _with_our_block(lines: list[str]) -> list[str]:
-    """The user's lines untouched, with exactly one current copy of our block."""
+    """The user's lines untouched, with exactly one current copy of our block at the end.
+
+    Every line between our markers is ours (maybe an older version's); a begin marker without
+    its end takes only itself and our pattern with it, so no user line is ever lost.
+    """
+    stripped = [line.strip() for line in lines]
     out: list[str] = []
-    inside = False
-    for line in lines:
-        if line.strip().startswith(_BEGIN_MARK):
-            inside = True
+    index = 0
+    while index < len(lines):
+        if stripped[index].startswith(_BEGIN_MARK):
+            end = next(
+                (i for i in range(index + 1, len(lines)) if stripped[i].startswith(_END_MARK)),
+                None,
+            )
+            if end is not None:
+                index = end + 1
+                continue
+            index += 1
+            while index < len(lines) and stripped[index] == OUR_TEMP_GLOB:
+                index += 1
             continue
-        if inside:
-            if line.strip().startswith(_END_MARK):
-                inside = False
-            elif line.strip() != OUR_TEMP_GLOB and not line.strip().startswith("//"):
-                out.append(line)  # a user line typed inside our block survives
-            continue
-        out.append(line)
+        out.append(lines[index])
+        index += 1
     while out and not out[-1].strip():
         out.pop()
     if out:

@@ -1,0 +1,210 @@
+"""The sync commands: `sync` (merge once), `sync --watch` (headless, until interrupted), `doctor`.
+
+`sync --watch` is for an always-on machine: it merges what arrives and logs one line per
+event. `doctor` only looks (it merges in memory, writes nothing) and exits 1 when something
+needs the user: an unreadable replica, a conflict copy, an unknown file, a template error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from store.config import Config
+from store.vault import Vault
+from sync.doctor import Diagnosis, ago, diagnose
+from sync.folder import SyncedSession, open_folder
+from sync.loop import Applied, run
+from tui.cli.context import apply_device_name, ask_passphrase, open_session, vault_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "sync", help="merge the other devices' replicas now (or keep merging with --watch)"
+    )
+    p.add_argument(
+        "--watch", action="store_true", help="keep watching the folder until interrupted (Ctrl-C)"
+    )
+    p.set_defaults(func=cmd_sync)
+
+    p = subparsers.add_parser(
+        "doctor", help="check the vault folder: devices, unreadable files, conflict copies"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_doctor)
+
+
+def _synced(session: object) -> SyncedSession:
+    assert isinstance(session, SyncedSession), "open_unlocked must return a SyncedSession"
+    return session
+
+
+def _names(session: SyncedSession, paths: list[Path]) -> str:
+    """`work-laptop, home` for the replicas merged (conflict copies by their file name)."""
+    from sync.names import Kind, classify
+
+    out = []
+    for path in paths:
+        name = classify(path, session.device)
+        if name.kind is Kind.CONFLICT:
+            out.append(path.name)
+        elif name.device:
+            out.append(session.board.device_name(name.device))
+    return ", ".join(dict.fromkeys(out))
+
+
+def _cards(changed: set[str]) -> str:
+    count = len({c for c in changed if not c.startswith("<")})
+    return f"{count} card{'s' if count != 1 else ''} changed"
+
+
+def describe(applied: Applied, session: SyncedSession) -> list[str]:
+    """The log lines for one applied batch (`sync --watch`)."""
+    lines = []
+    if applied.merged:
+        what = f"merged {_names(session, applied.merged)}: {_cards(applied.changed)}"
+        if applied.persisted:
+            what += "; our replica saved"
+        lines.append(what)
+    elif applied.changed:
+        lines.append(f"merged another process's write: {_cards(applied.changed)}")
+    lines.extend(f"removed conflict copy {p.name} (merged)" for p in applied.removed)
+    lines.extend(f"cannot read {p.name}: {r}" for p, r in applied.unreadable.items())
+    lines.extend(f"{p.name} reads fine again" for p in applied.recovered)
+    if applied.templates:
+        lines.append("templates changed: " + ", ".join(p.name for p in applied.templates))
+    if applied.error:
+        lines.append(f"not saved: {applied.error}")
+    return lines
+
+
+def _log(line: str) -> None:
+    print(f"{datetime.now():%H:%M:%S} {line}", flush=True)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
+    """systemd and `kill` send SIGTERM: stop as cleanly as on Ctrl-C."""
+    previous = signal.getsignal(signal.SIGTERM)
+    try:
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    except ValueError:  # not the main thread (tests driving main() from a thread)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    session = _synced(open_session(args.vault))
+    merged = _names(session, session.merged_files) or "no other replica"
+    summary = f"Merged {merged}: {_cards(session.changed_at_open)}"
+    if session.saved_at_open:
+        summary += "; our replica saved"
+    if session.removed_at_open:
+        summary += f"; removed {len(session.removed_at_open)} merged conflict cop"
+        summary += "ies" if len(session.removed_at_open) != 1 else "y"
+    print(summary + ".", file=sys.stderr)
+    for path, reason in sorted(session.problems.items()):
+        print(f"followup-tui: {path.name}: {reason}", file=sys.stderr)
+    if session.stignore_problem:
+        print(f"followup-tui: {session.stignore_problem}", file=sys.stderr)
+    if not args.watch:
+        return 0
+    stop = threading.Event()
+    with _stop_on_sigterm(stop), contextlib.suppress(KeyboardInterrupt):
+        run(
+            session,
+            stop,
+            on_applied=lambda applied: [_log(line) for line in describe(applied, session)],
+            ready=lambda: print(
+                f"Watching {session.vault.path} (Ctrl-C stops).", file=sys.stderr, flush=True
+            ),
+        )
+    print("Stopped watching.", file=sys.stderr)
+    return 0
+
+
+def template_errors(session: SyncedSession) -> list[str] | None:
+    """Errors of the vault's note templates, or None when this version has no template loader."""
+    try:
+        templates = importlib.import_module("store.templates")
+    except ImportError:
+        return None
+    check = getattr(templates, "template_errors", None)
+    if check is None:
+        return None
+    return [str(e) for e in check(session.vault.templates_dir)]
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    config = Config.load()
+    apply_device_name(config)
+    path = vault_path(args.vault, config)
+    Vault.read_header(path)
+    vault = Vault.unlock(path, ask_passphrase())
+    session = open_folder(vault, config, tidy=False)
+    diagnosis = diagnose(session, template_errors(session))
+    if args.json:
+        json.dump(diagnosis.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(report_lines(diagnosis)))
+    return 1 if diagnosis.attention else 0
+
+
+def _section(title: str, items: list[str], empty: str = "none") -> list[str]:
+    return [f"{title}:", *(f"  {item}" for item in items)] if items else [f"{title}: {empty}"]
+
+
+def report_lines(diagnosis: Diagnosis) -> list[str]:
+    lines = [f"Vault: {diagnosis.vault}"]
+    rows: list[str] = []
+    for row in diagnosis.devices:
+        when = "this device" if row.this_device else f"last seen {ago(row.last_seen)}"
+        if row.last_seen and not row.this_device:
+            when += f" ({row.last_seen.astimezone():%Y-%m-%d %H:%M})"
+        if not row.has_replica:
+            when += "; no replica in the folder"
+        rows.append(f"{row.name:<20} {row.device}  {when}")
+    lines += _section("Devices", rows)
+    lines += _section(
+        "Unreadable replicas", [f"{p.name}: {r}" for p, r in diagnosis.unreadable.items()]
+    )
+    lines += _section(
+        "Conflict copies",
+        [
+            f"{c.path.name}: {c.problem or 'merges cleanly; `followup-tui sync` removes it'}"
+            for c in diagnosis.conflict_copies
+        ],
+    )
+    lines += _section("Unknown files in replicas/", [p.name for p in diagnosis.unknown])
+    lines.append(f".stignore: {diagnosis.stignore or 'ok'}")
+    if diagnosis.template_errors is None:
+        lines.append("Templates: not checked (no template loader in this version)")
+    else:
+        lines += _section("Template errors", diagnosis.template_errors)
+    lines.append(
+        f"Cards: {diagnosis.cards}"
+        + (
+            f" ({diagnosis.conflicted_cards} with edits to resolve)"
+            if diagnosis.conflicted_cards
+            else ""
+        )
+    )
+    attention = diagnosis.attention
+    if attention:
+        lines.append(f"{len(attention)} thing{'s' if len(attention) != 1 else ''} need attention.")
+    else:
+        lines.append("All good.")
+    return lines
