@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import json
 import signal
 import sys
@@ -19,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from store.config import Config
+from store.templates import TemplateSet
 from store.vault import Vault
 from sync.doctor import Diagnosis, ago, diagnose
 from sync.folder import SyncedSession, open_folder
@@ -135,16 +135,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def template_errors(session: SyncedSession) -> list[str] | None:
-    """Errors of the vault's note templates, or None when this version has no template loader."""
-    try:
-        templates = importlib.import_module("store.templates")
-    except ImportError:
-        return None
-    check = getattr(templates, "template_errors", None)
-    if check is None:
-        return None
-    return [str(e) for e in check(session.vault.templates_dir)]
+def template_errors(session: SyncedSession) -> list[str]:
+    """Each template file that is not in use, with its file and line (the loader's words)."""
+    return [str(problem) for problem in TemplateSet.for_vault(session.vault.path).problems()]
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -190,10 +183,7 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
     )
     lines += _section("Unknown files in replicas/", [p.name for p in diagnosis.unknown])
     lines.append(f".stignore: {diagnosis.stignore or 'ok'}")
-    if diagnosis.template_errors is None:
-        lines.append("Templates: not checked (no template loader in this version)")
-    else:
-        lines += _section("Template errors", diagnosis.template_errors)
+    lines += _section("Template errors", diagnosis.template_errors or [])
     lines.append(
         f"Cards: {diagnosis.cards}"
         + (

@@ -1,0 +1,125 @@
+"""`followup-tui sync`, `sync --watch` and `doctor`, run as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from syncthing import wait_for
+
+from store.config import Config
+from store.replica import read_replica
+from store.vault import Vault
+
+SCRIPT = Path(sys.executable).with_name("followup-tui")
+
+
+def join(make_laptop, name: str, vault: Path | None = None):
+    """A laptop on the vault folder that has opened it once, under its own device name."""
+    laptop = make_laptop(name, vault)
+    assert laptop.cli("--device-name", name, "list").code == 0
+    return laptop
+
+
+def device_of(laptop) -> str:
+    with laptop.active():
+        return Config.load().device_id
+
+
+def replica_ids(laptop, device: str) -> set[str]:
+    from conftest import PASSPHRASE
+
+    vault = Vault.unlock(laptop.vault, PASSPHRASE)
+    return set(read_replica(vault, vault.replicas_dir / f"{device}.json", device)["cards"])
+
+
+def test_sync_merges_the_other_devices_replica_into_ours(make_laptop) -> None:
+    a, b = make_laptop("a"), join(make_laptop, "b")
+    card = b.cli("add", "--company", "Acme").out.strip()
+
+    result = a.cli("sync")
+
+    assert result.code == 0, result.err
+    assert "Merged b: 1 card changed; our replica saved." in result.err
+    assert card in replica_ids(a, device_of(a))
+
+
+def test_doctor_on_a_healthy_folder_lists_devices_and_exits_zero(make_laptop) -> None:
+    a, b = make_laptop("a"), join(make_laptop, "b")
+    b.cli("add", "--company", "Acme")
+
+    result = a.cli("doctor")
+
+    assert result.code == 0, result.out + result.err
+    assert "All good." in result.out
+    devices = result.out.split("Devices:")[1].split("Unreadable")[0]
+    assert f"a                    {device_of(a)}  this device" in devices
+    assert f"b                    {device_of(b)}  last seen" in devices
+
+
+def test_doctor_reports_every_problem_changes_nothing_and_exits_non_zero(make_laptop) -> None:
+    a, b = make_laptop("a"), join(make_laptop, "b")
+    b.cli("add", "--company", "Acme")
+    replicas = a.vault / "replicas"
+    garbage = replicas / "0123456789ab.json"
+    garbage.write_bytes(b"garbage")
+    copy = replicas / f"{device_of(b)}.sync-conflict-20260102-030405-ABCDE27.json"
+    copy.write_bytes((replicas / f"{device_of(b)}.json").read_bytes())
+    (replicas / "stray.txt").write_text("?")
+    (a.vault / "templates").mkdir(exist_ok=True)
+    (a.vault / "templates" / "broken.yaml").write_text("stage: [waiting\n")
+    before = {p: p.read_bytes() for p in replicas.iterdir()}
+
+    result = a.cli("doctor")
+
+    assert result.code == 1
+    assert "0123456789ab.json: not a complete replica" in result.out
+    assert f"{copy.name}: merges cleanly; `followup-tui sync` removes it" in result.out
+    assert "stray.txt" in result.out
+    assert "templates/broken.yaml, line" in result.out
+    assert {p: p.read_bytes() for p in replicas.iterdir()} == before  # doctor only looks
+
+    shown = json.loads(a.cli("doctor", "--json").out)
+    assert [c["path"] for c in shown["conflict_copies"]] == [str(copy)]
+    assert {d["name"] for d in shown["devices"]} == {"a", "b", "0123456789ab"}  # a file says so
+    assert len(shown["attention"]) == 4
+
+
+def _spawn_watch(laptop) -> tuple[subprocess.Popen[str], list[str], list[str]]:
+    env = {**os.environ, **laptop.env(), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [str(SCRIPT), "--vault", str(laptop.vault), "sync", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    out: list[str] = []
+    err: list[str] = []
+    for stream, lines in ((process.stdout, out), (process.stderr, err)):
+        threading.Thread(target=lambda s=stream, ls=lines: ls.extend(s), daemon=True).start()
+    return process, out, err
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_sync_watch_merges_as_files_land_and_stops_cleanly(make_laptop, stop_signal) -> None:
+    a, b = make_laptop("a"), join(make_laptop, "b")
+    process, out, err = _spawn_watch(a)
+    try:
+        wait_for(lambda: any("Watching" in line for line in err), 30, "the watcher to start")
+        card = b.cli("add", "--company", "Acme").out.strip()
+        wait_for(lambda: any("merged b: 1 card changed" in line for line in out), 30, "a merge")
+        assert card in replica_ids(a, device_of(a))
+    finally:
+        process.send_signal(stop_signal)
+        code = process.wait(timeout=30)
+    wait_for(lambda: any("Stopped watching" in line for line in err), 10, "the goodbye line")
+    assert code in (0, 130)
+    assert not any("Traceback" in line for line in err), "".join(err)
