@@ -194,7 +194,10 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
     )
     attention = diagnosis.attention
     if attention:
-        lines.append(f"{len(attention)} thing{'s' if len(attention) != 1 else ''} need attention.")
+        count = len(attention)
+        lines.append(
+            "1 thing needs attention." if count == 1 else f"{count} things need attention."
+        )
     else:
         lines.append("All good.")
     return lines
