@@ -4,33 +4,40 @@ The numbers (each defined where it is computed, and in the README):
 - the funnel: how many cards reached each stage (created in it, moved to it, or in it now);
 - the answer rate: cards where the employer answered (an "answered" event, or closed as an
   offer or a rejection) out of all cards;
-- the median days from the interview to the first answer;
+- the median days from the interview to the first answer after it;
 - thank-you notes sent within 24 hours of the interview, out of those sent;
-- first follow-ups sent on time (no later than a day after they became due), out of those sent;
+- follow-ups sent on time, out of those sent: a follow-up note is on time when it went out
+  before its template's due rule (store/due.py) made it overdue, judged on the card as it was
+  just before the note;
 - outcomes of closed cards, and how many are still open.
 
 `render_text` draws them as unicode block bars for a terminal; the TUI's insight screen uses
-`bar` too. It must never read a file or the wall clock: `now` is always given.
+`rows` and `bar` too. It must never read a file or the wall clock: `now` is always given.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
+from store.due import ANSWERED, NOTE_SENT, DueRule, apply_rule, parse_rules
 from store.model import OUTCOMES, STAGES, Card, Event
 
-ANSWERED = "answered"  # the timeline event recording that the employer replied
-NOTE_SENT = "note_sent"  # a note marked as sent; its `template` says which
 THANK_YOU = "thank-you"
-FOLLOW_UP = "follow-up"
+FOLLOW_UP = "follow-up"  # templates whose name starts so are follow-ups (follow-up-2 too)
 ANSWER_OUTCOMES = frozenset({"offer", "rejected"})  # closing that way means they answered
 THANK_YOU_WITHIN = timedelta(hours=24)
-FOLLOW_UP_AFTER = timedelta(days=7)
-FOLLOW_UP_GRACE = timedelta(days=1)
+# The rules of the default follow-up templates, for callers that have no template set.
+DEFAULT_FOLLOW_UP_RULES: dict[str, tuple[DueRule, ...]] = {
+    "follow-up": parse_rules(
+        [{"after": "promised_by", "days": 1}, {"after": "last_contact", "days": 7}]
+    ),
+    "follow-up-2": parse_rules({"after": "last_contact", "days": 7}),
+}
 
 
 @dataclass(frozen=True)
@@ -99,51 +106,68 @@ def stages_reached(card: Card) -> set[str]:
     return reached
 
 
-def answer_moment(card: Card) -> datetime | None:
-    """When the employer first answered: an "answered" event, or a close as offer/rejected."""
-    answer = _first(
+def _answers(card: Card) -> list[Event]:
+    return [
         e
         for e in card.timeline
         if e.kind == ANSWERED
         or (e.kind == "moved" and e.get("to") == "closed" and e.get("outcome") in ANSWER_OUTCOMES)
-    )
-    return answer.at if answer else None
+    ]
 
 
 def has_answer(card: Card) -> bool:
-    return answer_moment(card) is not None or card.outcome in ANSWER_OUTCOMES
+    return bool(_answers(card)) or card.outcome in ANSWER_OUTCOMES
 
 
-def _note_or_move(card: Card, template: str, stage: str) -> datetime | None:
-    """When a note was sent: its "note_sent" event, or else the move it led to."""
-    sent = _first(e for e in card.timeline if e.kind == NOTE_SENT and e.get("template") == template)
-    if sent:
-        return sent.at
-    moved = _first(e for e in card.timeline if e.kind == "moved" and e.get("to") == stage)
-    return moved.at if moved else None
+def answer_moment(card: Card) -> datetime | None:
+    """When the employer first answered after the (latest) interview."""
+    start = card.interviewed_at
+    answer = _first(e for e in _answers(card) if start is None or e.at >= start)
+    return answer.at if answer else None
 
 
 def thank_you_moment(card: Card) -> datetime | None:
-    return _note_or_move(card, THANK_YOU, "thanked")
+    """When the thank-you for the latest interview went out: its note, or else the move to
+    "thanked" (people who send notes from their own mail client just move the card)."""
+    start = card.interviewed_at
+    after = [e for e in card.timeline if start is None or e.at >= start]
+    sent = _first(e for e in after if e.kind == NOTE_SENT and e.get("template") == THANK_YOU)
+    if sent is None:
+        sent = _first(e for e in after if e.kind == "moved" and e.get("to") == "thanked")
+    return sent.at if sent else None
 
 
-def follow_up_moment(card: Card) -> datetime | None:
-    return _note_or_move(card, FOLLOW_UP, "followed-up")
+def follow_ups(card: Card) -> list[tuple[str, Event]]:
+    """The follow-up notes sent on a card; a move to "followed-up" stands in for the first
+    when no follow-up note was recorded."""
+    sent = [
+        (str(e.get("template")), e)
+        for e in card.timeline
+        if e.kind == NOTE_SENT and str(e.get("template") or "").startswith(FOLLOW_UP)
+    ]
+    if sent:
+        return sent
+    moved = _first(e for e in card.timeline if e.kind == "moved" and e.get("to") == "followed-up")
+    return [(FOLLOW_UP, moved)] if moved else []
 
 
-def follow_up_due(card: Card, sent: datetime) -> datetime | None:
-    """When the first follow-up became due: a week after the last contact before it, or the
-    day after the answer the employer promised (the rule of the default templates)."""
-    if card.interviewed_at is None:
-        return None
-    if card.promised_by:
-        day_after = datetime.combine(card.promised_by + timedelta(days=1), time(9, 0))
-        return day_after.astimezone()
-    contact = card.interviewed_at
-    thanked = thank_you_moment(card)
-    if thanked and contact < thanked <= sent:
-        contact = thanked
-    return contact + FOLLOW_UP_AFTER
+def as_it_was_before(card: Card, event: Event) -> Card:
+    """The card as it stood just before `event`: its timeline cut there."""
+    earlier = tuple(e for e in card.timeline if (e.at, e.id) < (event.at, event.id))
+    return dataclasses.replace(card, timeline=earlier)
+
+
+def follow_up_deadline(
+    card: Card, event: Event, rules: Sequence[DueRule], tz: tzinfo | None
+) -> datetime | None:
+    """When the follow-up `event` would have become overdue, or None if none was owed then
+    (an answer had come, say). Day-long rules end at the close of their day."""
+    before = as_it_was_before(card, event)
+    for rule in rules:
+        found = apply_rule(rule, before, tz)
+        if found is not None:
+            return found[0]
+    return None
 
 
 # --- the numbers --------------------------------------------------------------------------------
@@ -156,7 +180,19 @@ def in_period(card: Card, since: datetime | None) -> bool:
     return moment is not None and moment >= since
 
 
-def compute(cards: Iterable[Card], now: datetime, since: datetime | None = None) -> Stats:
+def compute(
+    cards: Iterable[Card],
+    now: datetime,
+    since: datetime | None = None,
+    follow_up_rules: Mapping[str, Sequence[DueRule]] | None = None,
+    tz: tzinfo | None = None,
+) -> Stats:
+    """The insight numbers over `cards` interviewed on or after `since` (all when None).
+
+    `follow_up_rules` maps each follow-up template's name to its due rules (the vault's
+    templates); without it the default templates' rules apply. `tz` None: the system's zone.
+    """
+    rules = DEFAULT_FOLLOW_UP_RULES if follow_up_rules is None else follow_up_rules
     chosen = [c for c in cards if not c.deleted and in_period(c, since)]
     funnel = {stage: 0 for stage in STAGES}
     outcomes = {outcome: 0 for outcome in OUTCOMES}
@@ -176,17 +212,17 @@ def compute(cards: Iterable[Card], now: datetime, since: datetime | None = None)
         if has_answer(card):
             answered += 1
             moment = answer_moment(card)
-            if moment and card.interviewed_at and moment >= card.interviewed_at:
+            if moment and card.interviewed_at:
                 days.append((moment - card.interviewed_at).total_seconds() / 86400)
         thanked = thank_you_moment(card)
         if thanked and card.interviewed_at:
             thanks_sent += 1
             thanks_on_time += thanked - card.interviewed_at <= THANK_YOU_WITHIN
-        followed = follow_up_moment(card)
-        due = follow_up_due(card, followed) if followed else None
-        if followed and due:
-            follow_ups_sent += 1
-            follow_ups_on_time += followed <= due + FOLLOW_UP_GRACE
+        for template, event in follow_ups(card):
+            deadline = follow_up_deadline(card, event, rules.get(template, ()), tz)
+            if deadline is not None:
+                follow_ups_sent += 1
+                follow_ups_on_time += event.at < deadline
     median = round(statistics.median(days), 1) if days else None
     return Stats(
         cards=len(chosen),

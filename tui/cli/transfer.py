@@ -21,9 +21,11 @@ from store import exporter, importer, stats
 from store.board import Board
 from store.config import Config
 from store.dates import parse_day
+from store.due import DueRule
 from store.errors import FollowupError
 from store.files import atomic_write
 from store.session import Session
+from store.templates import TemplateSet
 from store.vault import Vault
 from tui.cli.context import ask_passphrase, open_session, vault_path
 
@@ -255,11 +257,19 @@ def _since(text: str | None) -> datetime | None:
     return datetime.combine(day, time(0, 0)).astimezone()
 
 
+def follow_up_rules(session: Session) -> dict[str, tuple[DueRule, ...]]:
+    """The due rules of the vault's follow-up templates (the user may have edited them)."""
+    templates = TemplateSet.for_vault(session.vault.path)
+    return {t.name: t.due for t in templates if t.name.startswith(stats.FOLLOW_UP)}
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     since = _since(args.since)
     session = open_session(args.vault)
     now = datetime.now(UTC)
-    result = stats.compute(session.board.all(), now=now, since=since)
+    result = stats.compute(
+        session.board.all(), now=now, since=since, follow_up_rules=follow_up_rules(session)
+    )
     if args.json:
         json.dump(result.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
