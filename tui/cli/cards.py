@@ -20,7 +20,9 @@ from store.dates import parse_day, parse_when
 from store.errors import BadValue, FollowupError
 from store.model import STAGES, Card, Interviewer, version_text
 from store.passphrase import passphrase_from_env
+from store.session import Session
 from store.vault import Vault
+from tui.cli import one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 
 _PERSON = re.compile(
@@ -159,6 +161,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise FollowupError(f"{path} is a file, not a folder; pick a folder for the vault.")
     passphrase = ask_passphrase("New passphrase: ", confirm=True)
     vault = Vault.create(path, passphrase)
+    from store.templates import install_defaults
+
+    install_defaults(path)  # the default note templates, so they sync and can be edited
     config.vault = str(path)
     config.device_name = _device_name(getattr(args, "device_name", None), config)
     config.save()
@@ -172,10 +177,19 @@ def cmd_add(args: argparse.Namespace) -> int:
     fields = fields_from_args(args)
     if args.stage:
         fields["stage"] = args.stage
-    session = open_session(args.vault)
+    session = _open(args)
     card_id = session.change(lambda board: board.add(fields))
     print(card_id)
     return 0
+
+
+def _open(args: argparse.Namespace) -> Session:
+    """Open the vault; a replica that could not be read is one warning line each on stderr
+    (the command still runs on what could be read: every replica is a full copy)."""
+    session = open_session(args.vault)
+    for path, reason in sorted(session.problems.items()):
+        print(f"followup-tui: warning: {one_line(f'{path}: {reason}')}", file=sys.stderr)
+    return session
 
 
 def _card_line(card: Card) -> str:
@@ -190,7 +204,7 @@ def _sorted(cards: list[Card]) -> list[Card]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     cards = session.board.all(include_deleted=args.all)
     if args.stage:
         cards = [c for c in cards if c.stage == args.stage]
@@ -254,7 +268,7 @@ def _stored_value(card: Card, name: str) -> Any:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id)
     if args.json:
         json.dump(card.to_json(), sys.stdout, indent=2, ensure_ascii=False)
@@ -265,7 +279,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(lambda board: board.move(card.id, args.stage, outcome=args.outcome))
     print(f"{moved.id} → {moved.stage}", file=sys.stderr)
@@ -276,7 +290,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     fields = fields_from_args(args)
     if not fields and not args.stage:
         raise BadValue("Nothing to change: give at least one --FIELD VALUE.")
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id)
 
     def apply(board: Board) -> Card:
@@ -290,7 +304,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id)
     session.change(lambda board: board.delete(card.id))
     print(
@@ -301,14 +315,14 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id)
     session.change(lambda board: board.restore(card.id))
     return 0
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    session = open_session(args.vault)
+    session = _open(args)
     card = session.board.find(args.id)
     session.change(lambda board: board.resolve(card.id, args.field, args.keep))
     return 0
