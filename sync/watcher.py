@@ -223,6 +223,9 @@ class FolderWatcher:
             self._backoff(pending, now)
             return None
         pending.missing = 0
+        if current == self.known.get(path):  # the very bytes we handed over last time
+            del self._pending[path]
+            return None
         try:
             read = read_replica_file(self.vault, path, pending.name)
         except ReplicaUnreadable as exc:
