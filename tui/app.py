@@ -29,6 +29,7 @@ from store.errors import FollowupError
 from store.passphrase import passphrase_from_env
 from store.session import Session
 from store.vault import HEADER_NAME
+from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
 
@@ -112,7 +113,7 @@ class FollowupApp(App[int]):
         self.push_screen(self.first_screen())
 
     def first_screen(self) -> Screen[None]:
-        """First run when no vault is known or the folder holds none; else unlock."""
+        """First run on a new device or an empty folder; else unlock (or unlock at once)."""
         from tui.screens.first_run import FirstRunScreen
         from tui.screens.unlock import UnlockScreen
 
@@ -121,7 +122,8 @@ class FollowupApp(App[int]):
         )
         if path is None and (default_vault_dir() / HEADER_NAME).exists():
             path = default_vault_dir()
-        if path is None or not (path / HEADER_NAME).exists():
+        if path is None or not (path / HEADER_NAME).exists() or not self.config.vault:
+            # A device that never opened a vault gets named first, even on a synced folder.
             return FirstRunScreen(self.config, folder=path, home=self.home)
         try:
             given = passphrase_from_env()
@@ -168,24 +170,21 @@ class FollowupApp(App[int]):
 
     # --- themes -------------------------------------------------------------------------------
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # Textual's own themes lack the board's variables ($badge-due…): derive them.
+        return variable_defaults(self.current_theme)
+
     def _load_themes(self) -> None:
-        try:
-            from themes import load_themes
-        except ImportError:
-            loaded: list[Theme] = []
-            errors: list[str] = []
-        else:
-            loaded, errors = load_themes(self.config.dir / "themes")
+        loaded, errors = load_themes(self.config.dir / USER_THEMES_FOLDER)
         for theme in loaded:
             self.register_theme(theme)
         self.theme_errors = list(errors)
         for error in errors:
             self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
-        if self.config.theme and self.config.theme in self.available_themes:
-            self.theme = self.config.theme
-        elif self.config.theme:
+        self.theme = choose_theme(self.config.theme, self.available_themes)
+        if self.config.theme and self.theme != self.config.theme:
             self.notify(
-                f"Theme {self.config.theme!r} is not available; using {self.theme}.",
+                f"Theme {self.config.theme!r} is not available; showing {self.theme}.",
                 severity="warning",
             )
 

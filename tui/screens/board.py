@@ -79,7 +79,12 @@ BOARD_BINDINGS: list[Binding] = [
         "slash", "filter", "Filter", id="filter", tooltip="Filter by company, role, people, tags"
     ),
     Binding(
-        "escape", "clear_filter", "Clear filter", id="clear-filter", tooltip="Show every card again"
+        "escape",
+        "clear_filter",
+        "Clear filter",
+        id="clear-filter",
+        show=False,
+        tooltip="Show every card again",
     ),
     Binding("left,h", "focus_left", "Left", id="focus-left", show=False),
     Binding("right,l", "focus_right", "Right", id="focus-right", show=False),
@@ -274,8 +279,6 @@ class BoardScreen(Screen[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "clear_filter":
-            return bool(self.lists.query) or self.query_one("#filter", Input).display
         card_actions = {"open_card", "edit_card", "move_next", "move_previous", "delete_card"}
         if action in card_actions or action == "move_to":
             return None if self.focused_card is None else True

@@ -39,27 +39,30 @@ def sync_folder_choices(home: Path) -> list[Path]:
 
 
 def passphrase_strength(passphrase: str) -> tuple[str, str]:
-    """(word, advice): a rough guess of how hard the passphrase is to guess offline.
+    """(word, advice): a rough, deliberately pessimistic guess of how hard it is to guess.
 
-    The guess counts the character classes used and the length (a crude entropy estimate);
-    it errs on the side of calling a passphrase weak.
+    Words separated by spaces count about 11 bits each (a word from a large list); anything
+    else counts half the bits its character classes would suggest, because people pick
+    characters predictably ("Tr0ub4dor&3" is not random).
     """
     if not passphrase:
         return ("", "")
-    pool = 0
-    for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits):
-        if any(c in chars for c in passphrase):
-            pool += len(chars)
-    if any(not c.isalnum() for c in passphrase):
-        pool += 32
-    words = len(passphrase.split())
-    bits = len(passphrase) * math.log2(max(pool, 2))
-    if words >= 4:
-        bits = max(bits, words * 11.0)  # a few random words: about 11 bits each at least
-    if bits < 45 or len(passphrase) < 10:
+    words = passphrase.split()
+    if len(words) >= 2:
+        bits = 11.0 * len(words)
+    else:
+        pool = sum(
+            len(chars)
+            for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+            if any(c in chars for c in passphrase)
+        )
+        if any(not c.isalnum() for c in passphrase):
+            pool += 32
+        bits = len(passphrase) * math.log2(max(pool, 2)) / 2
+    if bits < 35 or len(passphrase) < 10:
         return ("weak", "anyone with the synced files could guess it: use four or more words")
-    if bits < 70:
-        return ("fair", "a few more words would make it strong")
+    if bits < 44:
+        return ("fair", "a word or two more would make it strong")
     return ("strong", "keep it somewhere safe: it cannot be recovered")
 
 
@@ -110,26 +113,37 @@ class FirstRunScreen(Screen[None]):
                 "Syncthing share to use the board on several laptops.",
                 classes="dialog-text",
             )
-            yield Label("Vault folder", classes="form-label")
-            yield field(str(self.folder), id="folder")
+            with Horizontal(classes="setup-row"):
+                yield Label("Vault folder", classes="setup-label")
+                yield field(str(self.folder), id="folder", compact=True)
             choices = sync_folder_choices(self.home)
             if choices:
-                with Horizontal(id="folder-choices"):
+                with Horizontal(id="folder-choices", classes="setup-row"):
+                    yield Label("", classes="setup-label")
                     for index, choice in enumerate(choices):
                         yield Button(
-                            str(choice).replace(str(self.home), "~", 1),
+                            "use " + str(choice).replace(str(self.home), "~", 1),
                             id=f"choice-{index}",
                             classes="folder-choice",
                             compact=True,
                         )
-            yield Static("", id="folder-hint", classes="dialog-hint", markup=False)
-            yield Label("Passphrase", classes="form-label")
-            yield field(password=True, placeholder="a few random words", id="passphrase")
-            yield Static("", id="strength", classes="dialog-hint")
-            yield Label("Passphrase again", classes="form-label", id="confirm-label")
-            yield field(password=True, id="confirm")
-            yield Label("This device's name", classes="form-label")
-            yield field(self.device_name_default(), id="device-name")
+            with Horizontal(classes="setup-row"):
+                yield Label("", classes="setup-label")
+                yield Static("", id="folder-hint", classes="setup-hint", markup=False)
+            with Horizontal(classes="setup-row"):
+                yield Label("Passphrase", classes="setup-label")
+                yield field(
+                    password=True, placeholder="a few random words", id="passphrase", compact=True
+                )
+            with Horizontal(classes="setup-row", id="strength-row"):
+                yield Label("", classes="setup-label")
+                yield Static("", id="strength", classes="setup-hint")
+            with Horizontal(classes="setup-row", id="confirm-row"):
+                yield Label("Again", classes="setup-label")
+                yield field(password=True, id="confirm", compact=True)
+            with Horizontal(classes="setup-row"):
+                yield Label("This device", classes="setup-label")
+                yield field(self.device_name_default(), id="device-name", compact=True)
             yield Static("", id="setup-error", classes="form-error", markup=False)
             yield LoadingIndicator(id="setting-up")
             with Horizontal(id="setup-buttons"):
@@ -162,9 +176,8 @@ class FirstRunScreen(Screen[None]):
             hint.update("A new vault will be created here.")
         else:
             hint.update("A vault is already here (another laptop's): it will be opened.")
-        self.query_one("#confirm").display = creating
-        self.query_one("#confirm-label").display = creating
-        self.query_one("#strength").display = creating
+        self.query_one("#confirm-row").display = creating
+        self.query_one("#strength-row").display = creating
         self.query_one("#go", Button).label = "Create vault" if creating else "Open vault"
 
     @on(Input.Changed, "#folder")
@@ -190,7 +203,7 @@ class FirstRunScreen(Screen[None]):
             following = order[order.index(event.input.id) + 1 :]
             for name in following:
                 widget = self.query_one(f"#{name}", Input)
-                if widget.display:
+                if widget.parent is not None and widget.parent.display:
                     widget.focus()
                     return
         self.submit()

@@ -1,0 +1,411 @@
+"""The board's keys, driven with Textual's Pilot against a real vault in a temp folder.
+
+Every binding of the board is pressed here and its effect checked where it matters: on disk,
+read back through the CLI (`show --json`) as another process would see it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from store.model import STAGES, Interviewer
+from store.session import Session
+from tui.app import FollowupApp
+from tui.screens.board import BOARD_BINDINGS, BoardScreen
+
+NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
+SIZE = (120, 36)
+
+# company, role, stage, days since the interview, extra fields
+SAMPLE: list[tuple[str, str, str, int, dict[str, Any]]] = [
+    (
+        "Acme",
+        "Backend developer",
+        "interviewed",
+        1,
+        {
+            "interviewers": [Interviewer("Ann Lee", "CTO", "ann@acme.io")],
+            "tags": ["remote", "python"],
+            "key_points": ["Their move to event sourcing", "On-call once a month"],
+            "questions": ["How would you shard the orders table?"],
+            "links": ["https://acme.example/jobs/42"],
+            "contact_email": "jobs@acme.example",
+            "round": "second",
+            "notes": "Ann liked the migration story.",
+        },
+    ),
+    ("Globex", "Data engineer", "interviewed", 3, {"tags": ["hybrid"]}),
+    ("Initech", "SRE", "thanked", 5, {"interviewers": [Interviewer("Bill Lumbergh")]}),
+    ("Umbrella", "Staff engineer", "waiting", 9, {}),
+    ("Hooli", "Frontend developer", "waiting", 12, {}),
+    ("Stark Industries", "Engineering manager", "followed-up", 16, {}),
+    ("Wayne Enterprises", "Platform engineer", "closed", 30, {"outcome": "rejected"}),
+]
+
+
+def fixed_now() -> datetime:
+    return NOW
+
+
+def add_sample_cards(session: Session) -> dict[str, str]:
+    """The sample board; returns company → card id."""
+
+    def add(board: Any) -> dict[str, str]:
+        ids = {}
+        for company, role, stage, days, extra in SAMPLE:
+            when = NOW - timedelta(days=days)
+            fields = {"company": company, "role": role, "interviewed_at": when, **extra}
+            card_id = board.add(fields, at=when)
+            if stage != "interviewed":
+                board.move(
+                    card_id, stage, outcome=extra.get("outcome"), at=when + timedelta(hours=5)
+                )
+            ids[company] = card_id
+        return ids
+
+    return session.change(add)
+
+
+def make_app(session: Session, **kwargs: Any) -> FollowupApp:
+    return FollowupApp(session=session, now=fixed_now, cursor_blink=False, **kwargs)
+
+
+def shown(laptop: Any, card_id: str) -> dict[str, Any]:
+    """The card as a separate process reads it from the vault."""
+    result = laptop.cli("show", card_id, "--json")
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+@pytest.fixture
+def board(laptop):
+    session = laptop.session()
+    ids = add_sample_cards(session)
+    return laptop, session, ids
+
+
+def screen_of(app: FollowupApp) -> BoardScreen:
+    assert isinstance(app.screen, BoardScreen), app.screen
+    return app.screen
+
+
+# --- what the board shows ---------------------------------------------------------------------
+
+
+async def test_board_shows_five_columns_with_their_counts(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE):
+        screen = screen_of(app)
+        counts = {stage: len(screen.column(stage).ids) for stage in STAGES}
+        assert counts == {
+            "interviewed": 2,
+            "thanked": 1,
+            "waiting": 2,
+            "followed-up": 1,
+            "closed": 1,
+        }
+        title = screen.query_one("#title-waiting").render()
+        assert "Waiting" in str(title) and "2" in str(title)
+
+
+async def test_columns_render_lines_not_one_widget_per_card(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE):
+        screen = screen_of(app)
+        for stage in STAGES:
+            assert not screen.column(stage).children
+
+
+# --- moving the focus -------------------------------------------------------------------------
+
+
+async def test_arrows_and_hjkl_move_the_focus_between_cards_and_columns(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        assert screen.focused_card.company == "Globex"  # longest waiting first
+        await pilot.press("j")
+        assert screen.focused_card.company == "Acme"
+        await pilot.press("k")
+        assert screen.focused_card.company == "Globex"
+        await pilot.press("down")
+        await pilot.press("up")
+        assert screen.focused_card.company == "Globex"
+        await pilot.press("l")
+        assert screen.focused_card.company == "Initech"
+        await pilot.press("right")
+        assert screen.focused_card.stage == "waiting"
+        await pilot.press("h")
+        assert screen.focused_card.company == "Initech"
+        await pilot.press("left")
+        assert screen.focused_card.stage == "interviewed"
+        await pilot.press("left")  # the edge: nothing further left
+        assert screen.column_index == 0
+
+
+async def test_clicking_a_card_focuses_it(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        column = screen.column("waiting")
+        await pilot.click(column, offset=(5, 5))  # the second card (4 lines per card)
+        assert screen.column_index == STAGES.index("waiting")
+        assert screen.focused_card.company == "Umbrella"
+
+
+async def test_double_click_opens_the_card(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+        await pilot.click(screen.column("thanked"), offset=(5, 1), times=2)
+        await pilot.pause()
+        assert app.screen.id == "detail"
+
+
+# --- moving cards -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["shift+right", "greater_than_sign"])
+async def test_next_stage_key_moves_the_card_and_writes_it_at_once(board, key) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        screen = screen_of(app)
+        assert screen.focused_card.company == "Globex"  # the focus follows the card
+        assert screen.focused_card.stage == "thanked"
+        assert shown(laptop, ids["Globex"])["stage"] == "thanked"  # on disk before quitting
+
+
+@pytest.mark.parametrize("key", ["shift+left", "less_than_sign"])
+async def test_previous_stage_key_moves_the_card_back(board, key) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", key)
+        assert shown(laptop, ids["Initech"])["stage"] == "interviewed"
+        assert screen_of(app).focused_card.company == "Initech"
+
+
+async def test_number_keys_move_the_card_to_that_stage(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        assert shown(laptop, ids["Globex"])["stage"] == "followed-up"
+        await pilot.press("2")
+        assert shown(laptop, ids["Globex"])["stage"] == "thanked"
+        await pilot.press("3")
+        assert shown(laptop, ids["Globex"])["stage"] == "waiting"
+        await pilot.press("1")
+        assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
+
+
+async def test_closing_a_card_asks_for_the_outcome(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5")
+        assert app.screen.id == "close-outcome"
+        await pilot.press("down", "enter")  # the second choice: rejected
+        assert app.screen.id == "board"
+        card = shown(laptop, ids["Globex"])
+        assert (card["stage"], card["outcome"]) == ("closed", "rejected")
+
+
+async def test_closing_by_number_picks_the_outcome(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "l", "l", "shift+right")  # followed-up → closed
+        assert app.screen.id == "close-outcome"
+        await pilot.press("1")
+        card = shown(laptop, ids["Stark Industries"])
+        assert (card["stage"], card["outcome"]) == ("closed", "offer")
+
+
+async def test_backing_out_of_the_outcome_leaves_the_card_where_it_was(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "escape")
+        assert app.screen.id == "board"
+        assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
+        assert screen_of(app).focused_card.company == "Globex"
+
+
+# --- delete and undo --------------------------------------------------------------------------
+
+
+async def test_delete_moves_the_card_to_the_trash_and_undo_restores_it(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        screen = screen_of(app)
+        assert shown(laptop, ids["Globex"])["deleted"] is True
+        assert ids["Globex"] not in screen.column("interviewed").ids
+        assert screen.focused_card.company == "Acme"
+        await pilot.press("u")
+        assert shown(laptop, ids["Globex"])["deleted"] is False
+        assert screen.focused_card.company == "Globex"
+
+
+async def test_undo_takes_back_a_move(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(">", ">")
+        assert shown(laptop, ids["Globex"])["stage"] == "waiting"
+        await pilot.press("u")
+        assert shown(laptop, ids["Globex"])["stage"] == "thanked"
+        await pilot.press("u")
+        assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
+        await pilot.press("u")  # nothing left to undo: no change, no crash
+        assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
+
+
+async def test_undo_of_a_close_restores_the_open_stage_without_outcome(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("5", "2")
+        assert shown(laptop, ids["Globex"])["outcome"] == "rejected"
+        await pilot.press("u")
+        card = shown(laptop, ids["Globex"])
+        assert (card["stage"], card["outcome"]) == ("interviewed", None)
+
+
+# --- filter -----------------------------------------------------------------------------------
+
+
+async def test_filter_matches_company_role_people_and_tags(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = screen_of(app)
+
+        async def visible(query: str) -> set[str]:
+            await pilot.press("slash")
+            field = screen.query_one("#filter")
+            field.value = query
+            await pilot.press("enter")
+            cards = {
+                session.board.card(i).company for stage in STAGES for i in screen.column(stage).ids
+            }
+            return cards
+
+        assert await visible("acme") == {"Acme"}  # company
+        assert await visible("data eng") == {"Globex"}  # role, words in any order
+        assert await visible("lumbergh") == {"Initech"}  # people
+        assert await visible("hybrid") == {"Globex"}  # tags
+        assert await visible("nothing like this") == set()
+        await pilot.press("escape")
+        assert sum(len(screen.column(s).ids) for s in STAGES) == len(SAMPLE)
+
+
+async def test_typing_in_the_filter_does_not_trigger_board_keys(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "d", "q", "5")
+        assert app.screen.id == "board"
+        assert screen_of(app).query_one("#filter").value == "dq5"
+        assert shown(laptop, ids["Globex"])["deleted"] is False
+
+
+async def test_escape_in_the_filter_clears_it(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", "a", "c", "m", "e")
+        screen = screen_of(app)
+        assert screen.lists.query == "acme"
+        await pilot.press("escape")
+        assert screen.lists.query == ""
+        assert not screen.query_one("#filter").display
+
+
+# --- screens opened from the board ------------------------------------------------------------
+
+
+async def test_enter_opens_the_card_detail_and_escape_returns(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "enter")
+        assert app.screen.id == "detail"
+        assert app.screen.card.company == "Acme"
+        await pilot.press("escape")
+        assert app.screen.id == "board"
+
+
+async def test_help_lists_every_board_binding(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert app.screen.id == "help"
+        listed = "\n".join(f"{keys} {what}" for keys, what in app.screen.rows)
+        for binding in BOARD_BINDINGS:
+            assert binding.description in listed, binding.description
+        assert "shift+→" in listed and ">" in listed
+        await pilot.press("escape")
+        assert app.screen.id == "board"
+
+
+async def test_q_quits(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_every_binding_has_an_id_and_a_description() -> None:
+    ids = [b.id for b in BOARD_BINDINGS]
+    assert all(ids) and len(set(ids)) == len(ids)
+    assert all(b.description for b in BOARD_BINDINGS)
+
+
+async def test_keymap_from_config_remaps_a_binding_by_id(board) -> None:
+    laptop, session, ids = board
+    session.config.keymap = {"move-next": "m"}
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("m")
+        assert shown(laptop, ids["Globex"])["stage"] == "thanked"
+
+
+async def test_command_palette_runs_a_board_action(board) -> None:
+    laptop, session, ids = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"next stage")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(laptop, ids["Globex"])["stage"] == "thanked"
+
+
+async def test_a_failed_write_is_a_notification_not_a_crash(board) -> None:
+    laptop, session, ids = board
+    session.own_problem = "damaged"  # what Session sets when our replica cannot be read
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(">")
+        assert app.screen.id == "board"
+        assert any("cannot be opened" in n.message for n in app._notifications)
+    assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
