@@ -15,7 +15,12 @@ from collections.abc import Sequence
 from store.errors import FollowupError
 
 # Each module has `register(subparsers)`; its commands set `func(args) -> int`.
-COMMAND_MODULES: tuple[str, ...] = ("tui.cli.cards", "tui.cli.transfer", "tui.cli.sync_commands")
+COMMAND_MODULES: tuple[str, ...] = (
+    "tui.cli.cards",
+    "tui.cli.transfer",
+    "tui.cli.sync_commands",
+    "tui.cli.notes",
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,0 +1,273 @@
+"""The follow-up commands: due, compose, answered, round, templates, profile.
+
+`due --json` and `templates --json` are stable shapes for scripts (README). Template problems
+(a broken file in `<vault>/templates/`) are warnings on stderr here: the last good or built-in
+version is used, so a typo in one template never stops a command. Only `templates` itself
+exits 1 when a file needs fixing, so scripts and `doctor`-style checks can notice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from store.config import Config
+from store.dates import parse_day, parse_when
+from store.due import board_items
+from store.errors import BadValue, FollowupError
+from store.model import Card
+from store.notes import record_answer, record_round, record_sent
+from store.render import PLACEHOLDERS, PROFILE_KEYS
+from store.session import Session
+from store.templates import Note, Template, TemplateSet, install_defaults
+from tui.cli.context import open_session, vault_path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("due", help="notes due or overdue, most urgent first")
+    p.add_argument("--all", action="store_true", help="also list notes coming up later")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_due)
+
+    p = subparsers.add_parser(
+        "compose",
+        help="print a card's note from a template; --sent records it as sent",
+        description="Prints the note (a Subject: line, a blank line, the body). Without "
+        "TEMPLATE, the suggested one for the card. --sent logs the exact text on the card's "
+        "timeline and moves the card on (interviewed → thanked, waiting → followed-up).",
+    )
+    p.add_argument("id")
+    p.add_argument("template", nargs="?", default=None)
+    p.add_argument("--sent", action="store_true", help="record the note as sent")
+    p.add_argument(
+        "--from-file",
+        metavar="FILE",
+        help="with --sent: record this edited text instead (a Subject: line, then the body)",
+    )
+    p.set_defaults(func=cmd_compose)
+
+    p = subparsers.add_parser("answered", help="the employer answered: stops the follow-up clock")
+    p.add_argument("id")
+    p.add_argument("--note", metavar="TEXT", help="what they said")
+    p.add_argument("--promised-by", metavar="DATE", help="a new date they promised an answer by")
+    p.add_argument("--at", metavar="WHEN", help="when they answered (default: now)")
+    p.set_defaults(func=cmd_answered)
+
+    p = subparsers.add_parser(
+        "round", help="a next interview round: new date, card back to interviewed"
+    )
+    p.add_argument("id")
+    p.add_argument("--at", metavar="WHEN", required=True, help="when the next interview is")
+    p.add_argument("--round", metavar="NAME", help="e.g. 'second', 'on-site'")
+    p.set_defaults(func=cmd_round)
+
+    p = subparsers.add_parser("templates", help="list note templates and any broken files")
+    p.add_argument("--install", action="store_true", help="copy missing defaults into the vault")
+    p.add_argument("--placeholders", action="store_true", help="list what a template may use")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_templates)
+
+    p = subparsers.add_parser("profile", help="your name and signature, used in notes")
+    for key in PROFILE_KEYS:
+        p.add_argument(
+            f"--{key}", metavar="TEXT", help="\\n starts a new line" if key == "signature" else None
+        )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_profile)
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def load_templates(session: Session, warn: bool = True) -> TemplateSet:
+    templates = TemplateSet.for_vault(session.vault.path)
+    if warn:
+        for problem in templates.problems():
+            print(
+                f"followup-tui: warning: {problem} (using the last good or built-in version)",
+                file=sys.stderr,
+            )
+    return templates
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- due --------------------------------------------------------------------------------------------
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    session = open_session(args.vault)
+    templates = load_templates(session, warn=not args.json)
+    now = _now()
+    items = board_items(session.board.all(), templates.all(), now, None, include_upcoming=args.all)
+    if args.json:
+        json.dump([i.to_json(now, None) for i in items], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    if not items:
+        print("Nothing due.", file=sys.stderr)
+    for item in items:
+        card = item.card
+        what = f"{card.company} — {card.role}" if card.role else card.company
+        print(
+            f"{item.relative(now, None):<18} {card.id}  {item.template:<20} {what}"
+            f"   ({item.rule.describe()})"
+        )
+    return 0
+
+
+# --- compose ----------------------------------------------------------------------------------------
+
+
+def pick_template(templates: TemplateSet, card: Card, name: str | None, now: datetime) -> Template:
+    if name:
+        return templates.get(name)
+    suggested = templates.suggested(card, now, None)
+    if suggested is None:
+        raise FollowupError("There are no templates: run `followup-tui templates --install`.")
+    return suggested
+
+
+def _read_note(path: str, template: str) -> Note:
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+    except UnicodeDecodeError:
+        raise FollowupError(f"{path}: not UTF-8 text.") from None
+    return Note.from_text(template, text)
+
+
+def cmd_compose(args: argparse.Namespace) -> int:
+    if args.from_file and not args.sent:
+        raise BadValue("--from-file records an edited note: use it with --sent.")
+    session = open_session(args.vault)
+    card = session.board.find(args.id, include_deleted=False)
+    templates = load_templates(session)
+    now = _now()
+    template = pick_template(templates, card, args.template, now)
+    profile = Config.load().profile
+    if args.from_file:
+        note = _read_note(args.from_file, template.name)
+    else:
+        note = template.render(card, profile, now, None)
+    if not args.template:
+        print(f"followup-tui: using template {template.name!r}.", file=sys.stderr)
+    if not profile.get("name") and not args.from_file:
+        print(
+            "followup-tui: tip: set your name for the signature: "
+            'followup-tui profile --name "Your Name".',
+            file=sys.stderr,
+        )
+    sys.stdout.write(note.text)
+    sys.stdout.flush()
+    if args.sent:
+        moved = session.change(lambda board: record_sent(board, card.id, template, note))
+        change = f" ({card.stage} → {moved.stage})" if moved.stage != card.stage else ""
+        print(f"Recorded {template.name!r} as sent on {card.id}{change}.", file=sys.stderr)
+    return 0
+
+
+# --- answered, round --------------------------------------------------------------------------------
+
+
+def cmd_answered(args: argparse.Namespace) -> int:
+    promised = parse_day(args.promised_by) if args.promised_by else None
+    when = parse_when(args.at) if args.at else None
+    session = open_session(args.vault)
+    card = session.board.find(args.id, include_deleted=False)
+    moved = session.change(
+        lambda board: record_answer(board, card.id, args.note, promised_by=promised, at=when)
+    )
+    change = f"; {card.stage} → {moved.stage}" if moved.stage != card.stage else ""
+    print(f"Recorded an answer on {card.id}{change}.", file=sys.stderr)
+    return 0
+
+
+def cmd_round(args: argparse.Namespace) -> int:
+    when = parse_when(args.at)
+    session = open_session(args.vault)
+    card = session.board.find(args.id, include_deleted=False)
+    session.change(lambda board: record_round(board, card.id, when, args.round))
+    label = f"{args.round} round" if args.round else "next round"
+    print(
+        f"{card.id}: {label} on {when.astimezone():%Y-%m-%d %H:%M}; back to interviewed.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+# --- templates, profile -----------------------------------------------------------------------------
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    if args.placeholders:
+        if args.json:
+            json.dump(PLACEHOLDERS, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        else:
+            width = max(map(len, PLACEHOLDERS))
+            for name, meaning in PLACEHOLDERS.items():
+                print(f"{{{{ {name} }}}}".ljust(width + 6) + f"  {meaning}")
+        return 0
+    config = Config.load()
+    folder = vault_path(args.vault, config)
+    if args.install:
+        created = install_defaults(folder)
+        names = ", ".join(p.stem for p in created) or "none (every default is already there)"
+        print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+    templates = TemplateSet.for_vault(folder)
+    problems = templates.problems()
+    if args.json:
+        json.dump(
+            {
+                "templates": [t.to_json() for t in templates.all()],
+                "problems": [
+                    {"file": str(p.path), "line": p.line, "message": p.message} for p in problems
+                ],
+            },
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
+        sys.stdout.write("\n")
+    else:
+        for template in templates.all():
+            source = "built-in" if template.builtin else "vault"
+            due = template.due_text or "never due by itself"
+            print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
+        for problem in problems:
+            print(f"followup-tui: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    config = Config.load()
+    changes = {
+        key: getattr(args, key).replace("\\n", "\n")
+        for key in PROFILE_KEYS
+        if getattr(args, key) is not None
+    }
+    if changes:
+        profile = dict(config.profile)
+        for key, value in changes.items():
+            if value.strip():
+                profile[key] = value
+            else:
+                profile.pop(key, None)
+        config.profile = profile
+        config.save()
+    if args.json:
+        json.dump(config.profile, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif not changes:
+        if not config.profile:
+            print('No profile yet: followup-tui profile --name "Your Name".', file=sys.stderr)
+        for key, value in config.profile.items():
+            print(f"{key}: {value}".replace("\n", "\n" + " " * (len(key) + 2)))
+    return 0
