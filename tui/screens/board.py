@@ -33,6 +33,7 @@ from store.session import Session
 from tui.widgets.card_face import DueBadge, no_badge
 from tui.widgets.stage_column import CARD_HEIGHT, StageColumn
 from tui.widgets.stage_lists import StageLists
+from tui.widgets.sync_status import SyncStatus
 
 STAGE_TITLES = {
     "interviewed": "Interviewed",
@@ -143,6 +144,7 @@ class BoardScreen(Screen[None]):
         yield Input(placeholder="Filter: company, role, people, tags", id="filter")
         with Horizontal(id="status-line"):
             yield Static(id="status")
+            yield SyncStatus(self.session)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,174 @@
+"""The board's sync status line, and the worker that keeps the open board merged with the folder.
+
+`SyncStatus` sits in the board's status line. When the session knows the folder (a
+`SyncedSession`, which every vault opened through `open_unlocked` is), it runs the folder
+watcher in a thread worker; each batch of changes is applied on the app's thread (a session is
+not thread-safe), then the board repaints the cards that changed through
+`FollowupApp.board_changed`, which keeps the focus on its card and leaves an open edit alone.
+The line shows the last merge, every other device with its name and when it was last seen,
+and how many files could not be read (the tooltip names them).
+
+Must never touch the session off the app's thread, and never let a sync failure end the app.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from textual.app import App
+from textual.message import Message
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
+
+from store.session import Session
+from sync.doctor import ago, device_rows
+from sync.folder import SyncedSession
+from sync.loop import Applied, apply_changes
+from sync.watcher import Change, FolderWatcher, Timing
+
+
+class SyncStatus(Static):
+    DEFAULT_CSS = """
+    SyncStatus {
+        width: auto;
+        height: 1;
+        color: $text-muted;
+    }
+    SyncStatus.-problem {
+        color: $warning;
+    }
+    """
+
+    class Merged(Message):
+        """A batch from the folder was applied to the board (cards in `applied.cards`)."""
+
+        def __init__(self, applied: Applied) -> None:
+            super().__init__()
+            self.applied = applied
+
+    class TemplatesChanged(Message):
+        """Template files were added, edited or removed (by hand, or by another laptop)."""
+
+        def __init__(self, paths: tuple[Path, ...]) -> None:
+            super().__init__()
+            self.paths = paths
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        watch: bool = True,
+        timing: Timing | None = None,
+        id: str | None = "sync-status",
+    ) -> None:
+        super().__init__("", id=id)
+        self.session = session
+        self.watch_folder = watch and isinstance(session, SyncedSession)
+        self.timing = timing
+        self.watching = threading.Event()  # set once the watcher sees the folder (tests wait)
+        self.stopped: str | None = None  # why live sync stopped, if it did
+        self._stop = threading.Event()
+        self._app: App[Any] | None = None
+
+    # --- lifetime -------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._app = self.app
+        self.show()
+        self.set_interval(30, self.show)  # "seen 2 min ago" ages
+        if self.watch_folder:
+            self.run_worker(
+                self._watch,
+                name="folder watcher",
+                group="sync",
+                thread=True,
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+
+    def _watch(self) -> None:
+        """On the worker's thread: watch, and hand every batch to the app's thread."""
+        assert isinstance(self.session, SyncedSession)
+        watcher = FolderWatcher(
+            self.session.vault, self.session.device, self.session.read_signatures, self.timing
+        )
+        for batch in watcher.batches(self._stop, on_ready=self.watching.set):
+            if not self._on_app_thread(self._apply, batch):
+                return
+
+    def _on_app_thread(self, action: Callable[..., object], *args: object) -> bool:
+        app = self._app
+        if app is None or self._stop.is_set():
+            return False
+        try:
+            app.call_from_thread(action, *args)
+        except RuntimeError:  # the app is closing: nothing left to update
+            self._stop.set()
+            return False
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "sync" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.stopped = f"{type(error).__name__}: {error}" if error else "stopped"
+            self.notify(
+                f"Live sync stopped ({self.stopped}); restart the app to resume it.",
+                title="Sync",
+                severity="error",
+                timeout=10,
+            )
+            self.show()
+
+    # --- applying (the app's thread) --------------------------------------------------------------
+
+    def _apply(self, batch: list[Change]) -> None:
+        assert isinstance(self.session, SyncedSession)
+        before = set(self.session.problems)
+        applied = apply_changes(self.session, batch)
+        if applied.cards:
+            board_changed = getattr(self.app, "board_changed", None)
+            if board_changed is not None:
+                board_changed(applied.cards)
+        for path, reason in applied.unreadable.items():
+            if path not in before:
+                self.notify(f"{path.name}: {reason}", title="Replica not read", severity="warning")
+        if applied.error:
+            self.notify(applied.error, title="Not saved", severity="error", timeout=10)
+        if applied.templates:
+            self.post_message(self.TemplatesChanged(applied.templates))
+        self.post_message(self.Merged(applied))
+        self.show()
+
+    # --- showing --------------------------------------------------------------------------------
+
+    def show(self) -> None:
+        text, problems = self.describe()
+        self.update(text)
+        self.set_class(bool(problems), "-problem")
+        self.tooltip = "\n".join(problems) if problems else None
+
+    def describe(self) -> tuple[str, list[str]]:
+        """The line's markup, and one line per file that could not be read (for the tooltip)."""
+        session = self.session
+        if not isinstance(session, SyncedSession):
+            return "", []
+        parts = []
+        if self.stopped:
+            parts.append("[b]live sync stopped[/]")
+        elif session.last_merge is not None:
+            parts.append(f"merged {session.last_merge.astimezone():%H:%M}")
+        others = [row for row in device_rows(session) if not row.this_device]
+        parts.extend(f"{escape(row.name)} {ago(row.last_seen)}" for row in others)
+        if not others:
+            parts.append("only this device so far")
+        problems = [f"{path.name}: {reason}" for path, reason in sorted(session.problems.items())]
+        if problems:
+            parts.append(f"[b]{len(problems)} unreadable[/] (followup-tui doctor)")
+        return "sync: " + "  ·  ".join(parts), problems
