@@ -58,7 +58,7 @@ BOARD_BINDINGS: list[Binding] = [
     Binding(
         "shift+left,less_than_sign",
         "move_previous",
-        "Previous stage",
+        "Prev stage",
         id="move-previous",
         key_display="<",
         tooltip="Move the card back a stage",
@@ -75,7 +75,7 @@ BOARD_BINDINGS: list[Binding] = [
         for number, stage in enumerate(STAGES, start=1)
     ),
     Binding("d", "delete_card", "Delete", id="delete-card", tooltip="Move the card to the trash"),
-    Binding("u", "undo", "Undo", id="undo", tooltip="Undo the last change made here"),
+    Binding("u", "undo", "Undo", id="undo", show=False, tooltip="Undo the last change made here"),
     Binding(
         "slash", "filter", "Filter", id="filter", tooltip="Filter by company, role, people, tags"
     ),

@@ -16,18 +16,33 @@ from textual.widgets import Label, Static
 
 
 def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
-    """(keys, description) for each action the screen answers to, first key first."""
+    """(keys, description) for each action the screen answers to: its own keys first."""
     app = screen.app
     by_action: dict[tuple[str, str], list[str]] = {}
-    for _key, active in screen.active_bindings.items():
+    own: list[tuple[str, str]] = []
+    for active in screen.active_bindings.values():
         binding: Binding = active.binding
         if not binding.description or binding.system:
             continue
-        slot = by_action.setdefault((binding.action, binding.description), [])
+        slot_key = (binding.action, binding.description)
+        if slot_key not in by_action and active.node is screen:
+            own.append(slot_key)
+        slot = by_action.setdefault(slot_key, [])
         shown = app.get_key_display(replace(binding, key_display=None))
         if shown not in slot:
             slot.append(shown)
-    return [(" ".join(keys), description) for (_action, description), keys in by_action.items()]
+    if app.ENABLE_COMMAND_PALETTE:
+        by_action[("command_palette", "Command palette: every action by name")] = [
+            app.get_key_display(Binding(app.COMMAND_PALETTE_BINDING, "command_palette"))
+        ]
+    declared = [
+        (b.action, b.description)
+        for b in getattr(type(screen), "BINDINGS", ())
+        if isinstance(b, Binding)
+    ]
+    own.sort(key=lambda key: declared.index(key) if key in declared else len(declared))
+    order = own + [key for key in by_action if key not in own]
+    return [(" ".join(by_action[key]), key[1]) for key in order]
 
 
 class HelpScreen(ModalScreen[None]):

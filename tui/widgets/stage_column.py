@@ -175,7 +175,12 @@ class StageColumn(ScrollView, can_focus=False):
         card_style = base + self.get_component_rich_style(look)
 
         def part(name: str) -> Style:
-            return card_style + self.get_component_rich_style(name, partial=True)
+            # Only the colour and text style of a part: its background is the card's. The full
+            # (not partial) style resolves "auto" colours such as $text-muted properly.
+            full = self.get_component_rich_style(name)
+            return card_style + Style(
+                color=full.color, bold=full.bold, italic=full.italic, dim=full.dim
+            )
 
         inner = max(0, width - 2 * MARGIN - 2)
         first = self._line(
