@@ -115,7 +115,8 @@ async def test_first_run_offers_dropbox_and_syncthing_folders(fresh_device: Path
     app = FollowupApp(now=fixed_now, cursor_blink=False, home=fresh_device)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.click("#choice-0")
-        assert app.screen.query_one("#folder").value == str(fresh_device / "Dropbox" / "followup")
+        assert app.screen.query_one("#folder").value == "~/Dropbox/followup"
+        assert app.screen.chosen_folder == fresh_device / "Dropbox" / "followup"
     assert sync_folder_choices(fresh_device) == [fresh_device / "Dropbox" / "followup"]
 
 

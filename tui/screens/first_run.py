@@ -66,6 +66,15 @@ def passphrase_strength(passphrase: str) -> tuple[str, str]:
     return ("strong", "keep it somewhere safe: it cannot be recovered")
 
 
+def tilde(path: Path, home: Path | None = None) -> str:
+    """A path as a person writes it: `~/Sync/followup` rather than `/home/ann/Sync/followup`."""
+    home = home or Path.home()
+    try:
+        return "~/" + str(Path(path).relative_to(home)) if Path(path) != home else "~"
+    except ValueError:
+        return str(path)
+
+
 def has_vault(path: Path) -> bool:
     return (path / HEADER_NAME).exists()
 
@@ -115,14 +124,14 @@ class FirstRunScreen(Screen[None]):
             )
             with Horizontal(classes="setup-row"):
                 yield Label("Vault folder", classes="setup-label")
-                yield field(str(self.folder), id="folder", compact=True)
+                yield field(tilde(self.folder, self.home), id="folder", compact=True)
             choices = sync_folder_choices(self.home)
             if choices:
                 with Horizontal(id="folder-choices", classes="setup-row"):
                     yield Label("", classes="setup-label")
                     for index, choice in enumerate(choices):
                         yield Button(
-                            "use " + str(choice).replace(str(self.home), "~", 1),
+                            "use " + tilde(choice, self.home),
                             id=f"choice-{index}",
                             classes="folder-choice",
                             compact=True,
@@ -163,7 +172,11 @@ class FirstRunScreen(Screen[None]):
     @property
     def chosen_folder(self) -> Path:
         text = self.query_one("#folder", Input).value.strip()
-        return Path(text).expanduser() if text else self.folder
+        if not text:
+            return self.folder
+        if text == "~" or text.startswith("~/"):
+            return self.home / text[2:]
+        return Path(text).expanduser()
 
     @property
     def creating(self) -> bool:
@@ -193,7 +206,7 @@ class FirstRunScreen(Screen[None]):
     def _choice(self, event: Button.Pressed) -> None:
         index = int((event.button.id or "choice-0").split("-")[1])
         choice = sync_folder_choices(self.home)[index]
-        self.query_one("#folder", Input).value = str(choice)
+        self.query_one("#folder", Input).value = tilde(choice, self.home)
         self.query_one("#passphrase").focus()
 
     @on(Input.Submitted)

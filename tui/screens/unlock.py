@@ -23,6 +23,7 @@ from store.config import Config
 from store.errors import FollowupError, WrongPassphrase
 from store.session import Session
 from store.vault import Vault
+from tui.screens.first_run import tilde
 
 
 def unlock_session(path: Path, passphrase: str, config: Config) -> Session:
@@ -58,7 +59,7 @@ class UnlockScreen(Screen[None]):
         blink = getattr(self.app, "cursor_blink", True)
         with Vertical(classes="dialog", id="unlock-dialog"):
             yield Label("Unlock your board", classes="dialog-title")
-            yield Static(f"Vault  {self.path}", classes="dialog-hint", markup=False)
+            yield Static(f"Vault  {tilde(self.path)}", classes="dialog-hint", markup=False)
             field = Input(password=True, placeholder="Passphrase", id="passphrase")
             field.cursor_blink = blink
             yield field
