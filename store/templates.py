@@ -303,20 +303,27 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
     return template
 
 
-def load_template(path: Path, builtin: bool = False) -> Template:
+def read_template_file(path: Path) -> bytes:
+    """A template file's bytes; `TemplateError` when it cannot be read or is too big."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE:
             raise TemplateError(
                 TemplateProblem(path, f"too big for a note template ({size:,} bytes).")
             )
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise TemplateError(TemplateProblem(path, "not UTF-8 text.")) from None
+        return path.read_bytes()
     except OSError as exc:
         raise TemplateError(
             TemplateProblem(path, f"cannot read it ({exc.strerror or exc}).")
         ) from None
+
+
+def load_template(path: Path, builtin: bool = False, data: bytes | None = None) -> Template:
+    raw = read_template_file(path) if data is None else data
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError(TemplateProblem(path, "not UTF-8 text.")) from None
     return parse_template(path, text, builtin=builtin)
 
 
@@ -362,6 +369,8 @@ class TemplateSet:
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
         self.version = 0
+        self._read: dict[Path, bytes] = {}  # what each file held when last read
+        self._all: tuple[int, list[Template]] = (-1, [])
         if builtin:
             for path in default_files():
                 template = load_template(path, builtin=True)
@@ -427,6 +436,7 @@ class TemplateSet:
             return None
         if not path.exists():
             self._clear_error(path)
+            self._read.pop(path, None)
             current = self.files.get(name)
             if current is not None and current.path == path:
                 del self.files[name]
@@ -434,7 +444,17 @@ class TemplateSet:
                 return name
             return None
         try:
-            template = load_template(path)
+            data = read_template_file(path)
+        except TemplateError as exc:
+            if not path.exists():  # gone between the check and the read: next event says so
+                return None
+            self._set_error(exc.problem)
+            return None
+        if self._read.get(path) == data:
+            return None  # unchanged since it was last read (good or bad)
+        self._read[path] = data
+        try:
+            template = load_template(path, data=data)
         except TemplateError as exc:
             self._set_error(exc.problem)
             return None
@@ -468,7 +488,12 @@ class TemplateSet:
         return merged
 
     def all(self) -> list[Template]:
-        return sorted(self._merged().values(), key=_order)
+        """Every template in use, in the order a user meets them (cached per version)."""
+        version, cached = self._all
+        if version != self.version:
+            cached = sorted(self._merged().values(), key=_order)
+            self._all = (self.version, cached)
+        return list(cached)
 
     def __iter__(self) -> Iterator[Template]:
         return iter(self.all())

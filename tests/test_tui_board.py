@@ -217,6 +217,8 @@ async def test_closing_a_card_asks_for_the_outcome(board) -> None:
         await pilot.press("5")
         assert app.screen.id == "close-outcome"
         await pilot.press("down", "enter")  # the second choice: rejected
+        assert app.screen.id == "rejected"  # the reply and a learned note are offered
+        await pilot.press("escape")
         assert app.screen.id == "board"
         card = shown(laptop, ids["Globex"])
         assert (card["stage"], card["outcome"]) == ("closed", "rejected")
@@ -278,7 +280,7 @@ async def test_undo_of_a_close_restores_the_open_stage_without_outcome(board) ->
     laptop, session, ids = board
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("5", "2")
+        await pilot.press("5", "2", "escape")  # escape skips the reply/learned offer
         assert shown(laptop, ids["Globex"])["outcome"] == "rejected"
         await pilot.press("u")
         card = shown(laptop, ids["Globex"])

@@ -28,6 +28,7 @@ from store.config import Config, default_vault_dir
 from store.errors import FollowupError
 from store.passphrase import passphrase_from_env
 from store.session import Session
+from store.templates import TemplateSet
 from store.vault import HEADER_NAME
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.screens.board import BoardScreen
@@ -99,6 +100,7 @@ class FollowupApp(App[int]):
         self.cursor_blink = cursor_blink
         self.home = home
         self.theme_errors: list[str] = []
+        self.templates: TemplateSet | None = None  # loaded when a session opens (today.py)
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -134,6 +136,9 @@ class FollowupApp(App[int]):
     def session_opened(self, session: Session) -> None:
         """The vault is open: show the board (from now on, every change is written at once)."""
         self.session = session
+        from tui.screens.today import attach_templates
+
+        attach_templates(self, session)  # note templates, and the due badges on the cards
         board = BoardScreen(session, now=self.now, due_badge=self.due_badge)
         if len(self.screen_stack) > 1:
             self.switch_screen(board)
@@ -167,6 +172,16 @@ class FollowupApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, CardDetailScreen) and screen.card_id in changed_ids:
                 self.call_later(screen.card_changed)
+
+    def templates_changed(self, paths: Iterable[Path] | None = None) -> None:
+        """Template files changed (the folder watcher saw them; None: re-read them all).
+
+        Call it on the app's thread. A broken file is shown with its line and the last good
+        version stays in use; the badges, Today and an open compose screen follow.
+        """
+        from tui.screens.today import reload_templates
+
+        reload_templates(self, paths)
 
     # --- themes -------------------------------------------------------------------------------
 

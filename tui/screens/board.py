@@ -95,6 +95,16 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("pagedown", "page_down", "Page down", id="page-down", show=False),
     Binding("home,g", "first_card", "First card", id="first-card", show=False),
     Binding("end,G", "last_card", "Last card", id="last-card", show=False),
+    Binding("c", "compose", "Compose", id="compose-note", tooltip="Write a note from a template"),
+    Binding("t", "today", "Today", id="today", tooltip="Every note due or overdue, most urgent"),
+    Binding(
+        "a",
+        "answered",
+        "Answered",
+        id="employer-answered",
+        show=False,
+        tooltip="The employer answered: stops the follow-up clock",
+    ),
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
 ]
@@ -277,11 +287,16 @@ class BoardScreen(Screen[None]):
         )
         self.refresh_cards({card.id})
         self.focus_card(card.id)
+        if stage == "closed" and outcome == "rejected":
+            from tui.screens.compose import after_rejection
+
+            after_rejection(self, card.id)  # the reply, and what I learned
 
     # --- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         card_actions = {"open_card", "edit_card", "move_next", "move_previous", "delete_card"}
+        card_actions |= {"compose", "answered"}
         if action in card_actions or action == "move_to":
             return None if self.focused_card is None else True
         if action == "undo":
@@ -439,6 +454,25 @@ class BoardScreen(Screen[None]):
             if not self.active_column.ids:
                 self._set_active(self._first_column_with_cards())
         self._show_status()
+
+    def action_compose(self) -> None:
+        from tui.screens.compose import compose_from_board
+
+        card = self.focused_card
+        if card is not None:
+            compose_from_board(self, card)
+
+    def action_today(self) -> None:
+        from tui.screens.compose import today_from_board
+
+        today_from_board(self)
+
+    def action_answered(self) -> None:
+        from tui.screens.compose import answered_from_board
+
+        card = self.focused_card
+        if card is not None:
+            answered_from_board(self, card)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -145,6 +145,7 @@ def item_line(item: DueItem, now: datetime) -> Content:
 
 
 class TodayScreen(Screen[None]):
+    CSS_PATH = "today.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,c", "compose", "Compose", id="today-compose", tooltip="Write this note"),
         Binding("a", "answered", "Answered", id="today-answered", tooltip="The employer answered"),
