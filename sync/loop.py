@@ -61,8 +61,13 @@ class Applied:
         )
 
 
-def apply_changes(session: SyncedSession, batch: list[Change]) -> Applied:
-    """Merge a batch into the session and make the result durable. Call on the session's thread."""
+def apply_changes(session: SyncedSession, batch: list[Change], save: bool = True) -> Applied:
+    """Merge a batch into the session and (with `save`) make the result durable.
+
+    Call on the session's thread. A board may pass `save=False`, repaint, then call `save`:
+    what it shows early is already durable in the other device's replica, so nothing is lost
+    if it never gets to save; only the conflict copies wait for the save.
+    """
     applied = Applied()
     templates: list[Path] = []
     for change in batch:
@@ -94,6 +99,12 @@ def apply_changes(session: SyncedSession, batch: list[Change]) -> Applied:
         elif isinstance(change, TemplatesChanged):
             templates.extend(p for p in change.paths if p not in templates)
     applied.templates = tuple(templates)
+    return save_merged(session, applied) if save else applied
+
+
+def save_merged(session: SyncedSession, applied: Applied | None = None) -> Applied:
+    """Write our replica if merging changed our state, then remove the conflict copies it holds."""
+    applied = applied or Applied()
     try:
         applied.persisted = session.persist_if_changed()
     except FollowupError as exc:  # e.g. our replica turned unreadable: never overwrite it

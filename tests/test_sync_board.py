@@ -81,7 +81,8 @@ async def test_replica_from_another_laptop_updates_the_running_board(make_laptop
         assert board.focused_card is not None and board.focused_card.id == globex
         assert new in board.column("interviewed").ids
         assert "b " in str(status.render()) and "merged" in str(status.render())
-        assert replica_of(a).exists() and new in synced(a).board.cards  # saved, too
+        await until(pilot, "the merge saved", lambda: not session.unsaved)
+        assert new in synced(a).board.cards  # in our replica, too
 
 
 async def test_an_open_edit_stays_as_typed_while_the_board_merges(make_laptop, tmp_path):

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 from store.session import Session
 from sync.doctor import ago, device_rows
 from sync.folder import SyncedSession
-from sync.loop import Applied, apply_changes
+from sync.loop import Applied, apply_changes, save_merged
 from sync.watcher import Change, FolderWatcher, Timing
 
 
@@ -131,7 +131,7 @@ class SyncStatus(Static):
     def _apply(self, batch: list[Change]) -> None:
         assert isinstance(self.session, SyncedSession)
         before = set(self.session.problems)
-        applied = apply_changes(self.session, batch)
+        applied = apply_changes(self.session, batch, save=False)
         if applied.cards:
             board_changed = getattr(self.app, "board_changed", None)
             if board_changed is not None:
@@ -139,6 +139,13 @@ class SyncStatus(Static):
         for path, reason in applied.unreadable.items():
             if path not in before:
                 self.notify(f"{path.name}: {reason}", title="Replica not read", severity="warning")
+        self.show()
+        # Paint first, then save: what shows is already durable in the other device's replica.
+        self.call_after_refresh(self._save, applied)
+
+    def _save(self, applied: Applied) -> None:
+        assert isinstance(self.session, SyncedSession)
+        save_merged(self.session, applied)
         if applied.error:
             self.notify(applied.error, title="Not saved", severity="error", timeout=10)
         if applied.templates:
