@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import watchfiles
 
@@ -33,6 +34,12 @@ from sync.folder import ReplicaRead, Signature, read_replica_file, signature
 from sync.names import Kind, Name, classify
 
 TEMPLATE_SUFFIXES = (".yaml", ".yml")
+
+
+class StopSignal(Protocol):
+    """A `threading.Event`, or anything else that says when to stop."""
+
+    def is_set(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ class FolderWatcher:
     # --- the loop -------------------------------------------------------------------------------
 
     def batches(
-        self, stop: threading.Event, on_ready: Callable[[], None] | None = None
+        self, stop: StopSignal, on_ready: Callable[[], None] | None = None
     ) -> Iterator[list[Change]]:
         """Yield batches of changes until `stop` is set. Blocks; run it on one thread.
 

@@ -14,15 +14,12 @@ Must never touch the session off the app's thread, and never let a sync failure 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from rich.markup import escape
-from textual.app import App
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.session import Session
 from sync.doctor import ago, device_rows
@@ -50,6 +47,13 @@ class SyncStatus(Static):
             super().__init__()
             self.applied = applied
 
+    class Arrived(Message, bubble=False):
+        """A batch from the watcher's thread, to apply on the app's thread."""
+
+        def __init__(self, batch: list[Change]) -> None:
+            super().__init__()
+            self.batch = batch
+
     class TemplatesChanged(Message):
         """Template files were added, edited or removed (by hand, or by another laptop)."""
 
@@ -72,12 +76,10 @@ class SyncStatus(Static):
         self.watching = threading.Event()  # set once the watcher sees the folder (tests wait)
         self.stopped: str | None = None  # why live sync stopped, if it did
         self._stop = threading.Event()
-        self._app: App[Any] | None = None
 
     # --- lifetime -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self._app = self.app
         self.show()
         self.set_interval(30, self.show)  # "seen 2 min ago" ages
         if self.watch_folder:
@@ -94,25 +96,19 @@ class SyncStatus(Static):
         self._stop.set()
 
     def _watch(self) -> None:
-        """On the worker's thread: watch, and hand every batch to the app's thread."""
+        """On the worker's thread: watch, and post every batch to the app's thread.
+
+        Posting never blocks, so the thread ends within a tick of the widget going away or
+        the app cancelling its workers, and the app never waits on it at exit.
+        """
         assert isinstance(self.session, SyncedSession)
+        stop = _Either(self._stop, get_current_worker().cancelled_event)
         watcher = FolderWatcher(
             self.session.vault, self.session.device, self.session.read_signatures, self.timing
         )
-        for batch in watcher.batches(self._stop, on_ready=self.watching.set):
-            if not self._on_app_thread(self._apply, batch):
+        for batch in watcher.batches(stop, on_ready=self.watching.set):
+            if not self.post_message(self.Arrived(batch)):
                 return
-
-    def _on_app_thread(self, action: Callable[..., object], *args: object) -> bool:
-        app = self._app
-        if app is None or self._stop.is_set():
-            return False
-        try:
-            app.call_from_thread(action, *args)
-        except RuntimeError:  # the app is closing: nothing left to update
-            self._stop.set()
-            return False
-        return True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state is WorkerState.ERROR:
@@ -127,6 +123,9 @@ class SyncStatus(Static):
             self.show()
 
     # --- applying (the app's thread) --------------------------------------------------------------
+
+    def on_sync_status_arrived(self, message: Arrived) -> None:
+        self._apply(message.batch)
 
     def _apply(self, batch: list[Change]) -> None:
         assert isinstance(self.session, SyncedSession)
@@ -179,3 +178,13 @@ class SyncStatus(Static):
         if problems:
             parts.append(f"[b]{len(problems)} unreadable[/] (followup-tui doctor)")
         return "sync: " + "  ·  ".join(parts), problems
+
+
+class _Either:
+    """Stop when either event is set (watchfiles asks only `is_set()`)."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self.events)
