@@ -265,3 +265,46 @@ async def test_board_cards_carry_due_and_overdue_badges(session) -> None:
         soon = card_face(board.card(fresh), NOW, app.due_badge)
         assert (soon.badge, soon.overdue) == ("thank-you due in 21 h", False)
         assert card_face(board.card(calm), NOW, app.due_badge).badge is None
+
+
+async def test_a_template_edited_in_the_folder_reaches_the_running_board_without_a_keypress(
+    laptop,
+) -> None:
+    """The board's folder watcher reports template files; the badges follow the new rule."""
+    import time
+
+    from conftest import PASSPHRASE
+
+    from store.config import Config
+    from store.vault import Vault
+    from sync.folder import open_folder
+    from tui.widgets.sync_status import SyncStatus
+
+    with laptop.active():
+        session = open_folder(Vault.unlock(laptop.vault, PASSPHRASE), Config.load())
+    card_id = add_card(session)
+    path = laptop.vault / "templates" / "thank-you.yaml"
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.screen.query_one(SyncStatus)
+        deadline = time.monotonic() + 20
+        while not status.watching.is_set():
+            assert time.monotonic() < deadline, "the watcher never started"
+            await pilot.pause(0.05)
+        card = session.board.card(card_id)
+        assert app.due_badge(card, NOW) == "thank-you 22 h overdue"
+
+        path.write_text(path.read_text().replace("hours: 24", "hours: 48"))
+        deadline = time.monotonic() + 20
+        while app.due_badge(card, NOW) != "thank-you due in 2 h":
+            assert time.monotonic() < deadline, "the new rule never reached the board"
+            await pilot.pause(0.05)
+
+        path.write_text("stage: [interviewed\n")
+        deadline = time.monotonic() + 20
+        while not app.templates.problems():
+            assert time.monotonic() < deadline, "the broken file was never reported"
+            await pilot.pause(0.05)
+        (problem,) = app.templates.problems()
+        assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
+        assert app.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -182,6 +183,10 @@ class FollowupApp(App[int]):
         from tui.screens.today import reload_templates
 
         reload_templates(self, paths)
+
+    def on_sync_status_templates_changed(self, event: Message) -> None:
+        """The board's folder watcher saw template files change (SyncStatus.TemplatesChanged)."""
+        self.templates_changed(getattr(event, "paths", None))
 
     # --- themes -------------------------------------------------------------------------------
 
