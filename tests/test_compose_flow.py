@@ -308,3 +308,19 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
         (problem,) = app.templates.problems()
         assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
         assert app.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version
+
+
+def test_a_vault_created_on_first_run_gets_the_default_templates(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from conftest import PASSPHRASE
+
+    from store.config import Config
+    from store.templates import default_files
+    from tui.screens.first_run import set_up_vault
+
+    monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "config"))
+    folder = tmp_path / "vault"
+    set_up_vault(folder, PASSPHRASE, "laptop", Config.load(), create=True)
+    names = sorted(p.name for p in (folder / "templates").iterdir())
+    assert names == sorted(p.name for p in default_files())

@@ -86,6 +86,10 @@ def set_up_vault(
     from tui.cli.context import open_unlocked
 
     vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
+    if create:
+        from store.templates import install_defaults
+
+        install_defaults(path)  # the default note templates, to edit and sync with the rest
     config.vault = str(path)
     config.device_name = device_name
     config.save()
