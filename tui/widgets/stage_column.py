@@ -118,8 +118,10 @@ class StageColumn(ScrollView, can_focus=False):
         self._strips.clear()
 
     def watch_cursor(self, old: int, new: int) -> None:
+        # Repaint the two cards whose look changed; a scroll repaints the rest by itself.
         self.scroll_to_cursor()
-        self.refresh()
+        self.refresh_lines(old * CARD_HEIGHT, CARD_LINES)
+        self.refresh_lines(new * CARD_HEIGHT, CARD_LINES)
 
     def watch_active(self) -> None:
         self.refresh()

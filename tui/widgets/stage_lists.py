@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from store.board import Board
-from store.model import STAGES, Card
+from store.model import STAGES, Card, CardState, current_value
 
 # Cards without any date sort after dated ones in open stages and before them in closed.
 _NO_DATE = float("inf")
@@ -22,8 +24,39 @@ _NO_DATE = float("inf")
 SortKey = tuple[float, str, str]
 
 
+def _value(state: CardState, name: str) -> Any:
+    return current_value(name, state["f"].get(name))
+
+
+def _timestamp(iso: str | None) -> float:
+    if not iso:
+        return _NO_DATE
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return _NO_DATE
+
+
+def placing(card_id: str, state: CardState) -> tuple[str, SortKey] | None:
+    """(stage, sort key) read straight from the stored state, or None for a deleted card.
+
+    Reading the few fields a column needs from the raw state (not a full `Card` view with its
+    timeline and conflicts) is what keeps opening a 10,000-card board quick.
+    Open stages: the longest-waiting first. Closed: the most recent first.
+    """
+    if _value(state, "deleted"):
+        return None
+    stage = str(_value(state, "stage") or "interviewed")
+    if stage not in STAGES:
+        stage = "interviewed"
+    stamp = _timestamp(_value(state, "interviewed_at") or _value(state, "created_at"))
+    if stage == "closed":
+        stamp = -stamp
+    return stage, (stamp, str(_value(state, "company") or "").lower(), card_id)
+
+
 def sort_key(card: Card) -> SortKey:
-    """Open stages: the longest-waiting first. Closed: the most recent first."""
+    """The same order as `placing`, for a `Card` view."""
     moment = card.interviewed_at or card.created_at
     stamp = moment.timestamp() if moment else _NO_DATE
     if card.stage == "closed":
@@ -31,10 +64,27 @@ def sort_key(card: Card) -> SortKey:
     return (stamp, card.company.lower(), card.id)
 
 
-def haystack(card: Card) -> str:
-    """What the `/` filter searches: company, role, people, tags (lowercase)."""
-    people = " ".join(f"{p.name} {p.title} {p.email}" for p in card.interviewers)
-    return " ".join((card.company, card.role, people, " ".join(card.tags), card.contact_email))
+def haystack(state: CardState) -> str:
+    """What the `/` filter searches: company, role, people, tags, contact (lowercase)."""
+    people = " ".join(
+        f"{p.get('name', '')} {p.get('title', '')} {p.get('email', '')}"
+        if isinstance(p, dict)
+        else str(p)
+        for p in _value(state, "interviewers") or ()
+    )
+    parts = (
+        _value(state, "company"),
+        _value(state, "role"),
+        people,
+        " ".join(str(t) for t in _value(state, "tags") or ()),
+        _value(state, "contact_email"),
+    )
+    return " ".join(str(part or "") for part in parts).lower()
+
+
+def _version(state: CardState) -> str:
+    """The newest stamp of any field: changes whenever a field does."""
+    return max((entry[1] for entries in state["f"].values() for entry in entries), default="")
 
 
 class StageLists:
@@ -45,7 +95,7 @@ class StageLists:
         self._keys: dict[str, list[SortKey]] = {stage: [] for stage in STAGES}
         self._ids: dict[str, list[str]] = {stage: [] for stage in STAGES}
         self._placed: dict[str, tuple[str, SortKey]] = {}
-        self._haystacks: dict[str, tuple[str, str]] = {}
+        self._haystacks: dict[str, tuple[CardState, str, str]] = {}
         self._filtered: dict[str, list[str]] | None = None
         self.query = ""
         self.rebuild()
@@ -55,10 +105,11 @@ class StageLists:
     def rebuild(self) -> None:
         keys: dict[str, list[SortKey]] = {stage: [] for stage in STAGES}
         placed: dict[str, tuple[str, SortKey]] = {}
-        for card in self.board.all():
-            key = sort_key(card)
-            keys[card.stage].append(key)
-            placed[card.id] = (card.stage, key)
+        for card_id, state in self.board.cards.items():
+            place = placing(card_id, state)
+            if place is not None:
+                keys[place[0]].append(place[1])
+                placed[card_id] = place
         for column in keys.values():
             column.sort()
         self._keys, self._placed = keys, placed
@@ -78,18 +129,17 @@ class StageLists:
                     del column[index]
                     del self._ids[stage][index]
                 touched.add(stage)
-            if card_id not in self.board.cards:
+            state = self.board.cards.get(card_id)
+            place = placing(card_id, state) if state is not None else None
+            if place is None:
                 continue
-            card = self.board.card(card_id)
-            if card.deleted:
-                continue
-            key = sort_key(card)
-            column = self._keys[card.stage]
+            stage, key = place
+            column = self._keys[stage]
             index = bisect_left(column, key)
             column.insert(index, key)
-            self._ids[card.stage].insert(index, card_id)
-            self._placed[card_id] = (card.stage, key)
-            touched.add(card.stage)
+            self._ids[stage].insert(index, card_id)
+            self._placed[card_id] = place
+            touched.add(stage)
         if touched:
             self._refilter()
         return touched
@@ -127,11 +177,20 @@ class StageLists:
     def matches(self, card_id: str) -> bool:
         if not self.query:
             return True
-        card = self.board.card(card_id)
+        state = self.board.cards.get(card_id)
+        if state is None:
+            return False
+        # The board replaces a card's state dict on every write and merge (copy-on-write),
+        # so the very same dict means the same text; a new one is compared by its stamps.
         cached = self._haystacks.get(card_id)
-        if cached is None or cached[0] != card.updated:
-            cached = self._haystacks[card_id] = (card.updated, haystack(card).lower())
-        return all(word in cached[1] for word in self.query.split())
+        if cached is None or cached[0] is not state:
+            version = _version(state)
+            if cached is None or cached[1] != version:
+                cached = (state, version, haystack(state))
+            else:
+                cached = (state, version, cached[2])
+            self._haystacks[card_id] = cached
+        return all(word in cached[2] for word in self.query.split())
 
     def _refilter(self) -> None:
         if not self.query:
