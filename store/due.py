@@ -176,6 +176,50 @@ def start_of_day(day: date, tz: tzinfo | None) -> datetime:
 # --- what the card's timeline says --------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the rules read from a card's timeline, gathered in one pass over it."""
+
+    notes: tuple[Event, ...]  # notes sent, oldest first
+    last_answer: datetime | None
+    last_contact: datetime | None  # the later of the interview and the last note sent
+    closed_at: datetime | None  # the last move to closed, while the card is closed
+    cycle_start: datetime | None  # where "already sent" counts from: interview or last answer
+
+    def sent_in_cycle(self, template: str) -> Event | None:
+        start = self.cycle_start
+        sent = [
+            e
+            for e in self.notes
+            if e.get("template") == template and (start is None or e.at >= start)
+        ]
+        return max(sent, key=lambda e: e.at) if sent else None
+
+
+def facts(card: Card) -> Facts:
+    notes: list[Event] = []
+    answered: datetime | None = None
+    closed: datetime | None = None
+    for event in card.timeline:
+        if event.kind == NOTE_SENT:
+            notes.append(event)
+        elif event.kind == ANSWERED:
+            answered = event.at if answered is None else max(answered, event.at)
+        elif event.kind == "moved" and event.get("to") == "closed":
+            closed = event.at if closed is None else max(closed, event.at)
+    contacts = [e.at for e in notes]
+    if card.interviewed_at is not None:
+        contacts.append(card.interviewed_at)
+    starts = [m for m in (card.interviewed_at, answered) if m is not None]
+    return Facts(
+        notes=tuple(notes),
+        last_answer=answered,
+        last_contact=max(contacts) if contacts else None,
+        closed_at=closed if card.stage == "closed" else None,
+        cycle_start=max(starts) if starts else None,
+    )
+
+
 def notes_sent(card: Card) -> list[Event]:
     return [e for e in card.timeline if e.kind == NOTE_SENT]
 
@@ -185,40 +229,29 @@ def answers(card: Card) -> list[Event]:
 
 
 def last_answer(card: Card) -> datetime | None:
-    found = answers(card)
-    return max(e.at for e in found) if found else None
+    return facts(card).last_answer
 
 
 def last_contact(card: Card) -> datetime | None:
     """The later of the interview and the last note sent, whatever answered since."""
-    moments = [e.at for e in notes_sent(card)]
-    if card.interviewed_at is not None:
-        moments.append(card.interviewed_at)
-    return max(moments) if moments else None
+    return facts(card).last_contact
 
 
 def cycle_start(card: Card) -> datetime | None:
-    """Where "already sent" starts counting: this round's interview or the last answer."""
-    moments = [m for m in (card.interviewed_at, last_answer(card)) if m is not None]
-    return max(moments) if moments else None
+    return facts(card).cycle_start
 
 
 def sent_in_cycle(card: Card, template: str) -> Event | None:
-    start = cycle_start(card)
-    sent = [
-        e
-        for e in notes_sent(card)
-        if e.get("template") == template and (start is None or e.at >= start)
-    ]
-    return max(sent, key=lambda e: e.at) if sent else None
+    return facts(card).sent_in_cycle(template)
 
 
 def closed_at(card: Card) -> datetime | None:
-    moves = [e.at for e in card.timeline if e.kind == "moved" and e.get("to") == "closed"]
-    return max(moves) if moves and card.stage == "closed" else None
+    return facts(card).closed_at
 
 
-def anchor(card: Card, after: str, tz: tzinfo | None) -> datetime | date | None:
+def anchor(
+    card: Card, after: str, tz: tzinfo | None, known: Facts | None = None
+) -> datetime | date | None:
     """The starting point a rule counts from, or None when the card does not have it (yet).
 
     The follow-up clocks stop on an answer: `last_contact` is unknown once the employer
@@ -226,24 +259,24 @@ def anchor(card: Card, after: str, tz: tzinfo | None) -> datetime | date | None:
     """
     if after == "interview":
         return card.interviewed_at
+    known = known or facts(card)
+    answered = known.last_answer
     if after == "last_contact":
-        contact = last_contact(card)
-        answered = last_answer(card)
+        contact = known.last_contact
         if contact is None or (answered is not None and answered > contact):
             return None
         return contact
     if after == "promised_by":
         promised = card.promised_by
-        answered = last_answer(card)
         if promised is None:
             return None
         if answered is not None and local(answered, tz).date() >= promised:
             return None
         return promised
     if after == "closed":
-        return closed_at(card)
+        return known.closed_at
     if after == "answered":
-        return last_answer(card)
+        return answered
     raise BadRule(f"unknown starting point {after!r}.")  # parse_rule keeps this unreachable
 
 
@@ -347,9 +380,11 @@ def applies_to(template: Schedulable, card: Card) -> bool:
     return not template.outcomes or card.outcome in template.outcomes
 
 
-def apply_rule(rule: DueRule, card: Card, tz: tzinfo | None) -> tuple[datetime, date | None] | None:
+def apply_rule(
+    rule: DueRule, card: Card, tz: tzinfo | None, known: Facts | None = None
+) -> tuple[datetime, date | None] | None:
     """The deadline (and the day, for a day-long item) that `rule` gives on `card`."""
-    start = anchor(card, rule.after, tz)
+    start = anchor(card, rule.after, tz, known)
     if start is None:
         return None
     if rule.unit == "hours":
@@ -362,14 +397,21 @@ def apply_rule(rule: DueRule, card: Card, tz: tzinfo | None) -> tuple[datetime, 
     return start_of_day(day + timedelta(days=1), tz), day
 
 
-def due_item(card: Card, template: Schedulable, now: datetime, tz: tzinfo | None) -> DueItem | None:
+def due_item(
+    card: Card,
+    template: Schedulable,
+    now: datetime,
+    tz: tzinfo | None,
+    known: Facts | None = None,
+) -> DueItem | None:
     """The note `template` owes on `card`, if any: the first rule that applies decides."""
     if not template.due or not applies_to(template, card):
         return None
-    if sent_in_cycle(card, template.name) is not None:
+    known = known or facts(card)
+    if known.sent_in_cycle(template.name) is not None:
         return None
     for rule in template.due:
-        found = apply_rule(rule, card, tz)
+        found = apply_rule(rule, card, tz, known)
         if found is None:
             continue
         at, day = found
@@ -390,8 +432,18 @@ def card_items(
     card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
 ) -> list[DueItem]:
     """Every note this card owes, listed or not yet, most urgent first."""
-    items = [due_item(card, t, now, tz) for t in templates]
-    return sorted((i for i in items if i is not None), key=urgency)
+    return sorted(_owed(card, templates, now, tz), key=urgency)
+
+
+def _owed(
+    card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
+) -> list[DueItem]:
+    serving = [t for t in templates if t.due and applies_to(t, card)]
+    if not serving:
+        return []
+    known = facts(card)
+    items = [due_item(card, t, now, tz, known) for t in serving]
+    return [i for i in items if i is not None]
 
 
 def board_items(
@@ -404,7 +456,7 @@ def board_items(
     """What the Today screen and `followup-tui due` list: overdue and due, most urgent first."""
     found: list[DueItem] = []
     for card in cards:
-        for item in card_items(card, templates, now, tz):
+        for item in _owed(card, templates, now, tz):
             if include_upcoming or item.status(now, tz) != "upcoming":
                 found.append(item)
     return sorted(found, key=urgency)

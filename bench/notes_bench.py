@@ -1,0 +1,102 @@
+"""`python -m bench notes`: the cost of the follow-up rules at 1,000 and 10,000 cards.
+
+Each figure beside a baseline measured in the same run on the same data:
+- the Today list (every due rule of the six default templates on every card, sorted by
+  urgency) beside a plain pass over the same cards reading one field and sorting by it;
+- one board badge (the rules for one card, what a painted card costs) beside reading the card;
+- rendering one thank-you note in the sandbox (line budget, size checks, trace) beside the
+  same template in jinja2's plain `Environment`;
+- loading the six default templates (parse, check, trial render) beside `yaml.safe_load` of
+  the same files.
+
+It must never touch the user's config or vaults: the cards live in memory only.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+import jinja2
+import yaml
+
+from bench.common import header, measure, row
+from store.board import Board
+from store.due import board_items
+from store.model import STAGES
+from store.templates import TemplateSet, default_files
+from tui.screens.today import board_badge
+
+NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+TZ = UTC
+
+
+def fill(count: int, seed: int = 11) -> Board:
+    """`count` cards across the stages, each with a note sent and some with an answer."""
+    rng = random.Random(seed)
+    board = Board("b0000000000a")
+    for number in range(count):
+        when = NOW - timedelta(hours=rng.randint(1, 24 * 120))
+        card_id = board.add(
+            {
+                "company": f"Company {number}",
+                "role": "Backend developer",
+                "interviewed_at": when,
+                "interviewers": [{"name": "Ann Lee", "title": "CTO", "email": "a@x.io"}],
+                "key_points": ["Go and Postgres", "On-call one week in eight"],
+            },
+            at=when,
+        )
+        stage = rng.choice(STAGES)
+        if stage != "interviewed":
+            board.log(card_id, "note_sent", at=when + timedelta(hours=5), template="thank-you")
+            board.move(card_id, stage, outcome="rejected" if stage == "closed" else None)
+        if rng.random() < 0.2:
+            board.log(card_id, "answered", at=when + timedelta(days=3), text="soon")
+    return board
+
+
+class _BadgeApp:
+    """What `board_badge` reads from the app: its template set."""
+
+    def __init__(self, templates: TemplateSet) -> None:
+        self.templates = templates
+
+
+def main(sizes: list[int]) -> None:
+    templates = TemplateSet(None)
+    rules = templates.all()
+    for size in sizes:
+        board = fill(size)
+        cards = board.all()
+        header(f"follow-up rules, {size:,} cards")
+        listed = measure(lambda cards=cards: board_items(cards, rules, NOW, TZ), repeat=3)
+        plain = measure(
+            lambda cards=cards: sorted(
+                (c for c in cards if c.interviewed_at), key=lambda c: c.interviewed_at
+            ),
+            repeat=3,
+        )
+        row("Today list (all rules, all cards, sorted)", listed, plain)
+        badge = board_badge(_BadgeApp(templates))  # type: ignore[arg-type]
+        sample = cards[: min(200, len(cards))]
+        per_badge = measure(lambda b=badge, s=sample: [b(c, NOW) for c in s]) / len(sample)
+        per_read = measure(lambda b=board, s=sample: [b.card(c.id) for c in s]) / len(sample)
+        row("one board badge (per card painted)", per_badge, per_read)
+
+    header("notes")
+    card = fill(1).all()[0]
+    template = templates.get("thank-you")
+    profile = {"name": "Sam Doe", "signature": "Sam Doe"}
+    from store.render import card_context
+
+    context = card_context(card, profile, NOW, TZ)
+    plain_env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
+    plain_template = plain_env.from_string(template.body)
+    sandboxed = measure(lambda: template.render(card, profile, NOW, TZ), repeat=50)
+    unguarded = measure(lambda: plain_template.render(context), repeat=50)
+    row("render a thank-you note (sandboxed)", sandboxed, unguarded)
+    loaded = measure(lambda: TemplateSet(None), repeat=5)
+    texts = [p.read_text() for p in default_files()]
+    parsed = measure(lambda: [yaml.safe_load(t) for t in texts], repeat=5)
+    row("load the six default templates", loaded, parsed)
