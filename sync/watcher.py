@@ -19,6 +19,7 @@ file: nothing here merges, writes, moves or deletes. The caller merges, on its o
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -114,6 +115,7 @@ class FolderWatcher:
         # Files whose content the session already merged: the start-up scan skips them.
         self.known: dict[Path, Signature] = dict(known or {})
         self._pending: dict[Path, _Pending] = {}
+        self._real: dict[Path, Path] = {}
         self.ready = threading.Event()  # set once the OS watch is in place (tests and bench)
 
     # --- the loop -------------------------------------------------------------------------------
@@ -154,7 +156,7 @@ class FolderWatcher:
                             on_ready()
                 templates: set[Path] = set()
                 for _, raw_path in raw:
-                    path = Path(raw_path)
+                    path = self._as_given(Path(raw_path))
                     if path.parent == self.replicas_dir:
                         self._replica_event(path, changes)
                     elif path.parent == self.templates_dir and is_template_name(path):
@@ -175,6 +177,22 @@ class FolderWatcher:
                     break
             else:
                 return  # watchfiles stopped on its own (stop_event set)
+
+    def _as_given(self, path: Path) -> Path:
+        """An event's path spelled as the vault spells it (the OS may report the real path of
+        a symlinked or relative vault), so it matches the session's paths exactly."""
+        for folder in (self.replicas_dir, self.templates_dir, self.vault.path):
+            if path.parent == folder or path == folder:
+                return path
+        for folder in (self.replicas_dir, self.templates_dir, self.vault.path):
+            real = self._real.get(folder)
+            if real is None:
+                real = self._real[folder] = Path(os.path.realpath(folder))
+            if path.parent == real:
+                return folder / path.name
+            if path == real:
+                return folder
+        return path
 
     def _scan(self) -> None:
         try:

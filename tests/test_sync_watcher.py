@@ -277,3 +277,18 @@ def test_template_changes_are_passed_on_with_their_paths(make_laptop, watched) -
     assert templates in told()
     assert templates / ".thank-you.yaml.swp" not in told()
     assert any(templates / "thank-you.yaml" in applied.templates for applied in watch.applied)
+
+
+def test_a_vault_opened_through_a_symlink_is_watched_too(make_laptop, watched, tmp_path) -> None:
+    a, b = make_laptop("a"), make_laptop("b")
+    link = tmp_path / "link-to-vault"
+    link.symlink_to(a.vault, target_is_directory=True)
+    with a.active():
+        session = open_folder(Vault.unlock(link, PASSPHRASE), Config.load())
+    watch = watched(session)
+
+    card = b.cli("add", "--company", "Linked").out.strip()
+
+    watch.until("b's card", lambda: card in session.board.cards)
+    reads = [c.path for c in watch.changes if isinstance(c, ReplicaRead)]
+    assert reads and all(path.parent == link / "replicas" for path in reads)
