@@ -7,6 +7,7 @@ stays cheap to show. Nothing here touches a file; `Session` persists.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
@@ -99,6 +100,9 @@ class Board:
         self.cards: dict[str, CardState] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Card] = {}
+        # Each card's JSON as last written, with the state it was made from: a write re-encodes
+        # only the cards that changed (a move on a board of 10,000 cards encodes one).
+        self._encoded: dict[str, tuple[CardState, str]] = {}
         self.version = 0  # bumps on every change: cheap for a UI to poll
 
     # --- merging --------------------------------------------------------------------------------
@@ -136,6 +140,7 @@ class Board:
             newest = ""
             for card_id in changed:
                 self._views.pop(card_id, None)
+                self._encoded.pop(card_id, None)
                 for entries in merged[card_id]["f"].values():
                     for entry in entries:
                         if entry[1] > newest:
@@ -151,14 +156,29 @@ class Board:
         return {
             "cards": self.cards,
             "devices": self.devices,
-            "meta": {
-                "replica": {
-                    "device": self.device,
-                    "clock": self.clock.latest(),
-                    "written_at": iso_utc(written_at or datetime.now(UTC)),
-                }
-            },
+            "meta": self._meta(written_at),
         }
+
+    def _meta(self, written_at: datetime | None) -> dict[str, Any]:
+        return {
+            "replica": {
+                "device": self.device,
+                "clock": self.clock.latest(),
+                "written_at": iso_utc(written_at or datetime.now(UTC)),
+            }
+        }
+
+    def tables_json(self, written_at: datetime | None = None) -> bytes:
+        """`tables()` as compact UTF-8 JSON, byte for byte, re-encoding only changed cards."""
+        parts = []
+        encoded = self._encoded
+        for card_id, state in self.cards.items():
+            known = encoded.get(card_id)
+            if known is None or known[0] is not state:
+                known = encoded[card_id] = (state, _compact(state))
+            parts.append(f"{_compact(card_id)}:{known[1]}")
+        rest = _compact({"devices": self.devices, "meta": self._meta(written_at)})
+        return f'{{"cards":{{{",".join(parts)}}},{rest[1:]}'.encode()
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -208,6 +228,7 @@ class Board:
 
     def _touch(self, card_id: str) -> None:
         self._views.pop(card_id, None)
+        self._encoded.pop(card_id, None)
         self.version += 1
 
     def _write(
@@ -372,6 +393,10 @@ class Board:
 
     def ids(self) -> Iterable[str]:
         return self.cards.keys()
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _device_key(info: dict[str, Any]) -> tuple[str, str]:

@@ -60,7 +60,10 @@ class EncryptedStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        plaintext = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        self.write_json(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+
+    def write_json(self, plaintext: bytes) -> None:
+        """Write tables already encoded as JSON (`Board.tables_json`, which caches per card)."""
         blob = self.vault.seal(self.device, plaintext)
         atomic_write(self.path, blob)
         self.last_raw = blob
@@ -121,12 +124,18 @@ class Replica:
         self._signature = self._stat_signature()
         return data
 
-    def write(self, data: dict[str, Any]) -> None:
-        """Seal and write atomically; call it holding `locked()` (it also sweeps old temp files)."""
+    def write(self, data: dict[str, Any] | bytes) -> None:
+        """Seal and write atomically: the tables, or them already encoded as JSON bytes.
+
+        Call it holding `locked()`; it also sweeps the temp files of killed writers.
+        """
         with contextlib.suppress(FileExistsError, FileNotFoundError):
             self.path.parent.mkdir()  # `replicas/` of a vault folder copied without it
         remove_stale_temps(self.path)
-        self.storage.write(data)
+        if isinstance(data, bytes):
+            self.storage.write_json(data)
+        else:
+            self.storage.write(data)
         self._signature = self._stat_signature()
 
     def is_ours(self, path: Path) -> bool:

@@ -151,7 +151,7 @@ class Session:
             self._refresh_own()
             if self.own_problem:
                 return False
-            self.replica.write(self.board.tables())
+            self.replica.write(self.board.tables_json())
             self._saved_version = self.board.version
         return True
 
@@ -163,7 +163,7 @@ class Session:
             self._check_writable()
             result = action(self.board)
             if self.unsaved:
-                self.replica.write(self.board.tables())
+                self.replica.write(self.board.tables_json())
                 self._saved_version = self.board.version
         return result
 

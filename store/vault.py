@@ -29,7 +29,14 @@ from store.errors import (
 )
 from store.files import atomic_write
 
-FORMAT = 1
+FORMAT = 1  # of vault.json
+# Of a replica envelope. 2: the header as one line of canonical JSON (it is the associated
+# data, and says how many bytes follow, so a file still arriving is told from a damaged one),
+# a newline, then the 12-byte nonce and the AES-GCM ciphertext as raw bytes. 1 (still read):
+# one JSON object with the nonce and ciphertext in base64, a third bigger and slower.
+ENVELOPE_FORMAT = 2
+NONCE_BYTES = 12
+TAG_BYTES = 16
 HEADER_NAME = "vault.json"
 REPLICAS_DIR = "replicas"
 TEMPLATES_DIR = "templates"
@@ -212,31 +219,29 @@ class Vault:
     def seal(self, device: str, plaintext: bytes, kind: str = "replica") -> bytes:
         header = {
             "followup": kind,
-            "format": FORMAT,
+            "format": ENVELOPE_FORMAT,
             "vault": self.id,
             "device": device,
             "key": self.key_id,
         }
-        nonce = secrets.token_bytes(12)
-        ciphertext = self._aead.encrypt(nonce, plaintext, canonical(header))
-        envelope = dict(header, nonce=_b64(nonce), ciphertext=_b64(ciphertext))
-        return json.dumps(envelope, separators=(",", ":")).encode()
+        header["length"] = NONCE_BYTES + len(plaintext) + TAG_BYTES
+        aad = canonical(header)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        return b"".join((aad, b"\n", nonce, self._aead.encrypt(nonce, plaintext, aad)))
 
     def open(self, blob: bytes, where: Path | str, expect_device: str | None = None) -> Sealed:
         """Open an envelope; `expect_device` is the device its file name says wrote it."""
         from cryptography.exceptions import InvalidTag
 
+        incomplete = ReplicaUnreadable(where, "not a complete replica (still arriving, or damaged)")
         try:
-            envelope = json.loads(blob)
-            if not isinstance(envelope, dict):
-                raise ValueError
-            header = {k: v for k, v in envelope.items() if k not in ("nonce", "ciphertext")}
-            nonce = _unb64(envelope["nonce"])
-            ciphertext = _unb64(envelope["ciphertext"])
+            header, nonce, ciphertext = _split_envelope(blob)
         except (ValueError, KeyError, TypeError):
+            raise incomplete from None
+        if not isinstance(header.get("format"), int) or header["format"] > ENVELOPE_FORMAT:
             raise ReplicaUnreadable(
-                where, "not a complete replica (still arriving, or damaged)"
-            ) from None
+                where, "was written by a newer followup-tui; update the app to read it"
+            )
         if header.get("vault") != self.id:
             raise ForeignReplica(where, "belongs to another vault; it was not opened")
         if header.get("key") != self.key_id:
@@ -253,6 +258,23 @@ class Vault:
                 where, f"is sealed by device {device}, not {expect_device} as its name says"
             )
         return Sealed(self.id, device, self.key_id, header, plaintext)
+
+
+def _split_envelope(blob: bytes) -> tuple[dict[str, Any], bytes, bytes | memoryview]:
+    """Header, nonce and ciphertext of an envelope of either format (ValueError if it is not)."""
+    newline = blob.find(b"\n")
+    first = blob if newline < 0 else blob[:newline]
+    header = json.loads(first)
+    if not isinstance(header, dict):
+        raise ValueError("not an envelope")
+    if "ciphertext" in header:  # format 1: everything in one JSON object
+        envelope = header
+        header = {k: v for k, v in envelope.items() if k not in ("nonce", "ciphertext")}
+        return header, _unb64(envelope["nonce"]), _unb64(envelope["ciphertext"])
+    body = memoryview(blob)[newline + 1 :]
+    if newline < 0 or len(body) < header.get("length", NONCE_BYTES + TAG_BYTES):
+        raise ValueError("too short")
+    return header, bytes(body[:NONCE_BYTES]), body[NONCE_BYTES:]
 
 
 def _aesgcm(key: bytes) -> Any:
