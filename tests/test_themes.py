@@ -334,3 +334,70 @@ def test_themes_import_nothing_of_store_sync_or_tui() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- in the app ---------------------------------------------------------------------------------
+
+
+def open_board(laptop, **kwargs):  # -> tui.app.FollowupApp on a board with one card
+    from tui.app import FollowupApp
+
+    session = laptop.session()
+    session.change(lambda board: board.add({"company": "Acme", "role": "Backend developer"}))
+    return FollowupApp(session, cursor_blink=False, **kwargs)
+
+
+async def test_a_device_without_a_choice_shows_the_default_theme(laptop) -> None:
+    app = open_board(laptop)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        assert app.screen.id == "board"
+
+
+async def test_a_theme_picked_in_the_app_is_remembered_for_the_next_launch(laptop) -> None:
+    from store.config import Config
+
+    app = open_board(laptop)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.theme = "paper"
+        await pilot.pause()
+    assert Config.load().theme == "paper"
+
+    again = open_board(laptop)
+    async with again.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert again.theme == "paper"
+        assert not again.current_theme.dark
+
+
+async def test_a_bad_user_theme_is_a_notification_and_the_good_ones_are_offered(laptop) -> None:
+    themes_dir = laptop.config_dir / "themes"
+    themes_dir.mkdir(parents=True)
+    (themes_dir / "broken.yaml").write_text('primary: "#7aa2c8"\nsurface: "#nothex"\n')
+    (themes_dir / "harbour.yaml").write_text(GOOD)
+    app = open_board(laptop)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.screen.id == "board"
+        assert "harbour" in app.available_themes
+        assert "broken" not in app.available_themes
+        shown = [n.message for n in app._notifications]
+        assert any(str(themes_dir / "broken.yaml") in m and "line 2" in m for m in shown), shown
+        app.theme = "harbour"
+        await pilot.pause()
+        assert app.current_theme.variables["badge-due"] == "#ffcc66"
+
+
+async def test_a_remembered_theme_whose_file_is_gone_falls_back_and_says_so(laptop) -> None:
+    from store.config import Config
+
+    config = Config.load()
+    config.theme = "deleted-theme"
+    config.save()
+    app = open_board(laptop)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        assert any("deleted-theme" in n.message for n in app._notifications)
