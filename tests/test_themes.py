@@ -221,6 +221,15 @@ def test_a_themes_path_that_is_a_file_is_reported_not_fatal(tmp_path: Path) -> N
     assert str(not_a_folder) in errors[0]
 
 
+def test_the_readmes_example_theme_loads(user_dir: Path) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("# ~/.config/followup-tui/themes/harbour.yaml\n", 1)[1]
+    (user_dir / "harbour.yaml").write_text(example.split("```", 1)[0])
+    themes, errors = load_themes(user_dir)
+    assert errors == []
+    assert themes[-1].name == "harbour"
+
+
 # --- hostile and broken user files --------------------------------------------------------------
 
 HOSTILE: dict[str, tuple[bytes, str]] = {
