@@ -470,7 +470,7 @@ class RejectedScreen(ModalScreen[str | None]):
         card = self.session.board.card(self.card_id)
         with Vertical(classes="dialog"):
             yield Label(f"{card.company} said no. That stings.", classes="dialog-title")
-            yield Label(
+            yield Static(
                 "Thank them and ask for feedback: a gracious reply keeps the door open. "
                 "And while it is fresh: what did you learn? (kept on the card)",
                 classes="dialog-text",
