@@ -252,3 +252,16 @@ def test_unknown_placeholder_at_render_names_it_and_renders_nothing(folder: Path
         TemplateError, match=r"second.yaml, line 4: body: interviewers has no item 1"
     ):
         templates.get("second").render(card, PROFILE, NOW, UTC)
+
+
+def test_the_note_modules_import_no_textual_tui_or_sync() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import store.templates, store.due, store.render, store.ics, store.notes; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'sync')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
