@@ -108,6 +108,8 @@ class Note:
 
 @dataclass(frozen=True)
 class Template:
+    """One template as loaded and checked: what it serves, when it is due, its compiled text."""
+
     name: str
     title: str
     description: str
