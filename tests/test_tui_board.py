@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from store.config import Config
 from store.model import STAGES, Interviewer
 from store.session import Session
 from tui.app import FollowupApp
@@ -411,3 +412,38 @@ async def test_a_failed_write_is_a_notification_not_a_crash(board) -> None:
         assert app.screen.id == "board"
         assert any("cannot be opened" in n.message for n in app._notifications)
     assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
+
+
+# --- themes -----------------------------------------------------------------------------------
+
+
+async def test_a_theme_picked_is_remembered_for_this_device(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "paper"
+        await pilot.pause()
+    assert Config.load().theme == "paper"
+    app = make_app(session)
+    async with app.run_test(size=SIZE):
+        assert app.theme == "paper"
+
+
+async def test_the_default_theme_is_not_written_before_the_user_picks_one(board) -> None:
+    _, session, _ = board
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert Config.load().theme is None
+
+
+async def test_a_bad_theme_file_is_a_notification_and_the_board_still_opens(board) -> None:
+    _, session, _ = board
+    themes = session.config.dir / "themes"
+    themes.mkdir(parents=True)
+    (themes / "broken.yaml").write_text("name: broken\nprimary: [not, a, colour\n")
+    app = make_app(session)
+    async with app.run_test(size=SIZE):
+        assert isinstance(app.screen, BoardScreen)
+        messages = [n.message for n in app._notifications]
+        assert any("broken.yaml" in m for m in messages), messages

@@ -101,6 +101,7 @@ class FollowupApp(App[int]):
         self.cursor_blink = cursor_blink
         self.home = home
         self.theme_errors: list[str] = []
+        self._theme_at_start: str | None = None
         self.templates: TemplateSet | None = None  # loaded when a session opens (today.py)
 
     # --- start-up -----------------------------------------------------------------------------
@@ -202,6 +203,7 @@ class FollowupApp(App[int]):
         for error in errors:
             self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
         self.theme = choose_theme(self.config.theme, self.available_themes)
+        self._theme_at_start = self.theme
         if self.config.theme and self.theme != self.config.theme:
             self.notify(
                 f"Theme {self.config.theme!r} is not available; showing {self.theme}.",
@@ -209,7 +211,10 @@ class FollowupApp(App[int]):
             )
 
     def _theme_changed(self, theme: Theme) -> None:
+        """Remember a theme the user picked (not the default shown before any choice)."""
         if theme.name == self.config.theme:
+            return
+        if self.config.theme is None and theme.name == self._theme_at_start:
             return
         self.config.theme = theme.name
         try:

@@ -30,7 +30,7 @@ from tui.widgets.card_face import CardFace, DueBadge, card_face, no_badge
 
 CARD_LINES = 3  # title + age, role, badge / outcome
 CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
-MARGIN = 1  # blank cells left and right of a card
+MARGIN = 1  # blank cells left of a card (the gap to the column on its left)
 
 
 class StageColumn(ScrollView, can_focus=False):
@@ -184,7 +184,7 @@ class StageColumn(ScrollView, can_focus=False):
                 color=full.color, bold=full.bold, italic=full.italic, dim=full.dim
             )
 
-        inner = max(0, width - 2 * MARGIN - 2)
+        inner = max(0, width - MARGIN - 2)
         first = self._line(
             [(face.title, part("stage-column--title"))],
             (face.age, part("stage-column--age")),
@@ -195,18 +195,16 @@ class StageColumn(ScrollView, can_focus=False):
         third_left: list[tuple[str, Style]] = []
         if face.badge:
             name = "stage-column--overdue" if face.overdue else "stage-column--badge"
-            third_left.append(("● " + face.badge, part(name)))
+            third_left.append((face.badge, part(name)))
         elif face.outcome:
             third_left.append((face.outcome, part("stage-column--outcome")))
-        conflict = ("⚠ conflict", part("stage-column--conflict")) if face.conflict else None
+        mark = "⚠" if third_left else "⚠ conflict"  # two laptops edited it: see the detail
+        conflict = (mark, part("stage-column--conflict")) if face.conflict else None
         third = self._line(third_left, conflict, inner, card_style)
         margin = Segment(" " * MARGIN, base)
         return [
-            Strip(
-                [margin, Segment(" ", card_style), *segments, Segment(" ", card_style), margin],
-                width,
-            )
-            if width >= 2 * MARGIN + 2
+            Strip([margin, Segment(" ", card_style), *segments, Segment(" ", card_style)], width)
+            if width >= MARGIN + 2
             else Strip.blank(width, base)
             for segments in (first, second, third)
         ]
