@@ -358,9 +358,10 @@ async def test_help_lists_every_board_binding(board) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert app.screen.id == "help"
-        listed = "\n".join(f"{keys} {what}" for keys, what in app.screen.rows)
+        listed = "\n".join(f"{keys} {what} {id_}" for keys, what, id_ in app.screen.rows)
         for binding in BOARD_BINDINGS:
             assert binding.description in listed, binding.description
+            assert binding.id in listed, binding.id
         assert "shift+→" in listed and ">" in listed
         await pilot.press("escape")
         assert app.screen.id == "board"

@@ -10,15 +10,19 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 
-def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
-    """(keys, description) for each action the screen answers to: its own keys first."""
+def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """(keys, description, binding id) for each action of the screen: its own keys first.
+
+    The id is what `keymap:` in config.yaml remaps.
+    """
     app = screen.app
     by_action: dict[tuple[str, str], list[str]] = {}
+    ids: dict[tuple[str, str], str] = {}
     own: list[tuple[str, str]] = []
     for active in screen.active_bindings.values():
         binding: Binding = active.binding
@@ -28,6 +32,8 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
         if slot_key not in by_action and active.node is screen:
             own.append(slot_key)
         slot = by_action.setdefault(slot_key, [])
+        if binding.id:
+            ids.setdefault(slot_key, binding.id)
         shown = app.get_key_display(replace(binding, key_display=None))
         if shown not in slot:
             slot.append(shown)
@@ -42,7 +48,7 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str]]:
     ]
     own.sort(key=lambda key: declared.index(key) if key in declared else len(declared))
     order = own + [key for key in by_action if key not in own]
-    return [(" ".join(by_action[key]), key[1]) for key in order]
+    return [(" ".join(by_action[key]), key[1], ids.get(key, "")) for key in order]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -55,16 +61,18 @@ class HelpScreen(ModalScreen[None]):
         self.rows = binding_rows(screen)
 
     def compose(self) -> ComposeResult:
-        width = max((len(keys) for keys, _ in self.rows), default=4) + 2
+        width = max((len(keys) for keys, _, _ in self.rows), default=4) + 2
         with Vertical(classes="dialog"):
             yield Label("Keys", classes="dialog-title")
             with VerticalScroll(id="help-rows"):
-                for keys, description in self.rows:
-                    text = Static(classes="help-row", markup=False)
-                    text.update(f"{keys:<{width}}{description}")
-                    yield text
+                for keys, description, binding_id in self.rows:
+                    with Horizontal(classes="help-row"):
+                        yield Static(
+                            f"{keys:<{width}}{description}", classes="help-keys", markup=False
+                        )
+                        yield Static(binding_id, classes="help-id", markup=False)
             yield Label(
-                "ctrl+p finds any action by name · keys can be remapped in config.yaml (keymap)",
+                "ctrl+p finds any action by name · remap a key by its id: keymap in config.yaml",
                 classes="dialog-hint",
             )
 
