@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import queue
+import random
 import secrets
 import shutil
 import statistics
@@ -28,6 +29,7 @@ import watchfiles
 
 from bench.common import header, row
 from store.config import Config
+from store.files import atomic_write
 from store.vault import Vault
 from sync.folder import SyncedSession, open_folder
 from sync.loop import apply_changes, save_merged
@@ -221,6 +223,9 @@ def through_syncthing(cards: int, runs: int) -> None:
                 for run in range(runs):
                     card = ids[(run * 7919) % len(ids)]
                     text = f"edit {run}"
+                    # Syncthing batches file events on a 1 s timer: write at a random phase of
+                    # it, or a fixed rhythm here would favour one side every time.
+                    time.sleep(random.uniform(0, 1.1))
                     start = time.perf_counter()
                     mine.change(lambda b, c=card, t=text: b.edit(c, {"notes": t}))
                     done, _ = board.until(lambda c=card, t=text: session.board.card(c).notes == t)
@@ -228,11 +233,11 @@ def through_syncthing(cards: int, runs: int) -> None:
                     board.settle()
                     pair.wait_in_sync()
 
-                    # Replaced by a rename, as our replica is: the same kind of change.
-                    temp = probe.with_name(f".{probe.name}.tmp")
-                    temp.write_bytes(os.urandom(mine.replica.path.stat().st_size))
+                    # Written exactly as our replica is (temp file, fsync, rename over it).
+                    data = os.urandom(mine.replica.path.stat().st_size)
+                    time.sleep(random.uniform(0, 1.1))
                     start = time.perf_counter()
-                    os.rename(temp, probe)
+                    atomic_write(probe, data)
                     floor.append(bare.seen(probe.name, start) - start)
                     pair.wait_in_sync()
                     board.settle()
@@ -254,4 +259,4 @@ def main(sizes: list[int]) -> None:
     if shutil.which("syncthing") is None:
         print("  skipped: syncthing is not installed (apt-get install syncthing)")
         return
-    through_syncthing(min(sizes), runs=7)
+    through_syncthing(min(sizes), runs=11)
