@@ -112,7 +112,13 @@ class Terminal:
         deadline = time.monotonic() + WAIT
         while time.monotonic() < deadline:
             if self.pane("pane_dead") == "1":
-                return int(self.pane("pane_dead_status") or -1)
+                # tmux marks the pane dead (pty closed) a moment before it has reaped the
+                # process: only then are the status or the signal known.
+                status, signal = self.pane("pane_dead_status"), self.pane("pane_dead_signal")
+                if status:
+                    return int(status)
+                if signal:
+                    return -int(signal)
             time.sleep(0.2)
         pytest.fail(f"the app did not exit; the terminal shows:\n{self.screen()}")
 
