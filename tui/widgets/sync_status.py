@@ -14,6 +14,7 @@ Must never touch the session off the app's thread, and never let a sync failure 
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 
 from rich.markup import escape
@@ -83,8 +84,13 @@ class SyncStatus(Static):
         self.show()
         self.set_interval(30, self.show)  # "seen 2 min ago" ages
         if self.watch_folder:
+            assert isinstance(self.session, SyncedSession)
+            # Made here, on the app's thread: it copies what the session has read so far.
+            watcher = FolderWatcher(
+                self.session.vault, self.session.device, self.session.read_signatures, self.timing
+            )
             self.run_worker(
-                self._watch,
+                partial(self._watch, watcher),
                 name="folder watcher",
                 group="sync",
                 thread=True,
@@ -95,37 +101,40 @@ class SyncStatus(Static):
     def on_unmount(self) -> None:
         self._stop.set()
 
-    def _watch(self) -> None:
+    def _watch(self, watcher: FolderWatcher) -> None:
         """On the worker's thread: watch, and post every batch to the app's thread.
 
         Posting never blocks, so the thread ends within a tick of the widget going away or
         the app cancelling its workers, and the app never waits on it at exit.
         """
-        assert isinstance(self.session, SyncedSession)
         stop = _Either(self._stop, get_current_worker().cancelled_event)
-        watcher = FolderWatcher(
-            self.session.vault, self.session.device, self.session.read_signatures, self.timing
-        )
         for batch in watcher.batches(stop, on_ready=self.watching.set):
             if not self.post_message(self.Arrived(batch)):
                 return
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "sync" and event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.stopped = f"{type(error).__name__}: {error}" if error else "stopped"
-            self.notify(
-                f"Live sync stopped ({self.stopped}); restart the app to resume it.",
-                title="Sync",
-                severity="error",
-                timeout=10,
-            )
-            self.show()
+            self._stopped_by(event.worker.error or RuntimeError("the watcher ended"))
 
     # --- applying (the app's thread) --------------------------------------------------------------
 
     def on_sync_status_arrived(self, message: Arrived) -> None:
-        self._apply(message.batch)
+        try:
+            self._apply(message.batch)
+        except Exception as exc:  # a bug must not end the app: stop syncing, say so
+            self._stopped_by(exc)
+
+    def _stopped_by(self, exc: BaseException) -> None:
+        self._stop.set()
+        self.stopped = f"{type(exc).__name__}: {exc}"
+        self.notify(
+            f"Live sync stopped ({self.stopped}); your changes are still saved. "
+            "Restart the app to resume it.",
+            title="Sync",
+            severity="error",
+            timeout=10,
+        )
+        self.show()
 
     def _apply(self, batch: list[Change]) -> None:
         assert isinstance(self.session, SyncedSession)
@@ -144,7 +153,11 @@ class SyncStatus(Static):
 
     def _save(self, applied: Applied) -> None:
         assert isinstance(self.session, SyncedSession)
-        save_merged(self.session, applied)
+        try:
+            save_merged(self.session, applied)
+        except Exception as exc:  # as above: never end the app over a sync failure
+            self._stopped_by(exc)
+            return
         if applied.error:
             self.notify(applied.error, title="Not saved", severity="error", timeout=10)
         if applied.templates:
