@@ -19,8 +19,13 @@ def at(text: str) -> datetime:
 
 
 def fixed_search() -> list[Card]:
-    """Eight applications whose stories exercise every number (times in UTC)."""
     board = Board("0123456789ab")
+    tell_the_story(board)
+    return board.all(include_deleted=True)
+
+
+def tell_the_story(board: Board) -> None:
+    """Eight applications whose stories exercise every number (times in UTC)."""
 
     def card(company: str, interviewed: str | None, created: str, **fields) -> str:
         values = {"company": company, **fields}
@@ -65,7 +70,6 @@ def fixed_search() -> list[Card]:
     card("Stark", None, "2025-05-20T10:00")
     trashed = card("Trashed", "2025-03-01T10:00", "2025-03-01T10:00")
     board.delete(trashed)
-    return board.all(include_deleted=True)
 
 
 def test_numbers_of_the_whole_search() -> None:

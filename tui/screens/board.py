@@ -105,6 +105,7 @@ BOARD_BINDINGS: list[Binding] = [
         show=False,
         tooltip="The employer answered: stops the follow-up clock",
     ),
+    Binding("s", "insight", "Insight", id="insight", show=False, tooltip="How the search is going"),
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
 ]
@@ -473,6 +474,11 @@ class BoardScreen(Screen[None]):
         card = self.focused_card
         if card is not None:
             answered_from_board(self, card)
+
+    def action_insight(self) -> None:
+        from tui.screens.insight import InsightScreen
+
+        self.app.push_screen(InsightScreen(self.session, now=self.now))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -112,7 +112,8 @@ class InsightScreen(Screen[None]):
         self.query_one("#insight-title", Static).update(
             Content.assemble(
                 ("How the search is going", "bold"),
-                (f"  ·  {result.cards} {noun}, {period}", "$text-muted"),
+                "  ",
+                (f"{result.cards} {noun}, {period}", "$text-muted"),
             )
         )
         for title, lines in section_lines(result):

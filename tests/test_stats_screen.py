@@ -1,0 +1,94 @@
+"""The insight screen: opened with `s` or from the palette, the same numbers as `stats`, and a
+snapshot of how it looks on a fixed search at a fixed moment."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from test_stats import tell_the_story
+
+from store.session import Session
+from tui.app import FollowupApp
+from tui.screens.board import BoardScreen
+from tui.screens.insight import InsightScreen
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+SIZE = (90, 34)
+
+
+def fixed_now() -> datetime:
+    return NOW
+
+
+def story_session(laptop: Any) -> Session:
+    session = laptop.session()
+    session.change(tell_the_story)
+    return session
+
+
+def make_app(session: Session) -> FollowupApp:
+    return FollowupApp(session=session, now=fixed_now, cursor_blink=False)
+
+
+def section(screen: InsightScreen, name: str) -> str:
+    return str(screen.query_one(f"#section-{name}").render())
+
+
+async def test_s_opens_insight_with_the_numbers_of_the_search(laptop) -> None:
+    app = make_app(story_session(laptop))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, InsightScreen)
+        title = str(screen.query_one("#insight-title").render())
+        assert "7 cards, all time" in title
+        assert "4 of 7 (57%)" in section(screen, "answers")
+        assert "median time from interview to answer: 7 days" in section(screen, "answers")
+        assert "2 of 3 (67%)" in section(screen, "timing")
+        assert "1 of 3 (33%)" in section(screen, "timing")
+        for period in ("1 card, the last 30 days", "5 cards, the last 90 days"):
+            await pilot.press("p")
+            await pilot.pause()
+            assert period in str(screen.query_one("#insight-title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_insight_is_in_the_command_palette(laptop) -> None:
+    app = make_app(story_session(laptop))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"insight")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, InsightScreen)
+
+
+async def test_insight_follows_a_change_to_the_board(laptop) -> None:
+    session = story_session(laptop)
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        session.change(lambda board: board.add({"company": "Late arrival"}))
+        await pilot.pause(1.3)
+        assert "8 cards" in str(app.screen.query_one("#insight-title").render())
+
+
+def test_insight_screen_snapshot(laptop, snap_compare) -> None:
+    session = story_session(laptop)
+
+    async def open_insight(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+
+    assert snap_compare(make_app(session), terminal_size=SIZE, run_before=open_insight)
