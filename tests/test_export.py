@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import stat
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,21 @@ def test_markdown_report_groups_cards_by_stage(laptop) -> None:
 def test_export_to_a_missing_folder_is_one_line_error(laptop, tmp_path: Path, fmt: str) -> None:
     result = laptop.cli("export", "--format", fmt, "-o", str(tmp_path / "nope" / "x"))
     assert result.code == 1 and result.err.count("\n") == 1 and "no such folder" in result.err
+
+
+def test_ics_export_holds_each_due_note_of_each_card(laptop, tmp_path: Path) -> None:
+    card = add(laptop, "--company", "Acme", "--role", "Dev", "--interviewed-at", "2 days ago")
+    closed = add(laptop, "--company", "Gone", "--interviewed-at", "3 days ago")
+    laptop.cli("delete", closed)
+    out = tmp_path / "due.ics"
+    result = laptop.cli("export", "--format", "ics", "-o", str(out))
+    assert result.code == 0, result.err
+    text = out.read_bytes().decode("utf-8")  # CRLF line ends, as RFC 5545 wants
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    lines = text.replace("\r\n ", "").split("\r\n")
+    uids = sorted(line.removeprefix("UID:") for line in lines if line.startswith("UID:"))
+    assert uids == [f"{card}-follow-up@followup-tui", f"{card}-thank-you@followup-tui"]
+    shown = json.loads(laptop.cli("show", card, "--json").out)
+    interviewed = datetime.fromisoformat(shown["interviewed_at"].replace("Z", "+00:00"))
+    thank_you_end = (interviewed + timedelta(hours=24)).strftime("DTEND:%Y%m%dT%H%M%SZ")
+    assert thank_you_end in lines

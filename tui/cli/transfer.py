@@ -17,7 +17,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TextIO
 
-from store import exporter, importer, stats
+from store import exporter, ics, importer, stats
 from store.board import Board
 from store.config import Config
 from store.dates import parse_day
@@ -185,16 +185,6 @@ def _inside(path: Path, folder: Path) -> bool:
     return True
 
 
-def _ics(session: Session, now: datetime) -> str:
-    try:
-        from store import ics
-    except ImportError:
-        raise FollowupError(
-            "ICS export needs the due-date rules, which this build lacks."
-        ) from None
-    return ics.calendar(session, now=now)  # type: ignore[attr-defined]
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     session = open_session(args.vault)
     output = Path(args.output).expanduser() if args.output else None
@@ -216,7 +206,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif args.format == "md":
         text = exporter.to_markdown(cards, now=now)
     elif args.format == "ics":
-        text = _ics(session, now)
+        text = ics.calendar(session, now=now)
     else:
         mode = 0o600
         backup = exporter.to_backup(
