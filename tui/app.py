@@ -12,6 +12,7 @@ This module must never write card data itself: screens change the board only thr
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -138,6 +139,9 @@ class FollowupApp(App[int]):
     def session_opened(self, session: Session) -> None:
         """The vault is open: show the board (from now on, every change is written at once)."""
         self.session = session
+        # The board's card state lives as long as the app: keep the cyclic garbage collector
+        # from walking it again and again (see `unlock.long_lived_objects`).
+        gc.freeze()
         from tui.screens.today import attach_templates
 
         attach_templates(self, session)  # note templates, and the due badges on the cards
@@ -149,6 +153,9 @@ class FollowupApp(App[int]):
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
         if problems:
             self.notify("\n".join(problems), title="Some replicas could not be read", timeout=10)
+
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
 
     # --- the board from outside ---------------------------------------------------------------
 

@@ -84,6 +84,7 @@ def set_up_vault(
 ) -> Session:
     """Create or open the vault, remember it and this device's name (runs in a worker)."""
     from tui.cli.context import open_unlocked
+    from tui.screens.unlock import long_lived_objects
 
     vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
     if create:
@@ -93,7 +94,8 @@ def set_up_vault(
     config.vault = str(path)
     config.device_name = device_name
     config.save()
-    session = open_unlocked(vault, config)
+    with long_lived_objects():
+        session = open_unlocked(vault, config)
     session.persist_if_changed()
     return session
 
