@@ -1107,6 +1107,8 @@ def read_json(data: bytes, name: str, progress: Progress | None = None) -> Sourc
                 if card_id in source.states:
                     raise BadValue("the same id appears twice")
                 source.states[card_id] = check_state(card_id, obj.get("state"))
+            elif obj.get("deleted") is True:
+                raise BadValue("in the trash; not imported")
             else:
                 source.rows.append(build_row(where, _card_fields(obj), "mdy"))
         except BadValue as exc:

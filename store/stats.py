@@ -259,6 +259,9 @@ def percent(share: Share) -> str:
     return f"{share.count} of {share.total}" + (f" ({ratio:.0%})" if ratio is not None else "")
 
 
+SECTIONS: tuple[str, ...] = ("Funnel", "Answers", "Timing", "Outcomes")
+
+
 def rows(result: Stats) -> list[tuple[str, list[tuple[str, float, float, str]]]]:
     """The sections of the insight view: (title, [(label, value, maximum, figure)])."""
     most = max(result.funnel.values(), default=0)
@@ -291,7 +294,7 @@ def rows(result: Stats) -> list[tuple[str, list[tuple[str, float, float, str]]]]
     }
     top = max(counts.values(), default=0)
     outcomes = [(label, float(n), float(top), str(n)) for label, n in counts.items()]
-    return [("Funnel", funnel), ("Answers", answers), ("Timing", timing), ("Outcomes", outcomes)]
+    return list(zip(SECTIONS, (funnel, answers, timing, outcomes), strict=True))
 
 
 def headline(result: Stats) -> str:

@@ -85,7 +85,7 @@ class InsightScreen(Screen[None]):
         with Vertical(id="insight-body"):
             yield Static(id="insight-title")
             with VerticalScroll(id="insight-sections"):
-                for title, _ in stats.rows(self.compute()):
+                for title in stats.SECTIONS:
                     yield Static(title, classes="insight-section-title")
                     yield Static(classes="insight-section", id=f"section-{title.lower()}")
         yield Footer()
