@@ -866,7 +866,9 @@ def choose_delimiter(text: str, mapping: dict[str, str]) -> str:
     """The delimiter whose header names the most known columns; csv.Sniffer breaks ties."""
     sample = text[:65536]
     try:
-        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
+        # The Sniffer's regexes grow fast with the sample: a few kilobytes are plenty for it.
+        head = sample[:4096]
+        sniffed: str | None = csv.Sniffer().sniff(head, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
         sniffed = None
 
