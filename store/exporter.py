@@ -19,27 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from store.board import Board
-from store.importer import BACKUP_FORMAT
+from store.importer import BACKUP_FORMAT, IMPORT_FIELDS
 from store.model import OUTCOMES, STAGES, Card, iso_utc
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "company",
-    "role",
-    "stage",
-    "outcome",
-    "round",
-    "interviewed_at",
-    "interviewers",
-    "contact_email",
-    "promised_by",
-    "links",
-    "tags",
-    "key_points",
-    "questions",
-    "notes",
-    "learned",
-)
+# The CSV columns are exactly what import reads back, so an export round-trips.
+CSV_COLUMNS: tuple[str, ...] = IMPORT_FIELDS
 FORMATS: tuple[str, ...] = ("csv", "json", "md", "ics")
 
 

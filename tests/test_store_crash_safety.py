@@ -74,7 +74,13 @@ def test_a_writer_killed_at_random_moments_loses_no_completed_write(make_laptop)
     for _ in range(KILLS):
         writer = _writer(laptop, done)
         assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.25))
+        # Kill after a random number of completed rounds (not after a fixed time: a loaded
+        # machine writes slower), then a random instant into the next write.
+        target = len(done.read_text().split()) + rng.randint(5, 30)
+        deadline = time.monotonic() + 120
+        while len(done.read_text().split()) < target and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.03))
         writer.send_signal(signal.SIGKILL)
         writer.wait()
 
