@@ -6,6 +6,9 @@ screen binds to a key is also in the command palette (`ActionCommands`), and eve
 be remapped by binding id through `Config.keymap`. The theme chosen in the palette is saved
 per device in the config.
 
+An error nothing caught ends the app with one line on stderr and its traceback in the config
+dir's crash.log (`FollowupApp._handle_exception`, `run`), never a traceback on screen.
+
 This module must never write card data itself: screens change the board only through
 `Session.change`, so each change is on disk before it is shown.
 """
@@ -13,8 +16,9 @@ This module must never write card data itself: screens change the board only thr
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -33,6 +37,7 @@ from store.session import Session
 from store.templates import TemplateSet
 from store.vault import HEADER_NAME
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
+from tui.cli import crash_line, log_crash
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
 
@@ -104,6 +109,7 @@ class FollowupApp(App[int]):
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
         self.templates: TemplateSet | None = None  # loaded when a session opens (today.py)
+        self.crash: Crash | None = None  # the first error nothing caught, once logged
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -156,6 +162,18 @@ class FollowupApp(App[int]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error nothing caught ends the app: into the crash log, and no traceback shown.
+
+        Textual would print a traceback (with local variables: card data) once the terminal is
+        restored; `run` prints one line instead. Nothing is lost: every change was written when
+        it was made. Under `run_test` the error is still raised, for the test to see.
+        """
+        if self.crash is None:
+            self.crash = Crash(error, log_crash(error))
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     # --- the board from outside ---------------------------------------------------------------
 
@@ -230,8 +248,18 @@ class FollowupApp(App[int]):
             self.notify(f"Could not remember the theme ({exc.strerror}).", severity="warning")
 
 
+@dataclass(frozen=True)
+class Crash:
+    error: Exception
+    log: str  # where the traceback was written
+
+
 def run(vault: str | None) -> int:
     """`followup-tui` with no command: the board until the user quits."""
     app = FollowupApp(vault=vault)
     app.run()
+    if app.crash is not None:
+        line = crash_line(app.crash.error, app.crash.log)
+        print(f"{line} Every change made before it is saved.", file=sys.stderr)
+        return 70
     return int(app.return_code or 0)

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Sequence
+from datetime import datetime
 
 from store.errors import FollowupError
 
@@ -48,17 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _log_crash() -> str:
+def log_crash(error: BaseException) -> str:
+    """Append the traceback of `error` to the config dir's crash.log; returns where it went.
+
+    The CLI and the app both end here, so a user has one file to send. Only the owner may read
+    it: an error message may quote a card.
+    """
     try:
         from store.config import config_dir
 
         path = config_dir() / "crash.log"
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(traceback.format_exc() + "\n")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
+            handle.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n")
+            handle.write("".join(traceback.format_exception(error)) + "\n")
         return str(path)
     except OSError:
         return "(no log could be written)"
+
+
+def crash_line(error: BaseException, where: str) -> str:
+    """What a user reads instead of a traceback: the error in one line, and where the log is."""
+    what = f"{type(error).__name__}: {one_line(error)}"
+    return f"followup-tui: unexpected error ({what}); details in {where}."
 
 
 def one_line(text: object) -> str:
@@ -87,12 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # the last guard: never a traceback on a user's screen
-        where = _log_crash()
-        print(
-            f"followup-tui: unexpected error ({type(exc).__name__}: {one_line(exc)}); "
-            f"details in {where}.",
-            file=sys.stderr,
-        )
+        print(crash_line(exc, log_crash(exc)), file=sys.stderr)
         return 70
 
 

@@ -1,0 +1,158 @@
+"""An error nothing caught inside the running app: logged in full, one line to the user.
+
+The app is the real one on a real vault; the only thing added is a key whose action raises,
+standing for any bug. The crash log is the file the CLI writes too (`tui.cli.log_crash`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shlex
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from conftest import require_tool
+from test_tui_board import SIZE, add_sample_cards, fixed_now, shown
+from textual.binding import Binding, BindingType
+
+import tui.app
+from store.config import config_dir
+from tui.app import FollowupApp
+
+WAIT = 60.0  # seconds; generous, for a loaded two-core machine
+
+
+class BrokenApp(FollowupApp):
+    """The real app, plus F9: an action with a bug in it."""
+
+    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f9", "break_down", "Break")]
+
+    def action_break_down(self) -> None:
+        raise RuntimeError("the card Acme fell over")
+
+
+async def test_an_uncaught_error_is_logged_and_no_traceback_is_printed(
+    laptop, capsys: pytest.CaptureFixture[str]
+) -> None:
+    session = laptop.session()
+    add_sample_cards(session)
+    app = BrokenApp(session=session, now=fixed_now, cursor_blink=False)
+    with pytest.raises(RuntimeError, match="fell over"):  # run_test hands it to the test
+        async with app.run_test(size=SIZE) as pilot:
+            moved = app.screen.focused_card.id  # type: ignore[attr-defined]
+            await pilot.press("shift+right")  # a change made before the crash
+            await pilot.pause()
+            await pilot.press("f9")
+            await pilot.pause()
+    assert app.crash is not None and app.return_code != 0
+    assert app.crash.log == str(config_dir() / "crash.log")
+    log = Path(app.crash.log).read_text()
+    assert "Traceback (most recent call last)" in log
+    assert "in action_break_down" in log and "RuntimeError: the card Acme fell over" in log
+    assert stat.S_IMODE(Path(app.crash.log).stat().st_mode) == 0o600
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "fell over" not in err
+    assert shown(laptop, moved)["stage"] == "thanked"  # written when it was made
+
+
+SCRIPT = """
+import sys
+from tui.cli import main
+from tui.screens.board import BoardScreen
+
+def broken_help(self):
+    raise RuntimeError("the help screen fell over")
+
+BoardScreen.action_help = broken_help  # a bug behind the "?" key
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@dataclass
+class Terminal:
+    """A tmux server of our own holding one 120x36 window, its output kept after the exit.
+
+    The exit status comes from a shell around the app, not from tmux: tmux 3.3a here leaves
+    some of its dead panes unreaped, with no status, for good.
+    """
+
+    tmux: str
+    socket: str
+    status_file: Path
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run(
+            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, timeout=30
+        )
+        assert done.returncode == 0, f"tmux {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def start(self, command: list[str], env: dict[str, str]) -> None:
+        wrapped = ["sh", "-c", '"$@"; echo $? > "$0"', str(self.status_file), *command]
+        line = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), *wrapped])
+        self.run("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "120", "-y", "36")
+        self.run("set-option", "-t", "main", "remain-on-exit", "on")
+        self.run("respawn-pane", "-k", "-t", "main", line)
+
+    def screen(self) -> str:
+        """Everything the pane showed, wrapped lines joined, the scrollback included."""
+        return self.run("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
+
+    def wait_for(self, what: str, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            if ready():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"waited for {what}; the terminal shows:\n{self.screen()}")
+
+    def exit_status(self) -> int:
+        self.wait_for("the app to exit", lambda: self.status_file.exists())
+        self.wait_for("its status", lambda: self.status_file.read_text().strip() != "")
+        return int(self.status_file.read_text())
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    tmux = require_tool("tmux")
+    socket = f"followup-crash-{os.getpid()}-{secrets.token_hex(4)}"
+    term = Terminal(tmux, socket, tmp_path / "exit-status")
+    try:
+        yield term
+    finally:
+        subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True, timeout=30)
+
+
+@pytest.mark.tmux
+def test_a_crash_in_a_real_terminal_ends_with_one_line_and_a_crash_log(
+    terminal: Terminal, laptop, tmp_path: Path
+) -> None:
+    card = laptop.cli("add", "--company", "Acme", "--interviewed-at", "yesterday 14:00")
+    assert card.code == 0, card.err
+    script = tmp_path / "broken_app.py"
+    script.write_text(SCRIPT)
+    keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env |= laptop.env() | {"TERM": "xterm-256color", "PYTHONPATH": str(Path.cwd())}
+    terminal.start([sys.executable, str(script), "--vault", str(laptop.vault)], env)
+    terminal.wait_for("the board", lambda: "Acme" in terminal.screen())
+    terminal.run("send-keys", "-t", "main", "?")
+    assert terminal.exit_status() == 70
+    screen = terminal.screen()
+    log = config_dir() / "crash.log"
+    said = [line for line in screen.splitlines() if "followup-tui:" in line]
+    assert len(said) == 1, screen
+    assert "unexpected error (RuntimeError: the help screen fell over)" in said[0]
+    assert f"details in {log}." in said[0]
+    assert "Traceback" not in screen and "broken_help" not in screen
+    assert "in broken_help" in log.read_text()
