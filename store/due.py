@@ -329,6 +329,9 @@ class DueItem:
     def relative(self, now: datetime, tz: tzinfo | None) -> str:
         return relative(self, now, tz)
 
+    def short_relative(self, now: datetime, tz: tzinfo | None) -> str:
+        return short_relative(self, now, tz)
+
     def to_json(self, now: datetime, tz: tzinfo | None) -> dict[str, Any]:
         return {
             "card_id": self.card.id,
@@ -371,6 +374,29 @@ def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
     else:
         amount = _plural(math.floor(span / 86400), "day")
     return f"due in {amount}" if seconds > 0 else f"{amount} overdue"
+
+
+def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
+    """`relative` for a narrow place (a card on the board): "due 5h", "due today", "in 2d",
+    "3h over", "2d over". Same moments and rounding as `relative`, fewer cells."""
+    if item.day is not None:
+        days = (local(now, tz).date() - item.day).days
+        if days == 0:
+            return "due today"
+        return f"in {-days}d" if days < 0 else f"{days}d over"
+    seconds = (item.at - now).total_seconds()
+    span = abs(seconds)
+    if span < 60:
+        return "due now"
+    if span < 3600:
+        amount = f"{math.floor(span / 60)}m"
+    elif span < 24 * 3600 or (seconds > 0 and span < 48 * 3600):
+        amount = f"{math.floor(span / 3600)}h"
+    else:
+        amount = f"{math.floor(span / 86400)}d"
+    if seconds < 0:
+        return f"{amount} over"
+    return f"due {amount}" if span <= 24 * 3600 else f"in {amount}"
 
 
 def applies_to(template: Schedulable, card: Card) -> bool:

@@ -9,7 +9,7 @@ Must never write the vault other than through `Session.change`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -22,9 +22,11 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from store.board import Board
+from store.due import card_items
 from store.errors import FollowupError, UnknownCard
 from store.model import Card
 from store.session import Session
+from tui.screens.today import TZ
 from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
 
 FIELD_LABELS = {
@@ -61,11 +63,13 @@ def _person(value: Any) -> Any:
     return value
 
 
-def detail_rows(card: Card, now: datetime) -> list[tuple[str, str]]:
+def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tuple[str, str]]:
     """(label, text) for every field worth showing; lists one item per line."""
     rows: list[tuple[str, str]] = [("Stage", card.stage)]
     if card.outcome:
         rows.append(("Outcome", OUTCOME_WORDS.get(card.outcome, card.outcome)))
+    if due:
+        rows.append(("Notes due", "\n".join(due)))
     if card.interviewed_at:
         age = age_text(days_since(card.interviewed_at, now))
         rows.append(("Interviewed", f"{local(card.interviewed_at)}  ({age})"))
@@ -160,13 +164,25 @@ class CardDetailScreen(Screen[str | None]):
                                 yield Static(
                                     Content(f"{shown(value)}  ({origin})"), classes="version-text"
                                 )
-            for label, text in detail_rows(card, self.now()):
+            for label, text in detail_rows(card, self.now(), self.due_lines(card)):
                 with Horizontal(classes="detail-row"):
                     yield Static(label, classes="detail-label")
                     yield Static(Content(text), classes="detail-value")
             yield Static("Timeline", classes="section-title")
             yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
         yield Footer()
+
+    def due_lines(self, card: Card) -> list[str]:
+        """Every note the card owes, in full ("thank-you: due in 3 h  (24 h after the interview)");
+        the board's badge may show only a short form of the first."""
+        templates = getattr(self.app, "templates", None)
+        if templates is None:
+            return []
+        now = self.now()
+        return [
+            f"{item.template}: {item.relative(now, TZ)}  ({item.rule.describe()})"
+            for item in card_items(card, templates.all(), now, TZ)
+        ]
 
     async def card_changed(self) -> None:
         """The card changed underneath (a merge or an edit): show it as it is now."""

@@ -31,6 +31,7 @@ from store.due import DueItem, board_items
 from store.model import Card
 from store.session import Session
 from store.templates import TemplateSet
+from tui.widgets.card_face import Badge
 
 if TYPE_CHECKING:
     from tui.screens.board import BoardScreen
@@ -50,7 +51,11 @@ def app_templates(app: App[Any], session: Session) -> TemplateSet:
 
 
 def board_badge(app: App[Any]) -> Callable[[Card, datetime], str | None]:
-    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue"."""
+    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue".
+
+    A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
+    Today say it in full.
+    """
 
     def badge(card: Card, now: datetime) -> str | None:
         templates = getattr(app, "templates", None)
@@ -60,7 +65,8 @@ def board_badge(app: App[Any]) -> Callable[[Card, datetime], str | None]:
         if not listed:
             return None
         first = listed[0]
-        return f"{first.template} {first.relative(now, TZ)}"
+        full = f"{first.template} {first.relative(now, TZ)}"
+        return Badge(full, first.template, first.short_relative(now, TZ))
 
     return badge
 

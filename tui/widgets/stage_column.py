@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.board import Board
-from tui.widgets.card_face import CardFace, DueBadge, card_face, no_badge
+from tui.widgets.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
 
 CARD_LINES = 3  # title + age, role, badge / outcome
 CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
@@ -195,7 +195,8 @@ class StageColumn(ScrollView, can_focus=False):
         third_left: list[tuple[str, Style]] = []
         if face.badge:
             name = "stage-column--overdue" if face.overdue else "stage-column--badge"
-            third_left.append((face.badge, part(name)))
+            room = inner - (2 if face.conflict else 0)  # " ⚠" keeps its place on the right
+            third_left.append((fit_badge(face.badge, room), part(name)))
         elif face.outcome:
             third_left.append((face.outcome, part("stage-column--outcome")))
         mark = "⚠" if third_left else "⚠ conflict"  # two laptops edited it: see the detail
