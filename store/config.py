@@ -7,6 +7,7 @@ use to run two "laptops" on one machine. Never in the synced folder: it names th
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 from dataclasses import dataclass, field
@@ -17,9 +18,11 @@ import yaml
 
 from store.errors import FollowupError
 from store.files import atomic_write
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 APP_NAME = "followup-tui"
 CONFIG_FILE = "config.yaml"
+DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names a replica file
 
 
 def config_dir() -> Path:
@@ -44,6 +47,42 @@ def new_device_id() -> str:
     return secrets.token_hex(6)
 
 
+def _read_settings(path: Path) -> dict[str, Any]:
+    try:
+        raw = read_capped(path, MAX_SMALL_FILE_BYTES)
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+    try:
+        loaded = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark else ""
+        raise FollowupError(f"{path}{where}: not valid YAML; fix or remove it.") from None
+    except RecursionError:
+        raise FollowupError(f"{path}: nested too deeply; fix or remove it.") from None
+    if loaded is not None and not isinstance(loaded, dict):
+        raise FollowupError(f"{path}: expected a mapping of settings.")
+    return loaded or {}
+
+
+def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
+
+
+def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise FollowupError(f"{path}: {key} should be a mapping of names to values.")
+    return {str(k): str(v) for k, v in value.items()}
+
+
 @dataclass
 class Config:
     device_id: str
@@ -64,26 +103,21 @@ class Config:
     @classmethod
     def load(cls) -> Config:
         path = config_dir() / CONFIG_FILE
-        data: dict[str, Any] = {}
-        if path.exists():
-            try:
-                loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f", line {mark.line + 1}" if mark else ""
-                raise FollowupError(f"{path}{where}: not valid YAML; fix or remove it.") from None
-            except OSError as exc:
-                raise FollowupError(f"{path}: cannot read it ({exc.strerror}).") from None
-            if loaded is not None and not isinstance(loaded, dict):
-                raise FollowupError(f"{path}: expected a mapping of settings.")
-            data = loaded or {}
+        data = _read_settings(path)
+        device_id = data.get("device_id")
+        if device_id and not (isinstance(device_id, str) and DEVICE_ID.fullmatch(device_id)):
+            # It names our replica file: anything else could write outside `replicas/`.
+            raise FollowupError(
+                f"{path}: device_id {device_id!r} is not a device id (12 hex digits); "
+                "restore it, or remove the line to join the vault as a new device."
+            )
         config = cls(
-            device_id=str(data.get("device_id") or new_device_id()),
+            device_id=str(device_id or new_device_id()),
             device_name=str(data.get("device_name") or socket.gethostname() or "this laptop"),
-            vault=data.get("vault"),
-            theme=data.get("theme"),
-            profile={str(k): str(v) for k, v in (data.get("profile") or {}).items()},
-            keymap={str(k): str(v) for k, v in (data.get("keymap") or {}).items()},
+            vault=_optional_text(data, "vault", path),
+            theme=_optional_text(data, "theme", path),
+            profile=_settings_map(data, "profile", path),
+            keymap=_settings_map(data, "keymap", path),
             path=path,
         )
         if not data.get("device_id"):

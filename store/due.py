@@ -437,14 +437,19 @@ def due_item(
     if known.sent_in_cycle(template.name) is not None:
         return None
     for rule in template.due:
-        found = apply_rule(rule, card, tz, known)
-        if found is None:
-            continue
-        at, day = found
-        item = DueItem(card, template.name, template.title, rule, at, day)
-        if rule.drop_after_days is not None and now >= item.falls_due(tz) + timedelta(
-            days=rule.drop_after_days
-        ):
+        try:
+            found = apply_rule(rule, card, tz, known)
+            if found is None:
+                continue
+            at, day = found
+            item = DueItem(card, template.name, template.title, rule, at, day)
+            if rule.drop_after_days is not None and now >= item.falls_due(tz) + timedelta(
+                days=rule.drop_after_days
+            ):
+                return None
+        except (OverflowError, ValueError):
+            # A date at the edge of the calendar (year 1 or 9999, from an old replica or a
+            # hand-made backup): its deadline is not a day anyone will see; owe nothing.
             return None
         return item
     return None

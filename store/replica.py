@@ -19,8 +19,9 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from store.errors import ReplicaUnreadable
+from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write, remove_stale_temps
+from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_capped
 from store.vault import Vault
 
 REPLICA_SUFFIX = ".json"
@@ -44,14 +45,14 @@ class EncryptedStorage(Storage):
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_capped(self.path, MAX_REPLICA_BYTES)
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise ReplicaUnreadable(self.path, f"cannot be read ({exc.strerror})") from None
         sealed = self.vault.open(raw, self.path, self.expect_device)
         try:
-            data = json.loads(sealed.plaintext)
+            data = parse_json(sealed.plaintext)
             if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
                 raise ValueError
         except ValueError:
@@ -99,8 +100,14 @@ class Replica:
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise WriteFailed(
+                f"{self.lock_path}: cannot open this device's lock file "
+                f"({exc.strerror or exc}); nothing was written."
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -36,6 +36,7 @@ from store.render import (
     render_text,
     sample_card,
 )
+from store.untrusted import read_capped
 
 DEFAULTS_DIR = Path(__file__).parent / "default_templates"
 SUFFIXES = (".yaml", ".yml")
@@ -306,14 +307,23 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
 
 
 def read_template_file(path: Path) -> bytes:
-    """A template file's bytes; `TemplateError` when it cannot be read or is too big."""
+    """A template file's bytes; `TemplateError` when it cannot be read or is too big.
+
+    A template is plaintext in a synced folder that anyone with the folder can change: a link
+    in it pointing out of the folder (at `~/.ssh/id_rsa`, say) is refused, or a note, an error
+    message or a backup would carry that file's text; a FIFO or a device is never read.
+    """
     try:
+        if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+            raise TemplateError(
+                TemplateProblem(path, "links to a file outside the templates folder; not read.")
+            )
         size = path.stat().st_size
         if size > MAX_FILE:
             raise TemplateError(
                 TemplateProblem(path, f"too big for a note template ({size:,} bytes).")
             )
-        return path.read_bytes()
+        return read_capped(path, MAX_FILE)
     except OSError as exc:
         raise TemplateError(
             TemplateProblem(path, f"cannot read it ({exc.strerror or exc}).")

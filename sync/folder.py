@@ -23,6 +23,7 @@ from store.errors import FollowupError, ReplicaUnreadable
 from store.files import atomic_write
 from store.replica import read_replica
 from store.session import Session
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault import Vault
 from sync.names import OUR_TEMP_GLOB, Kind, Name, classify
 
@@ -264,7 +265,7 @@ def stignore_path(vault_path: Path) -> Path:
 
 def _read_stignore(path: Path) -> list[str] | None:
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_SMALL_FILE_BYTES)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -21,6 +21,8 @@ from store.errors import BadValue, FollowupError
 from store.model import STAGES, Card, Interviewer, version_text
 from store.passphrase import passphrase_from_env
 from store.session import Session
+from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
+from store.untrusted import one_line as single_line
 from store.vault import Vault
 from tui.cli import one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
@@ -196,7 +198,8 @@ def _card_line(card: Card) -> str:
     when = card.interviewed_at.astimezone().strftime("%Y-%m-%d") if card.interviewed_at else "-"
     flags = " [deleted]" if card.deleted else ""
     flags += " [conflict]" if card.conflicts else ""
-    return f"{card.id}  {card.stage:<12} {when:<10}  {card.company} — {card.role}{flags}"
+    title = single_line(f"{card.company} — {card.role}")
+    return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
 
 
 def _sorted(cards: list[Card]) -> list[Card]:
@@ -259,7 +262,7 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def _stored_value(card: Card, name: str) -> Any:
@@ -337,13 +340,16 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     vault = Vault.unlock(path, ask_passphrase("Current passphrase: "))
     if args.new_password_file:
         try:
-            new = (
-                Path(args.new_password_file).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
+            raw = read_capped(
+                Path(args.new_password_file).expanduser(), MAX_PASSPHRASE_BYTES, allow_pipe=True
             )
+            new = raw.decode("utf-8").rstrip("\r\n")
         except OSError as exc:
             raise FollowupError(
-                f"{args.new_password_file}: cannot read it ({exc.strerror})."
+                f"{args.new_password_file}: cannot read it ({exc.strerror or exc})."
             ) from None
+        except UnicodeDecodeError:
+            raise FollowupError(f"{args.new_password_file}: not UTF-8 text.") from None
     elif sys.stdin.isatty() and passphrase_from_env() is None:
         import getpass
 

@@ -23,6 +23,7 @@ from store.notes import record_answer, record_round, record_sent
 from store.render import PLACEHOLDERS, PROFILE_KEYS
 from store.session import Session
 from store.templates import Note, Template, TemplateSet, install_defaults
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from tui.cli.context import open_session, vault_path
 
 
@@ -135,7 +136,8 @@ def pick_template(templates: TemplateSet, card: Card, name: str | None, now: dat
 
 def _read_note(path: str, template: str) -> Note:
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8")
+        raw = read_capped(Path(path).expanduser(), MAX_SMALL_FILE_BYTES, allow_pipe=True)
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     except UnicodeDecodeError:

@@ -1,0 +1,147 @@
+"""Reading what nobody vouches for: files in a synced folder, backups, pasted text, env vars.
+
+Anything here may come from another laptop, a sync tool, a spreadsheet or a hostile hand: a
+FIFO or `/dev/zero` where a replica should be, a 2 GB file, JSON nested a million deep, a
+company name holding terminal escape codes. These helpers turn each of those into an ordinary
+error (`OSError` with a readable `strerror`, or `ValueError`) or into harmless text, so the
+callers' existing error paths stay the only ones.
+
+This module must never write, delete or rename a file, and never block on a read.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+MIB = 1024 * 1024
+# Caps on what one read may take into memory. A replica of 10,000 cards is a few tens of MB;
+# the others are small by nature. A file over its cap is reported, never read.
+MAX_REPLICA_BYTES = 256 * MIB
+MAX_HEADER_BYTES = 64 * 1024  # vault.json
+MAX_SMALL_FILE_BYTES = 4 * MIB  # config.yaml, .stignore, a theme, a note typed in $EDITOR
+MAX_PASSPHRASE_BYTES = 64 * 1024
+MAX_IMPORT_BYTES = 512 * MIB  # a CSV or a JSON backup of many thousands of cards
+
+_CHUNK = MIB
+
+
+def _size_text(limit: int) -> str:
+    if limit >= MIB:
+        return f"{limit // MIB} MB"
+    return f"{limit // 1024} KB"
+
+
+def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes:
+    """The bytes of a regular file no bigger than `limit`, read without ever blocking.
+
+    Opening never waits on a FIFO (O_NONBLOCK) and never follows a read into a device: a
+    path that is not a regular file raises `OSError`; a folder, `IsADirectoryError`; a file
+    over `limit` (even one that grows while read), `OSError(EFBIG)`. Each has a `strerror` a
+    person can read, as the callers print it. `allow_pipe` reads a pipe the user set up on
+    purpose (`FOLLOWUP_PASSWORD_FILE=<(pass show x)`), still capped.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if allow_pipe and stat.S_ISFIFO(mode):
+            os.set_blocking(fd, True)
+        elif not stat.S_ISREG(mode):
+            raise OSError(
+                errno.EINVAL, "not a regular file (a pipe, a device or a socket)", str(path)
+            )
+        too_big = OSError(errno.EFBIG, f"bigger than the {_size_text(limit)} allowed", str(path))
+        if os.fstat(fd).st_size > limit:
+            raise too_big
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(_CHUNK, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                raise too_big
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def parse_json(text: str | bytes) -> Any:
+    """`json.loads` whose every failure is a `json.JSONDecodeError` (a `ValueError`).
+
+    Plain `json.loads` raises `RecursionError` on `[[[[…` nested deep, and a bare `ValueError`
+    on an integer of thousands of digits; neither is what a caller guarding a parse expects.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    except ValueError as exc:  # e.g. an integer too long to convert
+        raise json.JSONDecodeError(str(exc).split(";")[0], "", 0) from None
+
+
+# C0 controls but tab and newline, DEL and the C1 controls (which include a one-byte CSI), the
+# line and paragraph separators, and the bidirectional overrides and isolates that make text
+# read in another order than it is stored ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in "\r\n\u2028\u2029":
+        return "\n"
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """`text` safe to print on a terminal: control characters shown as `\\x1b`-style escapes.
+
+    Newlines and tabs stay; a carriage return (which would let text overwrite its own line)
+    and the Unicode line separators become newlines. Use it wherever text from a card, a file
+    name or another device reaches a screen.
+    """
+    text = str(text)
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(_escape, text.replace("\r\n", "\n"))
+
+
+def one_line(text: object) -> str:
+    """`printable(text)` on a single line: every run of whitespace and line breaks is a space."""
+    text = str(text)
+    if _CONTROL_OR_BREAK.search(text):
+        text = _CONTROL.sub(_escape, text.replace("\r\n", "\n"))
+    return " ".join(text.split())
+
+
+def clean_text(text: str, keep_newlines: bool = True) -> str:
+    """`text` with the characters no person types removed (for storing what was typed or
+    imported): controls but newline and tab, bidi overrides; CR LF and CR become LF."""
+    if not _CONTROL_OR_BREAK.search(text):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _CONTROL.sub("", text)
+    return text if keep_newlines else " ".join(text.split())
+
+
+def quoted(text: object, limit: int = 60) -> str:
+    """What a person typed, quoted in an error message: `repr`, cut to `limit` characters."""
+    text = str(text)
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"… ({len(text):,} characters)"

@@ -1,0 +1,262 @@
+"""Inputs nobody planned for: odd dates, hostile files in the vault folder, escape codes in a
+company name, a passphrase source that floods or hangs, a broken config.
+
+Each failure must be one clear line and exit 1, must not hang or eat the memory, and must lose
+nothing. Files are real (FIFOs, `/dev/zero`, sparse files); commands that could hang run in a
+subprocess with a time limit, so a regression fails instead of stalling the suite.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import Laptop, Result
+from test_cli_cards import add, assert_error
+
+from store.dates import parse_day, parse_when
+from store.due import board_items
+from store.errors import BadValue, FollowupError
+from store.passphrase import run_password_command
+from store.templates import TemplateSet
+from store.untrusted import MAX_REPLICA_BYTES, parse_json, printable, read_capped
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+ESCAPES = "Evil\x1b]0;PWNED\x07\x1b[31mRED\x1b[2J\x08\rCorp\u202eRTL\x9b2J"
+
+
+def run_cli(laptop: Laptop, *args: str, timeout: float = 60) -> Result:
+    """The CLI in its own process: a hang is a `TimeoutExpired`, not a stalled suite."""
+    env = {**os.environ, **laptop.env()}
+    env.pop("FOLLOWUP_PASSWORD_COMMAND", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, tui.cli; sys.exit(tui.cli.main())",
+            "--vault",
+            str(laptop.vault),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "9999-12-31T23:59-05:00",
+        "9999-12-31",
+        "0001-01-01",
+        "0001-01-01T00:00+05:00",
+        "in 10000000000000000000000 days",
+        "999999999 days ago",
+        "in 100000 days",
+    ],
+)
+def test_dates_beyond_the_years_people_interview_in_are_a_clear_error(typed: str) -> None:
+    with pytest.raises(BadValue, match="out of range: use a year from 1900 to 2199"):
+        parse_when(typed, now=NOW)
+
+
+@pytest.mark.parametrize("typed", ["2026-02-30", "24:00", "today 24:00", "tomorrow 25pm", "😀"])
+def test_impossible_dates_are_a_bad_value(typed: str) -> None:
+    with pytest.raises(BadValue):
+        parse_when(typed, now=NOW)
+
+
+def test_a_promised_day_in_year_9999_is_out_of_range() -> None:
+    with pytest.raises(BadValue, match="out of range"):
+        parse_day("9999-01-01", now=NOW)
+
+
+def test_a_huge_bad_date_is_quoted_in_a_short_error(laptop: Laptop) -> None:
+    card = add(laptop)
+    result = laptop.cli("edit", card, "--interviewed-at", "x" * 100_000)
+    assert_error(result, "Bad date", "100,000 characters")
+    assert len(result.err) < 300
+
+
+def test_a_card_dated_at_the_edge_of_the_calendar_owes_no_note_and_does_not_crash(
+    laptop: Laptop,
+) -> None:
+    """A replica or backup may hold a date no longer accepted from the keyboard."""
+    session = laptop.session()
+    far = datetime(9999, 12, 31, 23, 0, tzinfo=UTC)
+    fields = {"company": "Edge", "role": "R", "interviewed_at": far, "promised_by": far.date()}
+    session.change(lambda board: board.add(fields))
+    templates = TemplateSet.for_vault(laptop.vault)
+    assert board_items(session.board.all(), templates.all(), NOW, None, True) == []
+    assert laptop.cli("due").code == 0
+    assert laptop.cli("export", "--format", "ics").code == 0
+
+
+# --- files in the vault folder that are not what they claim ------------------------------------
+
+
+def test_a_replica_that_is_a_fifo_or_dev_zero_is_reported_and_does_not_hang(
+    laptop: Laptop,
+) -> None:
+    add(laptop, "Acme")
+    replicas = laptop.vault / "replicas"
+    os.mkfifo(replicas / "aaaaaaaaaaaa.json")
+    (replicas / "bbbbbbbbbbbb.json").symlink_to("/dev/zero")
+    result = run_cli(laptop, "list", timeout=60)
+    assert result.code == 0, result.err
+    assert "Acme" in result.out
+    assert result.err.count("not a regular file") == 2, result.err
+    assert (replicas / "aaaaaaaaaaaa.json").exists()  # reported, never removed
+
+
+def test_a_huge_sparse_replica_is_refused_without_being_read(laptop: Laptop) -> None:
+    add(laptop, "Acme")
+    sparse = laptop.vault / "replicas" / "cccccccccccc.json"
+    with sparse.open("wb") as handle:
+        handle.truncate(MAX_REPLICA_BYTES + 1)
+    result = laptop.cli("list")
+    assert result.code == 0 and "Acme" in result.out
+    assert "bigger than the 256 MB allowed" in result.err
+    assert sparse.stat().st_size == MAX_REPLICA_BYTES + 1
+
+
+def test_read_capped_stops_at_its_limit_even_when_the_file_grows(tmp_path: Path) -> None:
+    path = tmp_path / "f"
+    path.write_bytes(b"x" * 10)
+    assert read_capped(path, 10) == b"x" * 10
+    with pytest.raises(OSError) as caught:
+        read_capped(path, 9)
+    assert caught.value.errno == errno.EFBIG
+    with pytest.raises(IsADirectoryError):
+        read_capped(tmp_path, 10)
+
+
+def test_a_stignore_that_is_a_fifo_does_not_hang(laptop: Laptop) -> None:
+    add(laptop, "Acme")
+    stignore = laptop.vault / ".stignore"
+    stignore.unlink(missing_ok=True)
+    os.mkfifo(stignore)
+    result = run_cli(laptop, "list", timeout=60)
+    assert result.code == 0 and "Acme" in result.out
+
+
+def test_json_nested_a_hundred_thousand_deep_is_a_decode_error() -> None:
+    import json
+
+    for text in ("[" * 100_000 + "]" * 100_000, "1" * 5000):
+        with pytest.raises(json.JSONDecodeError):
+            parse_json(text)
+
+
+# --- text that would drive the terminal ---------------------------------------------------------
+
+
+def test_escape_codes_in_a_card_never_reach_the_terminal_from_list_or_show(
+    laptop: Laptop,
+) -> None:
+    card = add(laptop, ESCAPES, "--role", "line1\nline2", "--notes", "a\x1b[5mb")
+    listed = laptop.cli("list")
+    shown = laptop.cli("show", card)
+    for out in (listed.out, shown.out):
+        assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+        assert "\u202e" not in out and "\x9b" not in out
+        assert "\\x1b]0;PWNED" in out  # shown, escaped, so the user sees what is there
+    assert listed.out.count("\n") == 1  # a newline in a field does not split the row
+
+
+def test_printable_keeps_newlines_tabs_and_ordinary_unicode() -> None:
+    text = "Zürich\tجامعة 🙂\nnext"
+    assert printable(text) == text
+
+
+# --- passphrase sources -----------------------------------------------------------------------
+
+
+def test_a_password_file_that_is_dev_zero_is_refused_not_read(laptop: Laptop) -> None:
+    add(laptop)
+    laptop.password_file = Path("/dev/zero")
+    result = run_cli(laptop, "list", timeout=60)
+    assert_error(result, "FOLLOWUP_PASSWORD_FILE", "not a regular file")
+
+
+def test_a_password_command_that_floods_its_output_is_stopped() -> None:
+    with pytest.raises(FollowupError, match="printed far more than a passphrase"):
+        run_password_command("yes", timeout=30)
+
+
+def test_a_password_command_that_hangs_is_stopped_with_its_children(tmp_path: Path) -> None:
+    marker = tmp_path / "child-ran"
+    command = f"sh -c 'sleep 30; touch {marker}'"
+    with pytest.raises(FollowupError, match="did not finish within 1 seconds"):
+        run_password_command(command, timeout=1)
+    assert not marker.exists()
+
+
+def test_a_password_command_that_leaves_a_child_running_still_gives_its_passphrase() -> None:
+    assert run_password_command("sh -c 'echo secret; sleep 30 &'", timeout=20) == b"secret\n"
+
+
+# --- the config -------------------------------------------------------------------------------
+
+
+def test_a_device_id_in_the_config_cannot_point_the_replica_outside_the_vault(
+    laptop: Laptop,
+) -> None:
+    add(laptop)
+    config = laptop.config_dir / "config.yaml"
+    config.write_text('device_id: "../../escaped"\n')
+    result = laptop.cli("add", "--company", "X")
+    assert_error(result, "is not a device id")
+    assert not (laptop.vault.parent / "escaped.json").exists()
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("profile: [1, 2]\n", "profile should be a mapping"),
+        ("keymap: 7\n", "keymap should be a mapping"),
+        ("vault: [1]\n", "vault should be text"),
+        ("\udcff", "not UTF-8"),
+    ],
+)
+def test_a_config_with_wrong_types_is_one_clear_line(laptop: Laptop, text: str, words: str) -> None:
+    config = laptop.config_dir / "config.yaml"
+    config.write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert_error(laptop.cli("list"), words)
+
+
+def test_a_lock_folder_that_cannot_be_made_is_a_clear_error(laptop: Laptop) -> None:
+    add(laptop)
+    locks = laptop.config_dir / "locks"
+    for child in locks.iterdir():
+        child.unlink()
+    locks.rmdir()
+    locks.write_text("not a folder")
+    assert_error(laptop.cli("add", "--company", "X"), "lock file", "nothing was written")
+
+
+# --- templates --------------------------------------------------------------------------------
+
+
+def test_a_template_linking_outside_the_vault_is_not_read(laptop: Laptop, tmp_path: Path) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("stage: interviewed\nsubject: PRIVATE-KEY\nbody: PRIVATE-KEY\n")
+    (laptop.vault / "templates" / "steal.yaml").symlink_to(secret)
+    templates = TemplateSet.for_vault(laptop.vault)
+    assert "steal" not in [t.name for t in templates.all()]
+    problems = " ".join(str(p) for p in templates.errors.values())
+    assert "outside the templates folder" in problems
