@@ -260,3 +260,40 @@ def test_a_template_linking_outside_the_vault_is_not_read(laptop: Laptop, tmp_pa
     assert "steal" not in [t.name for t in templates.all()]
     problems = " ".join(str(p) for p in templates.errors.values())
     assert "outside the templates folder" in problems
+
+
+def test_on_a_terminal_no_command_output_can_send_escape_codes(laptop: Laptop) -> None:
+    """`list --json`, `export --format md`… print card text as it is; on a terminal it is
+    escaped, while a pipe still gets the exact data."""
+    import pty
+
+    add(laptop, ESCAPES)
+    primary, secondary = pty.openpty()
+    env = {**os.environ, **laptop.env()}
+    code = "import sys, tui.cli; sys.exit(tui.cli.main())"
+    argv = [sys.executable, "-c", code, "--vault", str(laptop.vault), "export", "--format", "md"]
+    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=secondary, stderr=secondary)
+    os.close(secondary)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # EIO: the other side closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(primary)
+    assert process.wait(timeout=60) == 0, seen
+    assert b"PWNED" in seen and b"\x1b" not in seen and b"\x07" not in seen
+    assert "\x9b".encode() not in seen and "\u202e".encode() not in seen
+    piped = laptop.cli("export", "--format", "md")
+    assert "\x1b" in piped.out  # a pipe or a file still gets the exact data
+
+
+def test_an_error_quoting_a_huge_value_stays_one_bounded_line() -> None:
+    from tui.cli import MAX_ERROR_LINE, one_line
+
+    line = one_line("bad: " + "\x1b[2J" + "x\n" * 100_000)
+    assert "\n" not in line and "\x1b" not in line
+    assert len(line) <= MAX_ERROR_LINE

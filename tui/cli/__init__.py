@@ -7,14 +7,18 @@ No traceback reaches a user: an unexpected error is logged to the config dir and
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any, TextIO
 
 from store.errors import FollowupError
+from store.untrusted import one_line as printable_line
+from store.untrusted import printable
 
 # Each module has `register(subparsers)`; its commands set `func(args) -> int`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -76,9 +80,54 @@ def crash_line(error: BaseException, where: str) -> str:
     return f"followup-tui: unexpected error ({what}); details in {where}."
 
 
+MAX_ERROR_LINE = 1000  # characters: a message quoting a pasted novel is still one line
+
+
 def one_line(text: object) -> str:
-    """An error message as the single line a user sees (file names may hold newlines)."""
-    return " ".join(str(text).split())
+    """An error message as the single line a user sees: file names may hold newlines, and a
+    card's text or another device's file name may hold escape codes (shown, never obeyed)."""
+    line = printable_line(text)
+    return line if len(line) <= MAX_ERROR_LINE else line[: MAX_ERROR_LINE - 1] + "…"
+
+
+class TerminalText:
+    """stdout or stderr while it is a terminal: every write is made `printable`, so text from
+    a card, a template or another device can show escape codes but never send them.
+
+    Output to a pipe or a file is left exactly as it is (scripts and exports get the data).
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(printable(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def terminal_guard() -> Iterator[None]:
+    """Wrap stdout and stderr in `TerminalText` while they are terminals (never for the app,
+    which draws with escape codes of its own)."""
+    saved = sys.stdout, sys.stderr
+    try:
+        if _is_terminal(sys.stdout):
+            sys.stdout = TerminalText(sys.stdout)  # type: ignore[assignment]
+        if _is_terminal(sys.stderr):
+            sys.stderr = TerminalText(sys.stderr)  # type: ignore[assignment]
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):
+        return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,7 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run
 
             return run(vault=args.vault)
-        return int(args.func(args) or 0)
+        with terminal_guard():
+            return int(args.func(args) or 0)
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         return 1
