@@ -238,7 +238,7 @@ class Board:
         replaces = None
         if seen is not None and name in TEXT_FIELDS:
             replaces = seen.versions.get(name, ())
-        fields[name] = write_entry(fields.get(name), value, stamp, replaces)
+        fields[name] = write_entry(name, fields.get(name), value, stamp, replaces)
 
     def _event(self, card_id: str, kind: str, stamp: str, at: datetime | None, **data: Any) -> str:
         event_id = f"{stamp_wall_ms(stamp):013d}-{secrets.token_hex(4)}"

@@ -38,10 +38,12 @@ from store.model import (
     CardState,
     Interviewer,
     card_view,
+    compact_card,
     current_value,
     merge_cards,
     parse_iso_utc,
 )
+from store.untrusted import MAX_IMPORT_BYTES, from_spreadsheet_cell, parse_json, read_capped
 
 BACKUP_FORMAT = "followup-tui-backup"
 IMPORTED = "imported"  # the timeline event that remembers a row's key
@@ -986,7 +988,11 @@ def read_csv(
                 )
             )
             continue
-        values = {f: record[i] for i, f in enumerate(columns) if f and i < len(record)}
+        values = {
+            f: from_spreadsheet_cell(record[i])  # our CSV export's `'=…` back to `=…`
+            for i, f in enumerate(columns)
+            if f and i < len(record)
+        }
         try:
             source.rows.append(build_row(where, values, order))
         except BadValue as exc:
@@ -1017,13 +1023,18 @@ def check_state(card_id: str, state: Any) -> CardState:
         for entry in entries:
             if not (
                 isinstance(entry, list)
-                and len(entry) == 3
+                and len(entry) in (2, 3)  # compact, or with its seen vector spelled out
                 and isinstance(entry[1], str)
                 and _STAMP.match(entry[1])
-                and isinstance(entry[2], dict)
-                and all(
-                    isinstance(k, str) and isinstance(v, str) and _STAMP.match(v)
-                    for k, v in entry[2].items()
+                and (
+                    len(entry) == 2
+                    or (
+                        isinstance(entry[2], dict)
+                        and all(
+                            isinstance(k, str) and isinstance(v, str) and _STAMP.match(v)
+                            for k, v in entry[2].items()
+                        )
+                    )
                 )
             ):
                 raise BadValue(f"field {name!r} has a malformed version")
@@ -1040,7 +1051,7 @@ def check_state(card_id: str, state: Any) -> CardState:
         card_view(card_id, state)
     except (ValueError, TypeError, AttributeError, KeyError):
         raise BadValue("its fields do not read as a card") from None
-    return {"f": dict(state["f"]), "t": dict(state["t"])}
+    return compact_card({"f": dict(state["f"]), "t": dict(state["t"])})
 
 
 def _card_fields(obj: dict[str, Any]) -> dict[str, Any]:
@@ -1064,7 +1075,7 @@ def read_json(data: bytes, name: str, progress: Progress | None = None) -> Sourc
     """Our backup (card states: conflicts and timelines survive exactly) or `list --json` output."""
     try:
         text, _ = decode(data, name)
-        doc = json.loads(text)
+        doc = parse_json(text)
     except json.JSONDecodeError as exc:
         raise FollowupError(f"{name}, line {exc.lineno}: not valid JSON ({exc.msg}).") from None
     if isinstance(doc, dict) and "cards" in doc:
@@ -1128,13 +1139,13 @@ def read_source(
     """Read and check FILE; raises `FollowupError` when it cannot be read at all."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_capped(path, MAX_IMPORT_BYTES, allow_pipe=True)
     except FileNotFoundError:
         raise FollowupError(f"{path}: no such file.") from None
     except IsADirectoryError:
         raise FollowupError(f"{path}: is a folder; give a CSV or JSON file.") from None
     except OSError as exc:
-        raise FollowupError(f"{path}: cannot read it ({exc.strerror}).") from None
+        raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     if date_order not in DATE_ORDERS:
         raise BadValue(f"--date-order must be one of {', '.join(DATE_ORDERS)}.")
     if kind == "auto":

@@ -4,6 +4,10 @@ The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeli
 - `fields[name]` is a list of entries `[value, stamp, seen]`. `stamp` is the hybrid-logical-clock
   stamp of the write; `seen` maps each device to the newest stamp of that device the writer had
   seen for this field (its own write included): a dotted version vector.
+- Entries are stored compact: `[value, stamp]` when `seen` is just `{the writer: stamp}` (a
+  write that replaced nothing another device wrote: nearly every one) and always for the plain
+  fields, whose merge never reads `seen`. Both forms mean the same; merging canonicalises to
+  the compact one (`compact_card`), so equal states compare equal whatever form arrived.
 - For *text* fields (what a person typed) merge keeps every entry no other entry has seen, so
   two concurrent edits both survive: the newest stamp is the value, the rest are conflicts
   shown on the card until the user picks one. For the other fields the greatest stamp wins.
@@ -72,14 +76,57 @@ DEFAULTS: dict[str, Any] = {
     "created_at": None,
 }
 
-Entry = list[Any]  # [value, stamp, seen]
+Entry = list[Any]  # [value, stamp] or [value, stamp, seen]
 CardState = dict[str, Any]  # {"f": {name: [Entry, ...]}, "t": {event_id: event}}
+
+
+def entry_seen(entry: Entry) -> dict[str, str]:
+    """The version vector of an entry, spelled out whichever form it is stored in."""
+    if len(entry) > 2:
+        return entry[2]
+    return {stamp_device(entry[1]): entry[1]}
+
+
+def compact_entry(name: str, entry: Entry) -> Entry:
+    """The canonical form of an entry: `[value, stamp]` whenever `seen` adds nothing.
+
+    A field this app does not know (a newer app's) keeps any vector that says more than the
+    compact form does: that app may read it.
+    """
+    if len(entry) == 2:
+        return entry
+    if name not in PLAIN_FIELDS:
+        seen, stamp = entry[2], entry[1]
+        if len(seen) != 1 or seen.get(stamp_device(stamp)) != stamp:
+            return entry
+    return [entry[0], entry[1]]
+
+
+def _compact_entries(name: str, entries: list[Entry]) -> list[Entry]:
+    """`entries` in canonical form: the same list when it already is (the usual case, cheap)."""
+    for entry in entries:
+        if len(entry) != 2 and compact_entry(name, entry) is not entry:
+            return [compact_entry(name, e) for e in entries]
+    return entries
+
+
+def compact_card(state: CardState) -> CardState:
+    """`state` in canonical form: the same object when it already is (the usual case, cheap)."""
+    fields = state["f"]
+    for name, entries in fields.items():
+        if _compact_entries(name, entries) is not entries:
+            compacted = {n: _compact_entries(n, es) for n, es in fields.items()}
+            return {"f": compacted, "t": state["t"]}
+    return state
 
 
 def _covered(entry: Entry, by: Entry) -> bool:
     """True when the writer of `by` had seen `entry` (so `by` replaced it knowingly)."""
     stamp = entry[1]
-    return by[2].get(stamp_device(stamp), "") >= stamp
+    device = stamp_device(stamp)
+    if len(by) > 2:
+        return by[2].get(device, "") >= stamp
+    return by[1] >= stamp and stamp_device(by[1]) == device
 
 
 def _canonical(value: Any) -> str:
@@ -94,11 +141,13 @@ def _pick(one: Any, other: Any) -> Any:
 
 def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
     """Join two versions of one field: the newest stamp wins; for text fields every entry that
-    no other entry has seen survives too (a conflict), so a concurrent edit never vanishes."""
+    no other entry has seen survives too (a conflict), so a concurrent edit never vanishes.
+    The result is in canonical (compact) form whatever form `a` and `b` came in."""
     if a == b:
-        return a
+        return _compact_entries(name, a)
     by_stamp: dict[str, Entry] = {}
     for entry in (*a, *b):
+        entry = compact_entry(name, entry)
         known = by_stamp.get(entry[1])
         by_stamp[entry[1]] = entry if known is None or known == entry else _pick(known, entry)
     entries = sorted(by_stamp.values(), key=lambda e: e[1])
@@ -108,15 +157,16 @@ def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
 
 
 def merge_card(a: CardState, b: CardState) -> CardState:
+    """Join two states of one card; the result is in canonical (compact) form."""
     if a == b:
-        return a
+        return compact_card(a)
     fa, fb = a["f"], b["f"]
     fields: dict[str, list[Entry]] = {}
     for name in fa.keys() | fb.keys():
         if name in fa and name in fb:
             fields[name] = merge_entries(name, fa[name], fb[name])
         else:
-            fields[name] = fa[name] if name in fa else fb[name]
+            fields[name] = _compact_entries(name, fa[name] if name in fa else fb[name])
     timeline = dict(a["t"])
     for event_id, event in b["t"].items():
         known = timeline.setdefault(event_id, event)
@@ -141,9 +191,9 @@ def malformed(card: Any) -> str | None:
         for entry in entries:
             if (
                 not isinstance(entry, list)
-                or len(entry) != 3
+                or len(entry) not in (2, 3)
                 or not isinstance(entry[1], str)
-                or not isinstance(entry[2], dict)
+                or (len(entry) == 3 and not isinstance(entry[2], dict))
             ):
                 return f"has a malformed version of {name!r}"
     for event in card["t"].values():
@@ -169,7 +219,7 @@ def merge_cards(
         if problem:
             raise ValueError(f"card {card_id} {problem}")
         if current is None:
-            merged[card_id] = card
+            merged[card_id] = compact_card(card)
             changed.add(card_id)
             continue
         result = merge_card(current, card)
@@ -180,17 +230,20 @@ def merge_cards(
 
 
 def write_entry(
+    name: str,
     entries: list[Entry] | None,
     value: Any,
     stamp: str,
     replaces: Iterable[str] | None = None,
 ) -> list[Entry]:
-    """A new write of a field.
+    """A new write of field `name`.
 
     It replaces the entries whose stamps are in `replaces` (the versions the user saw; all of
     them when None). Entries it did not replace stay beside it: for a text field they show as
     conflicts, so a version that arrived while the user was typing is not lost.
     """
+    if name in PLAIN_FIELDS:
+        return [[value, stamp]]  # the newest write wins; nothing reads what it had seen
     known = None if replaces is None else set(replaces)
     seen: dict[str, str] = {}
     kept: list[Entry] = []
@@ -198,11 +251,11 @@ def write_entry(
         if known is not None and entry[1] not in known:
             kept.append(entry)
             continue
-        for device, s in entry[2].items():
+        for device, s in entry_seen(entry).items():
             if s > seen.get(device, ""):
                 seen[device] = s
     seen[stamp_device(stamp)] = stamp
-    new: Entry = [value, stamp, dict(sorted(seen.items()))]
+    new = compact_entry(name, [value, stamp, dict(sorted(seen.items()))])
     kept = [e for e in kept if not _covered(e, new)]
     return sorted([*kept, new], key=lambda e: e[1])
 

@@ -139,7 +139,7 @@ class World:
         new: list[tuple[str, str, str]] = []
         for card_id, state in device.board.cards.items():
             for name, entries in state["f"].items():
-                for value, stamp, _seen in entries:
+                for value, stamp, *_seen in entries:
                     key = (card_id, name, stamp)
                     if key not in self.writes and key not in device.knows:
                         knew = frozenset(k for k in device.knows if k[:2] == (card_id, name))
@@ -302,7 +302,7 @@ stamps = st.builds(
 )
 plain_entries = st.lists(
     st.tuples(st.sampled_from(["interviewed", "thanked", None]), stamps).map(
-        lambda t: [t[0], t[1], {t[1][20:]: t[1]}]
+        lambda t: [t[0], t[1]]
     ),
     min_size=1,
     max_size=3,

@@ -16,7 +16,7 @@ from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write
 from store.replica import read_replica
 from store.session import Session
-from store.vault import Vault, canonical
+from store.vault import ENVELOPE_FORMAT, Vault, canonical
 
 DEVICE = "d0000000000a"
 WHEN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -92,7 +92,7 @@ def test_an_envelope_says_whether_it_is_incomplete_damaged_or_newer(vault: Vault
     header, _, body = blob.partition(b"\n")
     lying = json.loads(header) | {"length": len(body) - 5}
     assert "integrity" in reason(canonical(lying) + b"\n" + body)
-    newer = json.loads(header) | {"format": 3}
+    newer = json.loads(header) | {"format": ENVELOPE_FORMAT + 1}
     assert "newer followup-tui" in reason(canonical(newer) + b"\n" + body)
 
 
