@@ -21,6 +21,8 @@ from typing import Any
 from store.board import Board
 from store.importer import BACKUP_FORMAT, IMPORT_FIELDS
 from store.model import OUTCOMES, STAGES, Card, iso_utc
+from store.templates import TemplateError, read_template_file
+from store.untrusted import spreadsheet_cell
 
 # The CSV columns are exactly what import reads back, so an export round-trips.
 CSV_COLUMNS: tuple[str, ...] = IMPORT_FIELDS
@@ -65,12 +67,13 @@ def csv_row(card: Card) -> dict[str, str]:
 
 
 def to_csv(cards: Iterable[Card]) -> str:
-    """One row per card; dates in local time as spreadsheets show them; lists one per line."""
+    """One row per card; dates in local time as spreadsheets show them; lists one per line; a
+    cell that a spreadsheet would run as a formula gets a leading `'` (import removes it)."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for card in board_order(cards):
-        writer.writerow(csv_row(card))
+        writer.writerow({k: spreadsheet_cell(v) for k, v in csv_row(card).items()})
     return out.getvalue()
 
 
@@ -107,9 +110,9 @@ def read_templates(folder: Path) -> dict[str, str]:
         return found
     for path in paths:
         if path.suffix in (".yaml", ".yml") and not path.name.startswith(".") and path.is_file():
-            try:
-                found[path.name] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+            try:  # as the app reads them: never a link out of the folder, a FIFO or a huge file
+                found[path.name] = read_template_file(path).decode("utf-8")
+            except (TemplateError, UnicodeDecodeError):
                 continue
     return found
 

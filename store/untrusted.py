@@ -145,3 +145,23 @@ def quoted(text: object, limit: int = 60) -> str:
     if len(text) <= limit:
         return repr(text)
     return repr(text[:limit]) + f"… ({len(text):,} characters)"
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
+# `=HYPERLINK(...)` in a company name would become a link that leaks the sheet when clicked.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet shows and never runs: a leading `'` before a formula
+    character (and before any `'`s already leading up to one, so the escape can be undone)."""
+    if text.lstrip("'").startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+def from_spreadsheet_cell(text: str) -> str:
+    """The text `spreadsheet_cell` escaped, as it was (any other cell is left as it is)."""
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
+        return text[1:]
+    return text

