@@ -28,6 +28,7 @@ from store.errors import (
     WrongPassphrase,
 )
 from store.files import atomic_write
+from store.untrusted import MAX_HEADER_BYTES, parse_json, read_capped
 
 FORMAT = 1  # of vault.json
 # Of a replica envelope. 2: the header as one line of canonical JSON (it is the associated
@@ -46,8 +47,10 @@ TEMPLATES_DIR = "templates"
 # RFC 9106's second recommended option: 64 MiB, t=3, p=4. Never write weaker parameters.
 KDF_DEFAULT = {"memory_kib": 65536, "iterations": 3, "lanes": 4}
 KDF_FLOOR = {"memory_kib": 65536, "iterations": 3, "lanes": 1}
-# A hostile header must not make unlocking take forever or eat the machine's memory.
-KDF_CEILING = {"memory_kib": 4 * 1024 * 1024, "iterations": 64, "lanes": 64}
+# A hostile header must not make unlocking take forever or eat the machine's memory: at most
+# 1 GiB, and at most about ten times the default's work (memory × passes; 2 s here, not hours).
+KDF_CEILING = {"memory_kib": 1024 * 1024, "iterations": 16, "lanes": 64}
+KDF_MAX_WORK = 2 * 1024 * 1024  # KiB × iterations
 
 
 def _require_argon2() -> Any:
@@ -93,12 +96,17 @@ def _check_kdf(kdf: Any, path: Path) -> None:
         raise VaultUnreadable(f"{path}: unknown key derivation; this vault needs a newer app.")
     for key, ceiling in KDF_CEILING.items():
         value = kdf.get(key)
-        if not isinstance(value, int) or value < 1 or value > ceiling:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= ceiling:
             raise VaultUnreadable(
                 f"{path}: key derivation parameter {key}={value!r} is outside the accepted range."
             )
     if kdf["lanes"] * 8 > kdf["memory_kib"]:
         raise VaultUnreadable(f"{path}: key derivation parameters are inconsistent.")
+    if kdf["memory_kib"] * kdf["iterations"] > KDF_MAX_WORK:
+        raise VaultUnreadable(
+            f"{path}: key derivation would take too long (memory_kib × iterations is over "
+            f"{KDF_MAX_WORK:,}); this header was not written by followup-tui."
+        )
 
 
 def _wrap_aad(vault_id: str, key_id: str, kdf: dict[str, Any]) -> bytes:
@@ -156,6 +164,7 @@ class Vault:
                 raise FollowupError(
                     f"Key derivation {key}={params[key]} is below the minimum {floor}."
                 )
+        _check_kdf({"name": "argon2id", **params}, path / HEADER_NAME)  # readable once written
         path.mkdir(parents=True, exist_ok=True)
         (path / REPLICAS_DIR).mkdir(exist_ok=True)
         data_key = secrets.token_bytes(32)
@@ -174,7 +183,7 @@ class Vault:
         path = Path(path).expanduser()
         header_path = path / HEADER_NAME
         try:
-            raw = header_path.read_bytes()
+            raw = read_capped(header_path, MAX_HEADER_BYTES)
         except FileNotFoundError:
             raise VaultNotFound(
                 f"No vault at {path}: run `followup-tui init {path}` or pick another folder."
@@ -182,7 +191,7 @@ class Vault:
         except OSError as exc:
             raise VaultUnreadable(f"{header_path}: cannot read it ({exc.strerror}).") from None
         try:
-            header = json.loads(raw)
+            header = parse_json(raw)
             if not isinstance(header, dict) or header.get("followup") != "vault":
                 raise ValueError
         except ValueError:
@@ -266,7 +275,7 @@ def _split_envelope(blob: bytes) -> tuple[dict[str, Any], bytes, bytes | memoryv
     """Header, nonce and ciphertext of an envelope of either format (ValueError if it is not)."""
     newline = blob.find(b"\n")
     first = blob if newline < 0 else blob[:newline]
-    header = json.loads(first)
+    header = parse_json(first)
     if not isinstance(header, dict):
         raise ValueError("not an envelope")
     if "ciphertext" in header:  # format 1: everything in one JSON object

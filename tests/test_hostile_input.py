@@ -355,3 +355,42 @@ def test_a_backup_never_carries_a_template_linked_from_outside(
     backup = tmp_path / "backup.json"
     assert laptop.cli("export", "--format", "json", "-o", str(backup)).code == 0
     assert "PRIVATE-KEY" not in backup.read_text()
+
+
+# --- the vault header -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"memory_kib": 4 * 1024 * 1024, "iterations": 64}, "outside the accepted range"),
+        ({"memory_kib": 1024 * 1024, "iterations": 16}, "would take too long"),
+        ({"lanes": True}, "outside the accepted range"),
+    ],
+)
+def test_a_header_asking_for_hours_of_key_derivation_is_refused_before_deriving(
+    laptop: Laptop, change: dict[str, object], words: str
+) -> None:
+    header_path = laptop.vault / "vault.json"
+    header = json.loads(header_path.read_text())
+    header["kdf"].update(change)
+    header_path.write_text(json.dumps(header))
+    assert_error(run_cli(laptop, "list", timeout=60), "vault.json", words)
+
+
+def test_a_vault_header_that_is_a_fifo_or_huge_does_not_hang(laptop: Laptop) -> None:
+    header_path = laptop.vault / "vault.json"
+    header_path.unlink()
+    os.mkfifo(header_path)
+    assert_error(run_cli(laptop, "list", timeout=60), "vault.json", "not a regular file")
+    header_path.unlink()
+    header_path.write_text('{"a":' * 20_000)
+    assert_error(laptop.cli("list"), "vault.json")
+
+
+def test_a_replica_whose_header_is_nested_deep_is_reported_not_a_crash(laptop: Laptop) -> None:
+    add(laptop, "Acme")
+    (laptop.vault / "replicas" / "dddddddddddd.json").write_text("[" * 100_000 + "\n")
+    result = laptop.cli("list")
+    assert result.code == 0 and "Acme" in result.out
+    assert "dddddddddddd.json" in result.err
