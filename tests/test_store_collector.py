@@ -1,0 +1,87 @@
+"""Reading a replica pauses the cyclic garbage collector, and always gives it back as it was."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store.board import Board
+from store.errors import ReplicaUnreadable
+from store.replica import EncryptedStorage, collector_paused, read_replica
+from store.vault import Vault
+
+DEVICE = "c0000000000a"
+
+
+@pytest.fixture(scope="module")
+def vault(tmp_path_factory: pytest.TempPathFactory) -> Vault:
+    return Vault.create(tmp_path_factory.mktemp("collector") / "vault", "passphrase")
+
+
+@pytest.fixture
+def collector_enabled() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if not was:
+        gc.disable()
+
+
+def _replica(vault: Vault, tmp_path: Path, plaintext: bytes) -> Path:
+    path = tmp_path / f"{DEVICE}.json"
+    path.write_bytes(vault.seal(DEVICE, plaintext))
+    return path
+
+
+def test_the_collector_runs_again_after_a_replica_is_read(vault, tmp_path, collector_enabled):
+    board = Board(DEVICE)
+    board.add({"company": "Acme"})
+    path = _replica(vault, tmp_path, board.tables_json())
+    assert read_replica(vault, path, DEVICE)["cards"].keys() == board.cards.keys()
+    assert gc.isenabled()
+
+
+def test_the_collector_runs_again_after_a_replica_fails_to_parse(
+    vault, tmp_path, collector_enabled
+):
+    path = _replica(vault, tmp_path, b'{"cards": [[[[')
+    with pytest.raises(ReplicaUnreadable):
+        read_replica(vault, path, DEVICE)
+    assert gc.isenabled()
+
+
+def test_a_collector_paused_by_the_caller_stays_paused(vault, tmp_path, collector_enabled):
+    path = _replica(vault, tmp_path, b'{"cards": {}}')
+    gc.disable()
+    EncryptedStorage(path, vault, DEVICE, DEVICE).read()
+    assert not gc.isenabled()
+
+
+def test_overlapping_pauses_on_two_threads_give_the_collector_back(collector_enabled):
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+    seen: list[bool] = []
+
+    def first() -> None:
+        with collector_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with collector_paused():
+            second_in.set()
+            first_out.wait(5)
+            seen.append(gc.isenabled())  # the first pause ended; this one still holds
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert seen == [False]
+    assert gc.isenabled()
