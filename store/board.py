@@ -7,13 +7,13 @@ stays cheap to show. Nothing here touches a file; `Session` persists.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from store.clock import Clock, stamp_wall_ms
+from store.encoding import compact_json
 from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.model import (
     DEFAULTS,
@@ -100,9 +100,9 @@ class Board:
         self.cards: dict[str, CardState] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Card] = {}
-        # Each card's JSON as last written, with the state it was made from: a write re-encodes
-        # only the cards that changed (a move on a board of 10,000 cards encodes one).
-        self._encoded: dict[str, tuple[CardState, str]] = {}
+        # Each card's `"id":{...}` JSON as last written, with the state it was made from: a write
+        # re-encodes only the cards that changed (a move on a board of 10,000 cards encodes one).
+        self._encoded: dict[str, tuple[CardState, bytes]] = {}
         self.version = 0  # bumps on every change: cheap for a UI to poll
 
     # --- merging --------------------------------------------------------------------------------
@@ -175,10 +175,13 @@ class Board:
         for card_id, state in self.cards.items():
             known = encoded.get(card_id)
             if known is None or known[0] is not state:
-                known = encoded[card_id] = (state, _compact(state))
-            parts.append(f"{_compact(card_id)}:{known[1]}")
-        rest = _compact({"devices": self.devices, "meta": self._meta(written_at)})
-        return f'{{"cards":{{{",".join(parts)}}},{rest[1:]}'.encode()
+                known = encoded[card_id] = (
+                    state,
+                    b"%b:%b" % (compact_json(card_id), compact_json(state)),
+                )
+            parts.append(known[1])
+        rest = compact_json({"devices": self.devices, "meta": self._meta(written_at)})
+        return b'{"cards":{%b},%b' % (b",".join(parts), rest[1:])
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -393,10 +396,6 @@ class Board:
 
     def ids(self) -> Iterable[str]:
         return self.cards.keys()
-
-
-def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _device_key(info: dict[str, Any]) -> tuple[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import gc
-import json
 import os
 import threading
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
+from store.encoding import compact_json
 from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write, remove_stale_temps
 from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_capped
@@ -94,7 +94,7 @@ class EncryptedStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.write_json(json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode())
+        self.write_json(compact_json(data))
 
     def write_json(self, plaintext: bytes) -> None:
         """Write tables already encoded as JSON (`Board.tables_json`, which caches per card)."""
