@@ -21,6 +21,7 @@ from textual.pilot import Pilot
 from store.config import Config
 from store.session import Session
 from tui.app import FollowupApp
+from tui.widgets.card_face import Badge
 
 THEMES = ["dusk", "paper"]
 
@@ -49,8 +50,12 @@ def board_app(laptop: Any, theme: str, **kwargs: Any) -> tuple[FollowupApp, dict
 
 
 def overdue_badge(card: Any, now: Any) -> str | None:
-    """Stands in for the due-date rules: shows how badges look on the board."""
-    return {"Globex": "thank-you 2 days overdue", "Acme": "thank-you due in 3 h"}.get(card.company)
+    """Stands in for the due-date rules: shows how badges look on the board (short forms on
+    cards too narrow for the full text)."""
+    return {
+        "Globex": Badge("thank-you 2 days overdue", "thank-you", "2d over"),
+        "Acme": Badge("thank-you due in 3 h", "thank-you", "due 3h"),
+    }.get(card.company)
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 from textual.screen import Screen
@@ -41,6 +42,8 @@ from tui.cli import crash_line, log_crash
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
 
+TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
+
 
 class ActionCommands(Provider):
     """The palette's view of the keys: every described binding of the current screen."""
@@ -52,6 +55,8 @@ class ActionCommands(Provider):
             binding = active.binding
             if not binding.description or binding.system or not active.enabled:
                 continue
+            if active.node is self.app or binding.action in TEXTUAL_SCREEN_ACTIONS:
+                continue  # Textual's own (focus next, copy text): nothing to do on the board
             if binding.action in ("command_palette", "app.command_palette"):
                 continue
             if (binding.action, binding.description) in seen:

@@ -23,15 +23,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from store.board import Board
 from store.errors import FollowupError
 from store.model import STAGES, Card
 from store.session import Session
 from tui.widgets.card_face import DueBadge, no_badge
-from tui.widgets.stage_column import CARD_HEIGHT, StageColumn
+from tui.widgets.fitting_footer import FittingFooter
+from tui.widgets.stage_column import CARD_HEIGHT, StageColumn, StageTitle
 from tui.widgets.stage_lists import StageLists
 from tui.widgets.sync_status import SyncStatus
 
@@ -43,18 +45,13 @@ STAGE_TITLES = {
     "closed": "Closed",
 }
 
+MOVE = Binding.Group("Move")
+
 BOARD_BINDINGS: list[Binding] = [
     Binding("n", "new_card", "New", id="new-card", tooltip="Add a card for an interview"),
     Binding("enter", "open_card", "Open", id="open-card", tooltip="Show every field of the card"),
     Binding("e", "edit_card", "Edit", id="edit-card", tooltip="Edit the card's fields"),
-    Binding(
-        "shift+right,greater_than_sign",
-        "move_next",
-        "Next stage",
-        id="move-next",
-        key_display=">",
-        tooltip="Move the card to the next stage",
-    ),
+    # The footer shows these two as one "< > Move" (MOVE); help and the palette list both.
     Binding(
         "shift+left,less_than_sign",
         "move_previous",
@@ -62,6 +59,16 @@ BOARD_BINDINGS: list[Binding] = [
         id="move-previous",
         key_display="<",
         tooltip="Move the card back a stage",
+        group=MOVE,
+    ),
+    Binding(
+        "shift+right,greater_than_sign",
+        "move_next",
+        "Next stage",
+        id="move-next",
+        key_display=">",
+        tooltip="Move the card to the next stage",
+        group=MOVE,
     ),
     *(
         Binding(
@@ -144,7 +151,9 @@ class BoardScreen(Screen[None]):
         with Horizontal(id="columns"):
             for stage in STAGES:
                 with Vertical(classes="column", id=f"column-{stage}"):
-                    yield Static(classes="column-title", id=f"title-{stage}")
+                    yield StageTitle(
+                        STAGE_TITLES[stage], classes="column-title", id=f"title-{stage}"
+                    )
                     yield StageColumn(
                         stage,
                         self.session.board,
@@ -152,11 +161,14 @@ class BoardScreen(Screen[None]):
                         self.due_badge,
                         id=f"cards-{stage}",
                     )
-        yield Input(placeholder="Filter: company, role, people, tags", id="filter")
+        yield Input(
+            placeholder="Filter by company, role, people, tags  ·  enter keeps it  ·  esc clears",
+            id="filter",
+        )
         with Horizontal(id="status-line"):
             yield Static(id="status")
             yield SyncStatus(self.session)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -166,6 +178,12 @@ class BoardScreen(Screen[None]):
             self._show_stage(stage)
         self._set_active(self._first_column_with_cards())
         self._show_status()
+        self.set_interval(60, self._clock_moved)
+
+    def _clock_moved(self) -> None:
+        """A minute passed: "due 40m" becomes "due 39m", "today" becomes "1d" at midnight."""
+        for stage in STAGES:
+            self.column(stage).refresh()
 
     def _first_column_with_cards(self) -> int:
         for index, stage in enumerate(STAGES):
@@ -209,8 +227,7 @@ class BoardScreen(Screen[None]):
         column.set_ids(self.lists.ids(stage))
         shown, total = self.lists.count(stage), self.lists.total(stage)
         count = f"{shown}/{total}" if self.lists.query else str(total)
-        title = self.query_one(f"#title-{stage}", Static)
-        title.update(f"{STAGE_TITLES[stage]}  [dim]{count}[/]")
+        self.query_one(f"#title-{stage}", StageTitle).show(count)
         column.empty_text = "no match" if self.lists.query and total else ""
 
     def _show_status(self) -> None:
@@ -219,7 +236,8 @@ class BoardScreen(Screen[None]):
             status.update("No cards yet: press [b]n[/] to add the interview you just had.")
         elif self.lists.query:
             shown = sum(self.lists.count(s) for s in STAGES)
-            status.update(f"Filter [b]{_escape(self.lists.query)}[/]: {shown} cards  ·  esc clears")
+            cards = "1 card" if shown == 1 else f"{shown} cards"
+            status.update(f"Filter [b]{_escape(self.lists.query)}[/]: {cards}  ·  esc clears")
         else:
             status.update("")
 
@@ -299,9 +317,14 @@ class BoardScreen(Screen[None]):
         card_actions = {"open_card", "edit_card", "move_next", "move_previous", "delete_card"}
         card_actions |= {"compose", "answered"}
         if action in card_actions or action == "move_to":
-            return None if self.focused_card is None else True
+            try:
+                return None if self.focused_card is None else True
+            except NoMatches:  # asked while the columns are still being mounted
+                return None
         if action == "undo":
             return None if not self.undo_stack else True
+        if action == "filter":  # not while typing in it: the field says what keys do
+            return not any(w.has_focus for w in self.query("#filter"))
         return True
 
     def action_focus_left(self) -> None:

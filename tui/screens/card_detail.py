@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from store.board import Board
 from store.due import card_items
@@ -28,6 +28,7 @@ from store.model import Card
 from store.session import Session
 from tui.screens.today import TZ
 from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
     "company": "Company",
@@ -170,7 +171,7 @@ class CardDetailScreen(Screen[str | None]):
                     yield Static(Content(text), classes="detail-value")
             yield Static("Timeline", classes="section-title")
             yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
-        yield Footer()
+        yield FittingFooter()
 
     def due_lines(self, card: Card) -> list[str]:
         """Every note the card owes, in full ("thank-you: due in 3 h  (24 h after the interview)");

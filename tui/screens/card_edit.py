@@ -19,13 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.dates import parse_day, parse_when
 from store.errors import BadValue, FollowupError
 from store.model import STAGES, Card, Interviewer
 from store.session import Session
 from tui.cli.cards import parse_interviewer
+from tui.widgets.fitting_footer import FittingFooter
 
 # (field, label, kind, hint): kind "line" is an Input, "lines" a TextArea of one item per
 # line, "text" a free TextArea.
@@ -182,7 +183,7 @@ class CardEditScreen(Screen[str | None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-company").focus()

@@ -33,17 +33,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from store.dates import parse_day
-from store.due import card_items
+from store.due import DueItem, card_items
 from store.errors import FollowupError, UnknownCard
 from store.model import Card
 from store.notes import record_answer, record_learned, record_sent
 from store.session import Session
 from store.templates import Note, Template, TemplateError, TemplateSet
 from tui.screens.today import TZ, app_templates, reload_templates
+from tui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from tui.screens.board import BoardScreen
@@ -167,6 +168,7 @@ class ComposeScreen(Screen[str | None]):
         self.problem: str | None = None
         self._templates_version = -1
         self._board_version = -1
+        self.due: dict[str, DueItem] = {}  # the notes this card owes now, by template
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -209,7 +211,7 @@ class ComposeScreen(Screen[str | None]):
                 with VerticalScroll(id="compose-scroll"):
                     yield Static(id="compose-body")
                 yield Static(id="compose-state")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         reload_templates(self.app)
@@ -238,17 +240,17 @@ class ComposeScreen(Screen[str | None]):
         now = self.now()
         self._templates_version = self.templates.version
         ordered = self.templates.for_card(card, now, TZ)
-        due = {i.template: i for i in card_items(card, ordered, now, TZ)}
+        due = self.due = {i.template: i for i in card_items(card, ordered, now, TZ)}
         self.order = [t.name for t in ordered]
         options = self.query_one("#compose-templates", OptionList)
         options.clear_options()
         for template in ordered:
             item = due.get(template.name)
-            if item is not None:
+            if item is not None:  # short here ("3h over"); in full under the list
                 status = item.status(now, TZ)
                 style = "$error" if status == "overdue" else "$warning"
                 prompt = Content.assemble(
-                    ("● ", style), template.name, (f"  {item.relative(now, TZ)}", style)
+                    ("● ", style), template.name, (f"  {item.short_relative(now, TZ)}", style)
                 )
             else:
                 prompt = Content.assemble(("  ", ""), template.name)
@@ -302,12 +304,18 @@ class ComposeScreen(Screen[str | None]):
         problem_widget.display = bool(warnings)
         problem_widget.update(Content("\n\n".join(warnings)))
         rule = template.due_text or "never due by itself"
+        item = self.due.get(template.name)
+        when: tuple[str, str] = ("", "")
+        if item is not None:
+            overdue = item.status(self.now(), TZ) == "overdue"
+            when = (f"{item.relative(self.now(), TZ)}\n", "$error" if overdue else "$warning")
         self.query_one("#compose-rule", Static).update(
             Content.assemble(
                 (template.title, "bold"),
                 "\n",
                 (template.description, "$text-muted"),
                 "\n\nDue: ",
+                when,
                 (rule, "$text-muted"),
             )
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -72,9 +73,15 @@ class HelpScreen(ModalScreen[None]):
                         )
                         yield Static(binding_id, classes="help-id", markup=False)
             yield Label(
-                "ctrl+p finds any action by name · remap a key by its id: keymap in config.yaml",
+                "esc closes · ctrl+p finds any action by name · "
+                "remap a key by its id: keymap in config.yaml",
                 classes="dialog-hint",
             )
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The list scrolls; the title and the hint stay in view however short the terminal.
+        rows = self.query_one("#help-rows", VerticalScroll)
+        rows.styles.max_height = max(3, event.size.height - 14)
 
     def action_close(self) -> None:
         self.dismiss(None)

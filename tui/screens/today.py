@@ -18,13 +18,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from rich.cells import cell_len, set_cell_size
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.due import DueItem, board_items
@@ -32,6 +33,7 @@ from store.model import Card
 from store.session import Session
 from store.templates import TemplateSet
 from tui.widgets.card_face import Badge
+from tui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
     from tui.screens.board import BoardScreen
@@ -137,17 +139,34 @@ def _repaint(app: App[Any]) -> None:
 # --- the screen -----------------------------------------------------------------------------------
 
 
-def item_line(item: DueItem, now: datetime) -> Content:
+WIDE = 110  # cells from which a line says when in full and gives the rule too
+
+
+def item_line(item: DueItem, now: datetime, width: int = WIDE, what_width: int = 0) -> Content:
+    """One note due: when (in full), which note, the card, and the rule behind it.
+
+    Narrower than `WIDE` the rule is left out; the list cuts a line with an ellipsis rather
+    than wrapping it.
+    """
     card = item.card
     status = item.status(now, TZ)
     style = "$error" if status == "overdue" else "$warning" if status == "due" else "$text-muted"
-    what = f"{card.company} — {card.role}" if card.role else card.company
+    what = _what(card)
+    when = (f"{item.relative(now, TZ):<17}", f"bold {style}")
+    if width < WIDE:
+        return Content.assemble(when, (f"{item.title:<21}", "$text"), (what, "$text"))
+    if what_width and cell_len(what) > what_width:
+        what = set_cell_size(what, what_width - 1) + "…"
     return Content.assemble(
-        (f"{item.relative(now, TZ):<18}", f"bold {style}"),
-        (f"{item.title:<22}", "$text"),
-        (what, "$text"),
-        (f"   {item.rule.describe()}", "$text-muted"),
+        when,
+        (f"{item.title:<21}", "$text"),
+        (set_cell_size(what, what_width) if what_width else what, "$text"),
+        (f"  {item.rule.describe()}", "$text-muted"),
     )
+
+
+def _what(card: Card) -> str:
+    return f"{card.company} — {card.role}" if card.role else card.company
 
 
 class TodayScreen(Screen[None]):
@@ -164,6 +183,7 @@ class TodayScreen(Screen[None]):
         self.session = session
         self.now = now
         self.items: list[DueItem] = []
+        self._shown_width = 0
 
     @property
     def templates(self) -> TemplateSet:
@@ -175,7 +195,7 @@ class TodayScreen(Screen[None]):
             yield Static(id="today-problems")
             yield OptionList(id="today-list")
             yield Static(id="today-empty")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         reload_templates(self.app)
@@ -184,6 +204,10 @@ class TodayScreen(Screen[None]):
 
     def templates_reloaded(self) -> None:
         self.show_items()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width < WIDE) != (self._shown_width < WIDE):
+            self.show_items()
 
     def on_screen_resume(self) -> None:
         if self.is_mounted:
@@ -195,9 +219,11 @@ class TodayScreen(Screen[None]):
         highlighted = self.highlighted
         keep = keep or ((highlighted.card_id, highlighted.template) if highlighted else None)
         self.items = board_items(self.session.board.all(), self.templates.all(), now, TZ)
+        width = self._shown_width = self.size.width or self.app.size.width
+        what_width = min(40, max((cell_len(_what(i.card)) for i in self.items), default=0))
         options.clear_options()
         options.add_options(
-            Option(item_line(item, now), id=f"{item.card_id}:{item.template}")
+            Option(item_line(item, now, width, what_width), id=f"{item.card_id}:{item.template}")
             for item in self.items
         )
         overdue = sum(1 for i in self.items if i.status(now, TZ) == "overdue")

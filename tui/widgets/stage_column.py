@@ -19,11 +19,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from store.board import Board
 from tui.widgets.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
@@ -31,6 +33,36 @@ from tui.widgets.card_face import CardFace, DueBadge, card_face, fit_badge, no_b
 CARD_LINES = 3  # title + age, role, badge / outcome
 CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
 MARGIN = 1  # blank cells left of a card (the gap to the column on its left)
+
+
+class StageTitle(Widget):
+    """A column's heading: the stage and how many cards it holds ("Interviewed  5", or
+    "3/15" under a filter). On a narrow column the name is cut, never the count."""
+
+    DEFAULT_CSS = """
+    StageTitle {
+        width: 1fr;
+        height: 1;
+    }
+    """
+
+    def __init__(self, name: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stage_name = name
+        self.count = ""
+
+    def show(self, count: str) -> None:
+        self.count = count
+        self.refresh()
+
+    def render(self) -> Content:
+        room = self.content_region.width - cell_len(self.count)
+        name, gap = self.stage_name, "  "
+        if cell_len(name) + 2 > room:
+            gap = " "
+            if cell_len(name) + 1 > room:
+                name = set_cell_size(name, room - 2) + "…" if room > 2 else ""
+        return Content.assemble(name, gap if name else "", (self.count, "dim"))
 
 
 class StageColumn(ScrollView, can_focus=False):
@@ -161,7 +193,7 @@ class StageColumn(ScrollView, can_focus=False):
             look = "stage-column--card"
         card = self.board.card(card_id)
         now = self.now()
-        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H"))
+        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"))
         strips = self._strips.get(key)
         if strips is None:
             face = card_face(card, now, self.due_badge)
