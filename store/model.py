@@ -20,12 +20,15 @@ files hold the same state in any order. It must never drop an entry that nothing
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from store.clock import stamp_device
+from store.dates import FIRST_YEAR, LAST_YEAR
+from store.untrusted import clean_text
 
 STAGES: tuple[str, ...] = ("interviewed", "thanked", "waiting", "followed-up", "closed")
 OUTCOMES: tuple[str, ...] = ("offer", "rejected", "withdrew", "no-answer")
@@ -75,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "deleted": False,
     "created_at": None,
 }
+
+# What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
+CARD_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 Entry = list[Any]  # [value, stamp] or [value, stamp, seen]
 CardState = dict[str, Any]  # {"f": {name: [Entry, ...]}, "t": {event_id: event}}
@@ -216,8 +222,10 @@ def merge_cards(
         if current is not None and current == card:
             continue
         problem = malformed(card)
+        if current is None and not CARD_ID.fullmatch(card_id):
+            problem = "has an id this app never makes"
         if problem:
-            raise ValueError(f"card {card_id} {problem}")
+            raise ValueError(f"card {card_id!r} {problem}")
         if current is None:
             merged[card_id] = compact_card(card)
             changed.add(card_id)
@@ -265,10 +273,10 @@ def version_text(name: str, value: Any) -> str:
     if value is None:
         return ""
     if name == "interviewers":
-        return "; ".join(str(Interviewer.from_json(i)) for i in value or ())
+        return "; ".join(str(Interviewer.from_json(i)) for i in _items(value))
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(_text(v) for v in value)
+    return _text(value)
 
 
 def current_value(name: str, entries: list[Entry] | None) -> Any:
@@ -288,12 +296,12 @@ class Interviewer:
 
     @classmethod
     def from_json(cls, data: Any) -> Interviewer:
-        if isinstance(data, str):
-            return cls(name=data)
+        if not isinstance(data, dict):
+            return cls(name=_text(data))
         return cls(
-            name=str(data.get("name", "")),
-            title=str(data.get("title", "")),
-            email=str(data.get("email", "")),
+            name=_text(data.get("name", "")),
+            title=_text(data.get("title", "")),
+            email=_text(data.get("email", "")),
         )
 
     def __str__(self) -> str:
@@ -417,14 +425,69 @@ def parse_iso_utc(text: str | None) -> datetime | None:
 
 
 def _event_from_json(data: dict[str, Any]) -> Event:
-    extra = {k: v for k, v in data.items() if k not in ("id", "kind", "at", "device")}
+    extra = {
+        k: _text(v) if isinstance(v, str) else v
+        for k, v in data.items()
+        if k not in ("id", "kind", "at", "device")
+    }
     return Event(
         id=str(data["id"]),
-        kind=str(data.get("kind", "")),
-        at=parse_iso_utc(data.get("at")) or datetime.fromtimestamp(0, UTC),
-        device=str(data.get("device", "")),
+        kind=_text(data.get("kind", "")),
+        at=_moment(data.get("at")) or datetime.fromtimestamp(0, UTC),
+        device=_text(data.get("device", "")),
         data=extra,
     )
+
+
+# --- reading a stored value as the view shows it ---------------------------------------------
+# A card's state comes from other devices' replicas and from backups: it may hold a value of
+# the wrong type (a newer app, a bug, a hand-edited backup), a date no calendar sum can take
+# (year 9999), or text with terminal escape codes. The view is total: every state that merges
+# gives a Card whose text holds no control character, whose stage and outcome are known ones
+# and whose dates are within the years the app accepts. The stored state is left exactly as
+# it is (a backup still carries it), so nothing is lost.
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return clean_text(value if isinstance(value, str) else str(value))
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(_text(v) for v in _items(value) if v is not None)
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = parse_iso_utc(value)
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment is not None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
+
+
+def _day(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | None:
+    return value if isinstance(value, str) and value in known else default
 
 
 def card_view(card_id: str, state: CardState) -> Card:
@@ -443,27 +506,26 @@ def card_view(card_id: str, state: CardState) -> Card:
         if len(entries) > 1 and name in TEXT_FIELDS:
             others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
-    promised = value("promised_by")
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
     return Card(
         id=card_id,
-        company=str(value("company") or ""),
-        role=str(value("role") or ""),
-        stage=str(value("stage") or "interviewed"),
-        round=str(value("round") or ""),
-        interviewed_at=parse_iso_utc(value("interviewed_at")),
-        interviewers=tuple(Interviewer.from_json(i) for i in value("interviewers") or ()),
-        key_points=tuple(str(x) for x in value("key_points") or ()),
-        questions=tuple(str(x) for x in value("questions") or ()),
-        promised_by=date.fromisoformat(promised) if promised else None,
-        links=tuple(str(x) for x in value("links") or ()),
-        contact_email=str(value("contact_email") or ""),
-        notes=str(value("notes") or ""),
-        tags=tuple(str(x) for x in value("tags") or ()),
-        outcome=value("outcome"),
-        learned=str(value("learned") or ""),
-        deleted=bool(value("deleted")),
-        created_at=parse_iso_utc(value("created_at")),
+        company=_text(value("company")),
+        role=_text(value("role")),
+        stage=_known(value("stage"), STAGES, "interviewed") or "interviewed",
+        round=_text(value("round")),
+        interviewed_at=_moment(value("interviewed_at")),
+        interviewers=tuple(Interviewer.from_json(i) for i in _items(value("interviewers"))),
+        key_points=_texts(value("key_points")),
+        questions=_texts(value("questions")),
+        promised_by=_day(value("promised_by")),
+        links=_texts(value("links")),
+        contact_email=_text(value("contact_email")),
+        notes=_text(value("notes")),
+        tags=_texts(value("tags")),
+        outcome=_known(value("outcome"), OUTCOMES, None),
+        learned=_text(value("learned")),
+        deleted=value("deleted") is True,
+        created_at=_moment(value("created_at")),
         timeline=tuple(events),
         conflicts=conflicts,
         updated=updated,

@@ -128,15 +128,19 @@ def one_line(text: object) -> str:
     return " ".join(text.split())
 
 
-def clean_text(text: str, keep_newlines: bool = True) -> str:
-    """`text` with the characters no person types removed (for storing what was typed or
-    imported): controls but newline and tab, bidi overrides; CR LF and CR become LF."""
+# What `clean_text` removes: `_CONTROL` but the carriage return, which it handles apart.
+_STORED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LONE_BREAK = re.compile("\r(?!\n)|[\u2028\u2029]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters no person types (controls but newline and tab, bidi
+    overrides), for the view of a card. A spreadsheet's CR LF line ends stay as they are; a
+    lone CR (which would let text overwrite its own line) and the Unicode separators become
+    newlines."""
     if not _CONTROL_OR_BREAK.search(text):
         return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _CONTROL.sub("", text)
-    return text if keep_newlines else " ".join(text.split())
+    return _STORED_CONTROL.sub("", _LONE_BREAK.sub("\n", text))
 
 
 def quoted(text: object, limit: int = 60) -> str:

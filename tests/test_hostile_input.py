@@ -175,8 +175,10 @@ def test_escape_codes_in_a_card_never_reach_the_terminal_from_list_or_show(
     for out in (listed.out, shown.out):
         assert "\x1b" not in out and "\x07" not in out and "\r" not in out
         assert "\u202e" not in out and "\x9b" not in out
-        assert "\\x1b]0;PWNED" in out  # shown, escaped, so the user sees what is there
+        assert "]0;PWNED" in out and "RED" in out and "Corp" in out  # the rest is all there
     assert listed.out.count("\n") == 1  # a newline in a field does not split the row
+    stored = json.loads(laptop.cli("export", "--format", "json").out)["cards"][0]["state"]
+    assert stored["f"]["company"][0][0] == ESCAPES  # only the view drops them: nothing lost
 
 
 def test_printable_keeps_newlines_tabs_and_ordinary_unicode() -> None:
@@ -264,15 +266,19 @@ def test_a_template_linking_outside_the_vault_is_not_read(laptop: Laptop, tmp_pa
 
 
 def test_on_a_terminal_no_command_output_can_send_escape_codes(laptop: Laptop) -> None:
-    """`list --json`, `export --format md`… print card text as it is; on a terminal it is
-    escaped, while a pipe still gets the exact data."""
+    """A note template is plaintext anyone with the folder can edit, and YAML spells ESC as
+    `\\e`: `compose` prints what it renders; on a terminal that is escaped, while a pipe still
+    gets the exact text."""
     import pty
 
-    add(laptop, ESCAPES)
+    card = add(laptop, "Acme")
+    (laptop.vault / "templates" / "evil.yaml").write_text(
+        'stage: interviewed\nsubject: "x"\nbody: "Hi\\e]0;PWNED\\a\\e[2J\\x9b2J {{ company }}"\n'
+    )
     primary, secondary = pty.openpty()
     env = {**os.environ, **laptop.env()}
     code = "import sys, tui.cli; sys.exit(tui.cli.main())"
-    argv = [sys.executable, "-c", code, "--vault", str(laptop.vault), "export", "--format", "md"]
+    argv = [sys.executable, "-c", code, "--vault", str(laptop.vault), "compose", card, "evil"]
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=secondary, stderr=secondary)
     os.close(secondary)
     seen = b""
@@ -286,10 +292,10 @@ def test_on_a_terminal_no_command_output_can_send_escape_codes(laptop: Laptop) -
         seen += chunk
     os.close(primary)
     assert process.wait(timeout=60) == 0, seen
-    assert b"PWNED" in seen and b"\x1b" not in seen and b"\x07" not in seen
-    assert "\x9b".encode() not in seen and "\u202e".encode() not in seen
-    piped = laptop.cli("export", "--format", "md")
-    assert "\x1b" in piped.out  # a pipe or a file still gets the exact data
+    assert b"PWNED" in seen and b"Acme" in seen
+    assert b"\x1b" not in seen and b"\x07" not in seen and "\x9b".encode() not in seen
+    piped = laptop.cli("compose", card, "evil")
+    assert "\x1b]0;PWNED" in piped.out  # a pipe or a file still gets the exact text
 
 
 def test_an_error_quoting_a_huge_value_stays_one_bounded_line() -> None:
@@ -311,21 +317,26 @@ def test_csv_export_neutralises_formulas_and_import_gives_them_back(
 ) -> None:
     import csv
 
-    ids = [add(laptop, text, "--notes", text) for text in FORMULAS]
+    session = laptop.session()
+    ids = [
+        session.change(lambda board, t=text: board.add({"company": t, "notes": t}))
+        for text in FORMULAS
+    ]
     exported = tmp_path / "board.csv"
     assert laptop.cli("export", "--format", "csv", "-o", str(exported)).code == 0
     rows = list(csv.DictReader(exported.open(encoding="utf-8-sig", newline="")))
+    assert len(rows) == len(FORMULAS)
     for row in rows:
         for cell in (row["company"], row["notes"]):
             assert not cell.startswith(("=", "+", "-", "@")), cell
     # Edited in a spreadsheet and read back: by id, the values are exactly what was typed.
+    session = laptop.session()
     for card in ids:
-        laptop.cli("edit", card, "--notes", "changed")
+        session.change(lambda board, c=card: board.edit(c, {"notes": "changed"}))
     assert laptop.cli("import", str(exported), "--apply").code == 0
+    board = laptop.session().board
     for card, text in zip(ids, FORMULAS, strict=True):
-        shown = laptop.cli("show", card, "--json")
-        assert json.loads(shown.out)["company"] == text
-        assert json.loads(shown.out)["notes"] == text
+        assert (board.card(card).company, board.card(card).notes) == (text, text)
 
 
 @pytest.mark.parametrize(
@@ -394,3 +405,78 @@ def test_a_replica_whose_header_is_nested_deep_is_reported_not_a_crash(laptop: L
     result = laptop.cli("list")
     assert result.code == 0 and "Acme" in result.out
     assert "dddddddddddd.json" in result.err
+
+
+# --- card states nobody's app would write -------------------------------------------------------
+
+
+STAMP = "1795629024736.00000.bbbbbbbbbbbb"
+HOSTILE_VALUES: dict[str, list[object]] = {
+    "interviewed_at": ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "garbage", 5, []],
+    "promised_by": ["9999-12-31", "0001-01-01", "2026-02-30", 5],
+    "created_at": ["garbage", 5],
+    "stage": ["bogus", 5, None, ["interviewed"]],
+    "outcome": ["banana", 5, {}],
+    "interviewers": [[5], "x", [{"name": 5}], 7, [[1, 2]], [None]],
+    "key_points": ["one", 5, [{"a": 1}], [None]],
+    "tags": [5, {"a": 1}],
+    "company": [{"a": 1}, None, ["a"], "\x1b]0;T\x07"],
+    "notes": [5, {"a": [1]}, "a\x00b\x9b"],
+    "deleted": ["yes", 5, "false"],
+}
+
+
+def hostile_backup() -> dict[str, object]:
+    cards = []
+    for field_name, values in HOSTILE_VALUES.items():
+        for value in values:
+            card_id = f"hostile{len(cards):05d}"
+            state = {
+                "f": {
+                    "company": [["Hostile", STAMP]],
+                    "created_at": [["2026-01-01T00:00:00Z", STAMP]],
+                    field_name: [[value, STAMP]],
+                },
+                "t": {"e1": {"id": "e1", "kind": "created", "at": "2026-01-01T00:00:00Z"}},
+            }
+            cards.append({"id": card_id, "state": state})
+    devices = {"bbbbbbbbbbbb": {"name": "\x1b]0;EVILDEV\x07"}}
+    return {"format": "followup-tui-backup", "version": 1, "cards": cards, "devices": devices}
+
+
+def test_a_backup_of_wrongly_typed_and_hostile_values_leaves_every_command_working(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    """The view of a card is total: whatever a state holds, every command still runs."""
+    backup = tmp_path / "hostile.json"
+    backup.write_text(json.dumps(hostile_backup()))
+    assert laptop.cli("import", str(backup), "--apply").code == 0
+    listed = laptop.cli("list", "--all")
+    assert listed.code == 0, listed.err
+    count = sum(len(v) for v in HOSTILE_VALUES.values())
+    assert listed.out.count("\n") == count
+    for command in (
+        ["due", "--all"], ["stats"], ["export", "--format", "csv"],
+        ["export", "--format", "md", "--all"], ["export", "--format", "ics"], ["doctor"],
+    ):  # fmt: skip
+        result = laptop.cli(*command)
+        assert result.code in (0, 1) and "unexpected error" not in result.err, (command, result)
+    from tui.cli.cards import describe_card
+
+    session = laptop.session()
+    for card in session.board.all(include_deleted=True):
+        json.dumps(card.to_json())
+        assert "\x1b" not in describe_card(card, session.board)
+        session.change(lambda board, c=card: board.move(c.id, "closed"))
+    for card in session.board.all(include_deleted=True):
+        assert card.stage == "closed"
+
+
+def test_a_replica_with_a_card_id_this_app_never_makes_is_reported(laptop: Laptop) -> None:
+    from store.errors import ReplicaUnreadable
+
+    session = laptop.session()
+    hostile = {"cards": {"\x1b]0;x\x07": {"f": {"company": [["X", STAMP]]}, "t": {}}}}
+    with pytest.raises(ReplicaUnreadable, match="an id this app never makes"):
+        session.board.merge(hostile, "replicas/bbbbbbbbbbbb.json")
+    assert session.board.cards == {}
