@@ -93,6 +93,16 @@ def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tupl
     return rows
 
 
+def _moment(text: Any) -> str:
+    """A stored ISO moment as local time, or "" when there is none (or it is unreadable)."""
+    if not isinstance(text, str):
+        return ""
+    try:
+        return local(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return ""
+
+
 def timeline_lines(card: Card, board: Board) -> list[str]:
     lines = []
     for event in card.timeline:
@@ -105,15 +115,28 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             what = f"kept one version of {event.get('field', '?')}"
         elif event.kind == "created":
             what = f"created in {event.get('stage', 'interviewed')}"
-        extra = {
-            k: v
-            for k, v in event.data.items()
-            if k not in ("from", "to", "outcome", "field", "stage", "text")
-        }
+        elif event.kind == "note_sent":
+            what = f"sent {event.get('template', 'a note')}"
+            if event.get("subject"):
+                what += f": “{event.get('subject')}”"
+        elif event.kind == "answered":
+            what = "they answered"
+        elif event.kind == "round":
+            what = "next round"
+            if event.get("round"):
+                what += f" ({event.get('round')})"
+            when = _moment(event.get("interviewed_at"))
+            if when:
+                what += f", interview {when}"
+        hidden = ("from", "to", "outcome", "field", "stage", "text")
+        if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
+            hidden += ("template", "subject", "round", "interviewed_at", "previous")
+            hidden += ("previous_promised_by",)
+        extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
         if extra:
             what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
         lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
-        if "text" in event.data:
+        if event.data.get("text"):
             lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())
     return lines
 

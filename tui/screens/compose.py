@@ -248,7 +248,7 @@ class ComposeScreen(Screen[str | None]):
             item = due.get(template.name)
             if item is not None:  # short here ("3h over"); in full under the list
                 status = item.status(now, TZ)
-                style = "$error" if status == "overdue" else "$warning"
+                style = {"overdue": "$error", "due": "$warning"}.get(status, "$text-muted")
                 prompt = Content.assemble(
                     ("● ", style), template.name, (f"  {item.short_relative(now, TZ)}", style)
                 )

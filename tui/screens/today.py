@@ -227,7 +227,8 @@ class TodayScreen(Screen[None]):
             for item in self.items
         )
         overdue = sum(1 for i in self.items if i.status(now, TZ) == "overdue")
-        title = f"[b]Today[/b]  {len(self.items)} notes due"
+        count = len(self.items)
+        title = f"[b]Today[/b]  {count} {'note' if count == 1 else 'notes'} due"
         if overdue:
             title += f", [b $error]{overdue} overdue[/]"
         self.query_one("#today-title", Static).update(title)
@@ -242,7 +243,10 @@ class TodayScreen(Screen[None]):
         )
         empty = self.query_one("#today-empty", Static)
         empty.display = not self.items
-        empty.update("Nothing is due. Well done — or add the interview you just had (n).")
+        empty.update(
+            "Nothing is due. Well done — or back on the board (esc), add the interview you "
+            "just had (n)."
+        )
         options.display = bool(self.items)
         if self.items:
             index = 0
