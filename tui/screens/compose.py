@@ -305,18 +305,22 @@ class ComposeScreen(Screen[str | None]):
         problem_widget.update(Content("\n\n".join(warnings)))
         rule = template.due_text or "never due by itself"
         item = self.due.get(template.name)
-        when: tuple[str, str] = ("", "")
-        if item is not None:
-            overdue = item.status(self.now(), TZ) == "overdue"
-            when = (f"{item.relative(self.now(), TZ)}\n", "$error" if overdue else "$warning")
+        due: Content = Content.assemble("Due: ", (rule, "$text-muted"))
+        if item is not None:  # "Due tomorrow" / "4 h overdue", then the rule behind it
+            now = self.now()
+            status = item.status(now, TZ)
+            when = item.relative(now, TZ)
+            style = {"overdue": "$error", "due": "$warning"}.get(status, "$text")
+            due = Content.assemble(
+                (when[:1].upper() + when[1:], style), "\n", (rule, "$text-muted")
+            )
         self.query_one("#compose-rule", Static).update(
             Content.assemble(
                 (template.title, "bold"),
                 "\n",
                 (template.description, "$text-muted"),
-                "\n\nDue: ",
-                when,
-                (rule, "$text-muted"),
+                "\n\n",
+                due,
             )
         )
         subject = self.note.subject if self.note else ""
@@ -415,7 +419,11 @@ class AnsweredScreen(ModalScreen[str | None]):
             yield Label(f"{card.company} answered", classes="dialog-title")
             yield Label("What did they say? (optional)", classes="dialog-text")
             yield Input(id="answered-note", placeholder="e.g. still deciding, back to me next week")
-            yield Label("A new date they promised an answer by (optional)", classes="dialog-text")
+            yield Label(
+                "A new date they promised an answer by (optional)",
+                classes="dialog-text",
+                id="answered-promised-label",
+            )
             yield Input(id="answered-promised", placeholder="e.g. 2026-03-20, in 7 days")
             yield Static(id="answered-error", classes="dialog-text")
             yield Label(
