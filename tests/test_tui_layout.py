@@ -116,3 +116,16 @@ async def test_the_palette_offers_the_board_actions_not_textual_focus_keys(sampl
         names = [name for name, _, _ in provider._commands()]
         assert "Next stage" in names and "Today" in names
         assert "Focus Next" not in names and "Copy selected text" not in names
+
+
+async def test_a_board_emptied_into_the_trash_says_how_to_add_a_card(laptop) -> None:
+    session = laptop.session()
+    session.change(lambda board: board.add({"company": "Acme"}))
+    app = make_app(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        said = str(status.render())
+        assert "No cards yet" in said
+        assert len(said) <= status.content_region.width  # beside the sync line, not under it

@@ -232,8 +232,8 @@ class BoardScreen(Screen[None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#status", Static)
-        if not self.session.board.cards:
-            status.update("No cards yet: press [b]n[/] to add the interview you just had.")
+        if not any(self.lists.total(stage) for stage in STAGES):  # (the trash not counted)
+            status.update("No cards yet: press [b]n[/] to add one.")
         elif self.lists.query:
             shown = sum(self.lists.count(s) for s in STAGES)
             cards = "1 card" if shown == 1 else f"{shown} cards"
