@@ -169,6 +169,48 @@ def screen_changed(screen) -> None:
 app.run(headless=True, size={SIZE!r})
 """
 
+# The same, launched as the console script runs it: `tui.cli.main` reads the arguments (and
+# imports what a launch of the board needs), then `tui.app.run` builds the app by its name.
+COMMAND_CHILD = f"""
+import inspect
+import sys
+from pathlib import Path
+import tui.app
+from tui.screens.board import BoardScreen
+
+def beside_app(path):  # the app's stylesheet, found from here as it is from tui/app.py
+    return Path(inspect.getfile(tui.app.FollowupApp)).parent / path
+
+class TimedApp(tui.app.FollowupApp):
+    CSS_PATH = (
+        [beside_app(p) for p in tui.app.FollowupApp.CSS_PATH]
+        if isinstance(tui.app.FollowupApp.CSS_PATH, list)
+        else beside_app(tui.app.FollowupApp.CSS_PATH)
+    )
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, screen_changed, immediate=True)
+
+    def run(self, *args, **kwargs):
+        return super().run(headless=True, size={SIZE!r})
+
+reported = []
+
+def painted(screen) -> None:
+    if screen.is_mounted and not reported:
+        reported.append(screen)
+        print({PAINTED!r}, flush=True)
+        screen.app.exit()
+
+def screen_changed(screen) -> None:
+    if isinstance(screen, BoardScreen):
+        screen.screen_layout_refresh_signal.subscribe(screen.app, painted, immediate=True)
+
+tui.app.FollowupApp = TimedApp
+from tui.cli import main
+sys.exit(main(["--vault", sys.argv[1]]))
+"""
+
 OPEN_ONLY_CHILD = f"""
 import sys
 from tui.cli.context import open_session
@@ -247,7 +289,7 @@ def main(sizes: list[int]) -> None:
             root.mkdir()
             places[n] = make_place(root, n)
         baseline_env = places[0].env()
-        runs: dict[str, list[Launch]] = {"baseline": [], "open": []}
+        runs: dict[str, list[Launch]] = {"baseline": [], "open": [], "command": []}
         for n in sizes:
             runs[f"board-{n}"] = []
         for _ in range(ROUNDS):
@@ -255,6 +297,8 @@ def main(sizes: list[int]) -> None:
             for n in sizes:
                 place = places[n]
                 runs[f"board-{n}"].append(launch(BOARD_CHILD, [str(place.vault)], place.env()))
+            empty = places[0]
+            runs["command"].append(launch(COMMAND_CHILD, [str(empty.vault)], empty.env()))
             big = places[largest]
             runs["open"].append(launch(OPEN_ONLY_CHILD, [str(big.vault)], big.env()))
         base = median(runs["baseline"])
@@ -264,6 +308,8 @@ def main(sizes: list[int]) -> None:
     for n in sizes:
         board = median(runs[f"board-{n}"])
         row(f"board, {n:,} cards", board.seconds, base.seconds)
+    command = median(runs["command"])
+    row("board, 0 cards, as `followup-tui --vault PATH`", command.seconds, base.seconds)
     opened = median(runs["open"])
     row(f"vault only, no UI (start, unlock, merge), {largest:,}", opened.seconds, base.seconds)
     board = median(runs[f"board-{largest}"])

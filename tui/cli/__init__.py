@@ -130,9 +130,33 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
+def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of a launch of the board (no command), read without the full parser.
+
+    Building that parser imports every command module (export, import, sync, notes: Jinja,
+    watchfiles…), a good part of the time before the board shows; a plain `followup-tui
+    [--vault PATH] [--device-name NAME]` needs none of them. Anything else (a command, --help,
+    an abbreviation, a typo) returns None and goes to the full parser, which reads or refuses
+    it as it always did.
+    """
+    values: dict[str, str | None] = {"vault": None, "device_name": None}
+    tokens = list(argv)
+    while tokens:
+        name, equals, value = tokens.pop(0).partition("=")
+        key = {"--vault": "vault", "--device-name": "device_name"}.get(name)
+        if key is None:
+            return None
+        if not equals:
+            if not tokens or tokens[0].startswith("-"):
+                return None
+            value = tokens.pop(0)
+        values[key] = value
+    return argparse.Namespace(command=None, **values)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    args = board_launch(given) or build_parser().parse_args(given)
     try:
         from tui.cli.context import request_device_name
 
