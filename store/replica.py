@@ -23,7 +23,7 @@ from tinydb.table import Table
 from store.encoding import compact_json
 from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write, remove_stale_temps
-from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_capped
+from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_file
 from store.vault import Vault
 
 REPLICA_SUFFIX = ".json"
@@ -74,10 +74,11 @@ class EncryptedStorage(Storage):
         self.device = device
         self.expect_device = expect_device
         self.last_raw: bytes | None = None
+        self.last_stat: os.stat_result | None = None  # of the file `last_raw` was read from
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         try:
-            raw = read_capped(self.path, MAX_REPLICA_BYTES)
+            raw, stat = read_file(self.path, MAX_REPLICA_BYTES)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -90,7 +91,7 @@ class EncryptedStorage(Storage):
                 raise ValueError
         except ValueError:
             raise ReplicaUnreadable(self.path, "decrypted, but does not hold a board") from None
-        self.last_raw = raw
+        self.last_raw, self.last_stat = raw, stat
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
@@ -101,6 +102,10 @@ class EncryptedStorage(Storage):
         blob = self.vault.seal(self.device, plaintext)
         atomic_write(self.path, blob)
         self.last_raw = blob
+
+
+def _signature_of(st: os.stat_result) -> tuple[int, int, int]:
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def replica_path(vault: Vault, device: str) -> Path:
@@ -153,7 +158,7 @@ class Replica:
             st = self.path.stat()
         except FileNotFoundError:
             return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        return _signature_of(st)
 
     def changed_on_disk(self) -> bool:
         """Has another process (or a restore) written our replica since we last read or wrote it?"""
@@ -161,7 +166,11 @@ class Replica:
 
     def read(self) -> dict[str, Any] | None:
         data = self.storage.read()
-        self._signature = self._stat_signature()
+        # The identity of the file these bytes came from, not of whatever the path names now:
+        # another process may have replaced it since, and taking its identity for what we read
+        # would make our next write skip merging it (its cards lost).
+        stat = self.storage.last_stat
+        self._signature = None if data is None or stat is None else _signature_of(stat)
         return data
 
     def write(self, data: dict[str, Any] | bytes) -> None:

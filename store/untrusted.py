@@ -39,6 +39,7 @@ def _size_text(limit: int) -> str:
 
 def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes:
     """The bytes of a regular file no bigger than `limit`, read without ever blocking.
+    (`read_file` also says which file, by its `stat`.)
 
     Opening never waits on a FIFO (O_NONBLOCK) and never follows a read into a device: a
     path that is not a regular file raises `OSError`; a folder, `IsADirectoryError`; a file
@@ -46,6 +47,15 @@ def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes
     person can read, as the callers print it. `allow_pipe` reads a pipe the user set up on
     purpose (`FOLLOWUP_PASSWORD_FILE=<(pass show x)`), still capped.
     """
+    return read_file(path, limit, allow_pipe)[0]
+
+
+def read_file(
+    path: Path | str, limit: int, allow_pipe: bool = False
+) -> tuple[bytes, os.stat_result]:
+    """`read_capped`, with the `stat` of the very file the bytes came from (taken on the open
+    file, so a writer replacing the path meanwhile cannot pair one file's bytes with another
+    file's identity)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags)
     try:
@@ -71,7 +81,7 @@ def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes
             total += len(chunk)
             if total > limit:
                 raise too_big
-        return b"".join(chunks)
+        return b"".join(chunks), os.fstat(fd)
     finally:
         os.close(fd)
 

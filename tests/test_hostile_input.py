@@ -480,3 +480,88 @@ def test_a_replica_with_a_card_id_this_app_never_makes_is_reported(laptop: Lapto
     with pytest.raises(ReplicaUnreadable, match="an id this app never makes"):
         session.board.merge(hostile, "replicas/bbbbbbbbbbbb.json")
     assert session.board.cards == {}
+
+
+# --- several processes of one device at once ----------------------------------------------------
+
+
+WRITER = """
+import sys
+from store.config import Config
+from store.vault import Vault
+from sync.folder import open_session
+
+vault = Vault.unlock(sys.argv[1], sys.argv[2])
+config = Config.load()
+for i in range(int(sys.argv[4])):
+    session = open_session(vault, config)  # what every CLI command does: read, then change
+    card = session.change(lambda board: board.add({"company": f"{sys.argv[3]}-{i}"}))
+    print(card, flush=True)
+"""
+
+
+def test_processes_of_one_device_adding_at_once_lose_no_card(laptop: Laptop) -> None:
+    """`followup-tui add` in a loop in several shells of one laptop: every card is kept, even
+    when another process replaces the replica between our read of it and our write."""
+    from conftest import PASSPHRASE
+
+    add(laptop, "first")
+    env = {**os.environ, **laptop.env()}
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(laptop.vault), PASSPHRASE, name, "25"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in "ABCD"
+    ]
+    made: set[str] = set()
+    for writer in writers:
+        out, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+        made |= set(out.split())
+    assert len(made) == 100
+    board = laptop.session().board
+    assert made <= set(board.cards), f"lost: {sorted(made - set(board.cards))}"
+
+
+def test_what_a_read_of_our_replica_remembers_is_the_file_it_read(laptop: Laptop) -> None:
+    """Another process replacing our replica while we read it must not make us believe we have
+    seen its version: then our next write would skip merging it, and its cards would be lost.
+
+    A second writer replaces the file in a loop; whenever the replica says nothing changed on
+    disk since its read, the file on disk must be exactly the bytes it read.
+    """
+    import threading
+
+    from store.replica import Replica
+
+    session = laptop.session()
+    session.change(lambda board: [board.add({"company": f"Card {i}"}) for i in range(300)])
+    writer = Replica(session.vault, session.device, session.replica.lock_path)
+    writer.read()
+    tables = session.board.tables_json()
+    stop = threading.Event()
+
+    def replace_again_and_again() -> None:
+        while not stop.is_set():
+            writer.write(tables)  # a fresh nonce each time: new bytes, same size
+            stop.wait(0.002)
+
+    thread = threading.Thread(target=replace_again_and_again)
+    thread.start()
+    stale = 0
+    try:
+        for _ in range(60):
+            reader = Replica(session.vault, session.device, session.replica.lock_path)
+            reader.read()
+            on_disk = reader.path.read_bytes()
+            if not reader.changed_on_disk() and on_disk != reader.storage.last_raw:
+                stale += 1
+    finally:
+        stop.set()
+        thread.join()
+    assert stale == 0
