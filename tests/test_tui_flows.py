@@ -19,16 +19,18 @@ from tui.screens.first_run import passphrase_strength, sync_folder_choices
 # --- helpers ----------------------------------------------------------------------------------
 
 
-async def wait_for_screen(pilot: Any, screen_id: str, tries: int = 100) -> None:
+async def wait_for_screen(pilot: Any, screen_id: str, tries: int = 400) -> None:
     """Unlocking runs in a worker thread (Argon2id): wait until its screen shows up."""
     for _ in range(tries):
-        if pilot.app.screen.id == screen_id:
+        screen = pilot.app.screen
+        if screen.id == screen_id and screen.is_mounted:
+            await pilot.pause()  # its widgets mount after it does
             return
         await pilot.pause(0.05)
     raise AssertionError(f"{screen_id} never showed; the app shows {pilot.app.screen.id}")
 
 
-async def wait_for_text(pilot: Any, selector: str, text: str, tries: int = 100) -> str:
+async def wait_for_text(pilot: Any, selector: str, text: str, tries: int = 400) -> str:
     for _ in range(tries):
         widget = pilot.app.screen.query_one(selector)
         shown_text = str(widget.render())
@@ -106,7 +108,11 @@ async def test_first_run_on_a_synced_folder_opens_the_other_laptops_vault(
         await wait_for_screen(pilot, "board")
         board = app.screen
         assert isinstance(board, BoardScreen)
-        assert board.focused_card.company == "Acme"
+        for _ in range(400):  # the columns fill just after the screen mounts
+            if board.focused_card is not None:
+                break
+            await pilot.pause(0.05)
+        assert board.focused_card is not None and board.focused_card.company == "Acme"
     assert Config.load().device_name == "home laptop"
 
 
