@@ -16,7 +16,7 @@ from tui.screens.board import BoardScreen
 from tui.screens.help import HelpScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.fitting_footer import FittingFooter
-from tui.widgets.stage_column import StageTitle
+from tui.widgets.stage_column import CARD_HEIGHT, CARD_LINES, StageTitle
 
 SIZES = [(80, 24), (100, 30), (120, 36), (200, 50)]
 
@@ -129,3 +129,21 @@ async def test_a_board_emptied_into_the_trash_says_how_to_add_a_card(laptop) -> 
         said = str(status.render())
         assert "No cards yet" in said
         assert len(said) <= status.content_region.width  # beside the sync line, not under it
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 37)])
+async def test_a_long_column_scrolls_by_whole_cards(laptop, size) -> None:
+    session = laptop.session()
+    session.change(lambda board: [board.add({"company": f"Company {i}"}) for i in range(12)])
+    app = make_app(session)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        column = app.screen.column("interviewed")
+        assert column.scrollable_content_region.height < 12 * CARD_HEIGHT
+        for keys in (["G"], ["g"], ["pagedown"], ["pagedown"], ["up"], ["G"], ["up"] * 5):
+            await pilot.press(*keys)
+            await pilot.pause()
+            top, view = column.scroll_offset.y, column.scrollable_content_region.height
+            assert top % CARD_HEIGHT == 0, (keys, top)
+            assert top <= column.cursor * CARD_HEIGHT
+            assert column.cursor * CARD_HEIGHT + CARD_LINES <= top + view

@@ -62,7 +62,7 @@ def fit_badge(badge: str, width: int) -> str:
             return short
         room = width - cell_len(badge.when) - 1  # for the name and its ellipsis
         if room >= 4:
-            return f"{set_cell_size(badge.name, room - 1)}… {badge.when}"
+            return f"{set_cell_size(badge.name, room - 1).rstrip()}… {badge.when}"
         badge = badge.when
         if cell_len(badge) <= width:
             return badge

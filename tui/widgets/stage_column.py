@@ -20,7 +20,7 @@ from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.content import Content
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -125,7 +125,7 @@ class StageColumn(ScrollView, can_focus=False):
     def set_ids(self, ids: list[str]) -> None:
         """Show these cards (in this order); keeps the cursor in range."""
         self.ids = ids
-        self.virtual_size = Size(0, len(ids) * CARD_HEIGHT)
+        self._fit_virtual_size()
         if self.cursor >= len(ids):
             self.cursor = max(0, len(ids) - 1)
         self.refresh()
@@ -148,6 +148,16 @@ class StageColumn(ScrollView, can_focus=False):
 
     def _on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
+        self._fit_virtual_size()
+
+    def _fit_virtual_size(self) -> None:
+        """All the cards, plus the few blank lines that let the last one sit on a card
+        boundary too: a column never shows half a card at its top."""
+        height = len(self.ids) * CARD_HEIGHT
+        view = self.scrollable_content_region.height
+        if view and height > view:
+            height += -(height - view) % CARD_HEIGHT
+        self.virtual_size = Size(0, height)
 
     def watch_cursor(self, old: int, new: int) -> None:
         # Repaint the two cards whose look changed; a scroll repaints the rest by itself.
@@ -161,12 +171,17 @@ class StageColumn(ScrollView, can_focus=False):
     def scroll_to_cursor(self) -> None:
         if not self.ids or not self.is_mounted:
             return
-        self.scroll_to_region(
-            Region(0, self.cursor * CARD_HEIGHT, 1, CARD_HEIGHT),
-            animate=False,
-            force=True,
-            immediate=True,
-        )
+        # Scroll by whole cards (the least that shows the cursor's card), never half of one.
+        view = self.scrollable_content_region.height
+        top = self.cursor * CARD_HEIGHT
+        y = self.scroll_offset.y
+        if top < y:
+            y = top
+        elif top + CARD_LINES > y + view:
+            y = min(top, -(-(top + CARD_HEIGHT - view) // CARD_HEIGHT) * CARD_HEIGHT)
+        else:
+            return
+        self.scroll_to(y=y, animate=False, force=True, immediate=True)
 
     @property
     def page_cards(self) -> int:
@@ -259,7 +274,11 @@ class StageColumn(ScrollView, can_focus=False):
         for text, style in left:
             text = " ".join(text.split())
             if used + cell_len(text) > room:
-                text = set_cell_size(text, max(0, room - used - 1)) + "…" if room - used > 0 else ""
+                text = (
+                    set_cell_size(text, max(0, room - used - 1)).rstrip() + "…"
+                    if room > used
+                    else ""
+                )
             segments.append(Segment(text, style))
             used += cell_len(text)
         if used < room:
