@@ -117,3 +117,21 @@ def laptop(make_laptop) -> Laptop:
     a = make_laptop("a")
     with a.active():
         yield a
+
+
+@pytest.fixture
+def terminal(tmp_path: Path):
+    """A tmux server of our own (tests/terminal.py), killed after the test."""
+    import secrets
+    import subprocess
+
+    from terminal import Terminal
+
+    tmux = require_tool("tmux")
+    term = Terminal(
+        tmux, f"followup-test-{os.getpid()}-{secrets.token_hex(4)}", tmp_path / "exit-status"
+    )
+    try:
+        yield term
+    finally:
+        subprocess.run([tmux, "-L", term.socket, "kill-server"], capture_output=True, timeout=30)

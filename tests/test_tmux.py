@@ -10,23 +10,19 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
-import shlex
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, require_tool
+from conftest import PASSPHRASE
+from terminal import WAIT, Terminal
 
 pytestmark = pytest.mark.tmux
 
 COLUMNS, LINES = 120, 36
-WAIT = 60.0  # seconds; generous, for a loaded two-core machine (Argon2id unlock included)
 
 
 def installed_script() -> str:
@@ -61,76 +57,6 @@ class User:
 
     def card(self, card_id: str) -> dict:
         return json.loads(self.cli("show", card_id, "--json"))
-
-
-@dataclass
-class Terminal:
-    """A tmux server of our own (its own socket) holding one window of a fixed size."""
-
-    tmux: str
-    socket: str
-
-    def run(self, *args: str) -> str:
-        result = subprocess.run(
-            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, timeout=30
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"tmux {' '.join(args)}: {result.stderr.strip()}")
-        return result.stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> None:
-        """Run `command` with exactly `env`: `env -i`, because the tmux server hands its panes
-        the environment of whoever started it (a test runner's COLUMNS=80 would make the
-        app ignore the window's real size)."""
-        line = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), *command])
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "main",
-                 "-x", str(COLUMNS), "-y", str(LINES), line)  # fmt: skip
-        self.run("set-option", "-t", "main", "remain-on-exit", "on")
-
-    def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "main")
-
-    def keys(self, *keys: str) -> None:
-        self.run("send-keys", "-t", "main", *keys)
-
-    def pane(self, field: str) -> str:
-        return self.run("display-message", "-p", "-t", "main", f"#{{{field}}}").strip()
-
-    def wait_for(self, what: str, ready: Callable[[str], bool]) -> str:
-        deadline = time.monotonic() + WAIT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if ready(screen):
-                return screen
-            if self.pane("pane_dead") == "1":
-                break
-            time.sleep(0.2)
-        pytest.fail(f"waited for {what}; the terminal shows:\n{screen}")
-
-    def wait_for_exit(self) -> int:
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            if self.pane("pane_dead") == "1":
-                # tmux marks the pane dead (pty closed) a moment before it has reaped the
-                # process: only then are the status or the signal known.
-                status, signal = self.pane("pane_dead_status"), self.pane("pane_dead_signal")
-                if status:
-                    return int(status)
-                if signal:
-                    return -int(signal)
-            time.sleep(0.2)
-        pytest.fail(f"the app did not exit; the terminal shows:\n{self.screen()}")
-
-
-@pytest.fixture
-def terminal() -> Iterator[Terminal]:
-    tmux = require_tool("tmux")
-    term = Terminal(tmux, f"followup-test-{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        yield term
-    finally:
-        subprocess.run([tmux, "-L", term.socket, "kill-server"], capture_output=True, timeout=30)
 
 
 @pytest.fixture
@@ -177,7 +103,7 @@ def test_a_card_moved_with_keys_in_a_real_terminal_is_in_the_vault_after_quittin
     terminal.keys(">")
     terminal.wait_for("the card in Waiting", lambda s: re.search(r"Waiting\s+1\b", s) is not None)
     terminal.keys("q")
-    assert terminal.wait_for_exit() == 0
+    assert terminal.exit_status() == 0
 
     card = user.card(card_id)
     assert card["stage"] == "waiting"

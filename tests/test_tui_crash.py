@@ -7,27 +7,19 @@ standing for any bug. The crash log is the file the CLI writes too (`tui.cli.log
 from __future__ import annotations
 
 import os
-import secrets
-import shlex
 import stat
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import require_tool
+from terminal import Terminal
 from test_tui_board import SIZE, add_sample_cards, fixed_now, shown
 from textual.binding import Binding, BindingType
 
 import tui.app
 from store.config import config_dir
 from tui.app import FollowupApp
-
-WAIT = 60.0  # seconds; generous, for a loaded two-core machine
 
 
 class BrokenApp(FollowupApp):
@@ -78,61 +70,6 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@dataclass
-class Terminal:
-    """A tmux server of our own holding one 120x36 window, its output kept after the exit.
-
-    The exit status comes from a shell around the app, not from tmux: tmux 3.3a here leaves
-    some of its dead panes unreaped, with no status, for good.
-    """
-
-    tmux: str
-    socket: str
-    status_file: Path
-
-    def run(self, *args: str) -> str:
-        done = subprocess.run(
-            [self.tmux, "-L", self.socket, *args], capture_output=True, text=True, timeout=30
-        )
-        assert done.returncode == 0, f"tmux {' '.join(args)}: {done.stderr}"
-        return done.stdout
-
-    def start(self, command: list[str], env: dict[str, str]) -> None:
-        wrapped = ["sh", "-c", '"$@"; echo $? > "$0"', str(self.status_file), *command]
-        line = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), *wrapped])
-        self.run("-f", "/dev/null", "new-session", "-d", "-s", "main", "-x", "120", "-y", "36")
-        self.run("set-option", "-t", "main", "remain-on-exit", "on")
-        self.run("respawn-pane", "-k", "-t", "main", line)
-
-    def screen(self) -> str:
-        """Everything the pane showed, wrapped lines joined, the scrollback included."""
-        return self.run("capture-pane", "-p", "-J", "-S", "-", "-t", "main")
-
-    def wait_for(self, what: str, ready: Callable[[], bool]) -> None:
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            if ready():
-                return
-            time.sleep(0.2)
-        pytest.fail(f"waited for {what}; the terminal shows:\n{self.screen()}")
-
-    def exit_status(self) -> int:
-        self.wait_for("the app to exit", lambda: self.status_file.exists())
-        self.wait_for("its status", lambda: self.status_file.read_text().strip() != "")
-        return int(self.status_file.read_text())
-
-
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    tmux = require_tool("tmux")
-    socket = f"followup-crash-{os.getpid()}-{secrets.token_hex(4)}"
-    term = Terminal(tmux, socket, tmp_path / "exit-status")
-    try:
-        yield term
-    finally:
-        subprocess.run([tmux, "-L", socket, "kill-server"], capture_output=True, timeout=30)
-
-
 @pytest.mark.tmux
 def test_a_crash_in_a_real_terminal_ends_with_one_line_and_a_crash_log(
     terminal: Terminal, laptop, tmp_path: Path
@@ -145,8 +82,8 @@ def test_a_crash_in_a_real_terminal_ends_with_one_line_and_a_crash_log(
     env = {k: v for k, v in os.environ.items() if k in keep}
     env |= laptop.env() | {"TERM": "xterm-256color", "PYTHONPATH": str(Path.cwd())}
     terminal.start([sys.executable, str(script), "--vault", str(laptop.vault)], env)
-    terminal.wait_for("the board", lambda: "Acme" in terminal.screen())
-    terminal.run("send-keys", "-t", "main", "?")
+    terminal.wait_for("the board", lambda screen: "Acme" in screen)
+    terminal.keys("?")
     assert terminal.exit_status() == 70
     screen = terminal.screen()
     log = config_dir() / "crash.log"
