@@ -32,6 +32,7 @@ from store.model import (
     version_text,
     write_entry,
 )
+from store.untrusted import one_line
 
 EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
 
@@ -225,7 +226,9 @@ class Board:
         return card
 
     def device_name(self, device: str) -> str:
-        return str((self.devices.get(device) or {}).get("name") or device)
+        """A device's name as the screen shows it: it comes from that device's replica, so it
+        may hold anything; control characters are shown as escapes, never sent."""
+        return one_line((self.devices.get(device) or {}).get("name") or device)
 
     # --- writing --------------------------------------------------------------------------------
 

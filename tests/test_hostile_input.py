@@ -565,3 +565,43 @@ def test_what_a_read_of_our_replica_remembers_is_the_file_it_read(laptop: Laptop
         stop.set()
         thread.join()
     assert stale == 0
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_from_the_app(
+    make_laptop,
+) -> None:
+    """Dropbox names a conflicted copy after a host name anyone on the account picks; the app
+    tells the user about the copy it cannot read, as text: no title change, no screen clear,
+    no markup (a `[@click=…]` would be an action)."""
+    import time as clock
+
+    from test_sync_board import synced
+
+    from tui.app import FollowupApp
+    from tui.widgets.sync_status import SyncStatus
+
+    a = make_laptop("a")
+    session = synced(a)
+    session.change(lambda board: board.add({"company": "Acme"}))
+    hostile = "\x1b]0;HACKED\x07\x1b[2J[@click=app.quit]x"
+    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        status = app.screen.query_one(SyncStatus)
+        deadline = clock.monotonic() + 20
+        while not status.watching.is_set():
+            assert clock.monotonic() < deadline
+            await pilot.pause(0.05)
+        name = f"{session.device} ({hostile}'s conflicted copy 2026-01-01).json"
+        (a.vault / "replicas" / name).write_bytes(b"garbage")
+        while not any("conflicted copy" in n.message for n in app._notifications):
+            assert clock.monotonic() < deadline + 20, "the bad copy was never reported"
+            await pilot.pause(0.05)
+        for note in app._notifications:
+            assert "\x1b" not in note.message and "\x07" not in note.message
+        shown = [n for n in app._notifications if "conflicted copy" in n.message]
+        assert "HACKED" in shown[0].message and not shown[0].markup
+        assert status.tooltip is not None and "\x1b" not in str(status.tooltip)
+        assert app.is_running

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -36,6 +36,7 @@ from store.errors import FollowupError
 from store.passphrase import passphrase_from_env
 from store.session import Session
 from store.templates import TemplateSet
+from store.untrusted import printable
 from store.vault import HEADER_NAME
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.cli import crash_line, log_crash
@@ -163,7 +164,12 @@ class FollowupApp(App[int]):
             self.push_screen(board)
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
         if problems:
-            self.notify("\n".join(problems), title="Some replicas could not be read", timeout=10)
+            self.notify(
+                "\n".join(problems),
+                title="Some replicas could not be read",
+                timeout=10,
+                markup=False,  # file names from the synced folder are text, not markup
+            )
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
@@ -179,6 +185,12 @@ class FollowupApp(App[int]):
             self.crash = Crash(error, log_crash(error))
         super()._handle_exception(error)
         self._exit_renderables.clear()
+
+    def notify(self, message: str, *, title: str = "", **options: Any) -> None:
+        """Every notification, with control characters shown as escapes: a file name or a
+        device's name from the synced folder may hold terminal escape codes (a title change,
+        a screen clear), and those must never reach the terminal."""
+        super().notify(printable(message), title=printable(title), **options)
 
     # --- the board from outside ---------------------------------------------------------------
 

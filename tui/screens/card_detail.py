@@ -26,6 +26,7 @@ from store.due import card_items
 from store.errors import FollowupError, UnknownCard
 from store.model import Card
 from store.session import Session
+from store.untrusted import printable
 from tui.screens.today import TZ
 from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
 from tui.widgets.fitting_footer import FittingFooter
@@ -50,10 +51,13 @@ def local(moment: datetime) -> str:
 
 
 def shown(value: Any) -> str:
-    """A field value as one readable string (lists joined, people as "Name, Title <email>")."""
+    """A field value as one readable string (lists joined, people as "Name, Title <email>").
+
+    A conflicting version is stored as another device wrote it: control characters in it are
+    shown as escapes, never sent to the terminal."""
     if isinstance(value, (list, tuple)):
-        return "; ".join(str(_person(v)) for v in value) or "(empty)"
-    return str(value) if value not in (None, "") else "(empty)"
+        return printable("; ".join(str(_person(v)) for v in value)) or "(empty)"
+    return printable(value) if value not in (None, "") else "(empty)"
 
 
 def _person(value: Any) -> Any:

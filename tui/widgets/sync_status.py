@@ -18,11 +18,13 @@ from functools import partial
 from pathlib import Path
 
 from rich.markup import escape
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.session import Session
+from store.untrusted import one_line
 from sync.doctor import ago, device_rows
 from sync.folder import SyncedSession
 from sync.loop import Applied, apply_changes, save_merged
@@ -146,7 +148,12 @@ class SyncStatus(Static):
                 board_changed(applied.cards)
         for path, reason in applied.unreadable.items():
             if path not in before:
-                self.notify(f"{path.name}: {reason}", title="Replica not read", severity="warning")
+                self.notify(
+                    f"{path.name}: {reason}",
+                    title="Replica not read",
+                    severity="warning",
+                    markup=False,  # a file name from the synced folder is text, not markup
+                )
         self.show()
         # Paint first, then save: what shows is already durable in the other device's replica.
         self.call_after_refresh(self._save, applied)
@@ -171,7 +178,7 @@ class SyncStatus(Static):
         text, problems = self.describe()
         self.update(text)
         self.set_class(bool(problems), "-problem")
-        self.tooltip = "\n".join(problems) if problems else None
+        self.tooltip = Content("\n".join(problems)) if problems else None  # text, not markup
 
     def describe(self) -> tuple[str, list[str]]:
         """The line's markup, and one line per file that could not be read (for the tooltip)."""
@@ -187,7 +194,9 @@ class SyncStatus(Static):
         parts.extend(f"{escape(row.name)} {ago(row.last_seen)}" for row in others)
         if not others:
             parts.append("only this device so far")
-        problems = [f"{path.name}: {reason}" for path, reason in sorted(session.problems.items())]
+        problems = [
+            f"{one_line(path.name)}: {reason}" for path, reason in sorted(session.problems.items())
+        ]
         if problems:
             parts.append(f"[b]{len(problems)} unreadable[/] (followup-tui doctor)")
         return "sync: " + "  ·  ".join(parts), problems
