@@ -70,7 +70,10 @@ def read_replica_file(vault: Vault, path: Path, name: Name) -> ReplicaRead:
 
 def written_at(data: dict[str, Any]) -> datetime | None:
     """When the replica's device wrote it (inside the sealed data, so it cannot be forged)."""
-    meta = (data.get("meta") or {}).get("replica") or {}
+    meta = data.get("meta")
+    meta = meta.get("replica") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict):
+        return None  # not a mapping: from a newer app or a bug, never a reason to crash
     try:
         when = datetime.fromisoformat(str(meta["written_at"]))
     except (KeyError, ValueError, TypeError):

@@ -605,3 +605,18 @@ async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_f
         assert "HACKED" in shown[0].message and not shown[0].markup
         assert status.tooltip is not None and "\x1b" not in str(status.tooltip)
         assert app.is_running
+
+
+@pytest.mark.parametrize("meta", ["x", [1], {"replica": "x"}, {"replica": {"written_at": 5}}])
+def test_a_replica_whose_metadata_is_not_a_mapping_still_merges(
+    laptop: Laptop, meta: object
+) -> None:
+    """Sealed with the vault's key (another laptop, a newer app or a bug): never a crash."""
+    session = laptop.session()
+    tables = {"cards": {}, "devices": {}, "meta": meta}
+    blob = session.vault.seal("bbbbbbbbbbbb", json.dumps(tables).encode())
+    (laptop.vault / "replicas" / "bbbbbbbbbbbb.json").write_bytes(blob)
+    for command in (["list"], ["doctor"], ["sync"]):
+        result = laptop.cli(*command)
+        assert "unexpected error" not in result.err, (command, result.err)
+        assert result.code in (0, 1)
