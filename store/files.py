@@ -7,8 +7,10 @@ and the sync layer's name rules can keep them from travelling or being read as r
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from store.errors import WriteFailed
@@ -73,3 +75,38 @@ def remove_stale_temps(path: Path) -> None:
         if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
             with contextlib.suppress(OSError):
                 os.unlink(Path(path).parent / name)
+
+
+def write_output(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write an export where the user asked: a new or regular file atomically (`atomic_write`),
+    but a pipe or a device (`/dev/stdout`, `>(gpg -c > backup.gpg)`) by writing into it.
+
+    Never replace what is not a regular file: renaming over `/dev/full` or a FIFO would put a
+    plaintext file where a device or someone's pipe was. A pipe nobody reads is an error at
+    once, not a wait; a device that refuses the bytes (a full disk) is a `WriteFailed`.
+    """
+    path = Path(path)
+    try:
+        special = not stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        special = False
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write it ({exc.strerror or exc}).") from None
+    if not special:
+        atomic_write(path, data, mode=mode)
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise WriteFailed(f"{path}: a pipe nobody is reading from; nothing written.") from None
+        raise WriteFailed(f"{path}: cannot write it ({exc.strerror or exc}).") from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot write it ({exc.strerror or exc}).") from None
+    finally:
+        os.close(fd)

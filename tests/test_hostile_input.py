@@ -620,3 +620,48 @@ def test_a_replica_whose_metadata_is_not_a_mapping_still_merges(
         result = laptop.cli(*command)
         assert "unexpected error" not in result.err, (command, result.err)
         assert result.code in (0, 1)
+
+
+# --- where an export goes ---------------------------------------------------------------------
+
+
+def test_an_export_into_a_pipe_is_written_into_it_never_replacing_it(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    """`-o >(gpg -c > backup.gpg)` or a named pipe: the bytes go into the pipe; the pipe is not
+    swapped for a plaintext file (as it was, and as `/dev/full` was when run as root)."""
+    import stat
+    import threading
+
+    add(laptop, "Acme")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run_cli(laptop, "export", "--format", "csv", "-o", str(fifo), timeout=60)
+    assert_error(result, "a pipe nobody is reading from")
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        result = run_cli(laptop, "export", "--format", "csv", "-o", str(fifo), timeout=60)
+    finally:
+        if reader.is_alive():  # never leave the test blocked on the pipe
+            with open(fifo, "wb"):
+                pass
+        reader.join()
+    assert result.code == 0, result.err
+    assert b"Acme" in got[0]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_output_the_system_refuses_is_one_line_not_an_unexpected_error(laptop: Laptop) -> None:
+    add(laptop, "Acme")
+    env = {**os.environ, **laptop.env()}
+    code = "import sys, tui.cli; sys.exit(tui.cli.main())"
+    for command in (["list"], ["export", "--format", "csv"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-c", code, "--vault", str(laptop.vault), *command],
+                cwd=ROOT, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+            )  # fmt: skip
+        assert done.returncode == 1, done.stderr
+        assert done.stderr == "followup-tui: cannot write the output (No space left on device).\n"

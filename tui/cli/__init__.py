@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, TextIO
 
-from store.errors import FollowupError
+from store.errors import FollowupError, WriteFailed
 from store.untrusted import one_line as printable_line
 from store.untrusted import printable
 
@@ -90,35 +90,63 @@ def one_line(text: object) -> str:
     return line if len(line) <= MAX_ERROR_LINE else line[: MAX_ERROR_LINE - 1] + "…"
 
 
-class TerminalText:
-    """stdout or stderr while it is a terminal: every write is made `printable`, so text from
-    a card, a template or another device can show escape codes but never send them.
+class CommandOutput:
+    """stdout (and stderr) while a command runs.
 
-    Output to a pipe or a file is left exactly as it is (scripts and exports get the data).
+    On a terminal every write is made `printable`, so text from a card, a template or another
+    device can show escape codes but never send them; output to a pipe or a file is left
+    exactly as it is (scripts and exports get the data). A write the system refuses (a full
+    disk, `> /dev/full`) is a `WriteFailed`: one line, exit 1, not an unexpected error.
     """
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, terminal: bool) -> None:
         self.stream = stream
+        self.terminal = terminal
 
     def write(self, text: str) -> int:
-        self.stream.write(printable(text))
+        with self._refused():
+            self.stream.write(printable(text) if self.terminal else text)
         return len(text)
+
+    def flush(self) -> None:
+        with self._refused():
+            self.stream.flush()
+
+    @contextlib.contextmanager
+    def _refused(self) -> Iterator[None]:
+        try:
+            yield
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            _drop_unwritten(self.stream)
+            raise WriteFailed(f"cannot write the output ({exc.strerror or exc}).") from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
 
 
+def _drop_unwritten(stream: TextIO) -> None:
+    """Point the stream's file at /dev/null, so what is still buffered for it does not fail a
+    second time as Python exits (with a message that is not ours)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+
+
 @contextlib.contextmanager
-def terminal_guard() -> Iterator[None]:
-    """Wrap stdout and stderr in `TerminalText` while they are terminals (never for the app,
-    which draws with escape codes of its own)."""
+def output_guard() -> Iterator[None]:
+    """Wrap stdout (and stderr while it is a terminal) in `CommandOutput` while a command runs,
+    and flush inside, so a refused write is reported like any other error. Never for the
+    app, which draws with escape codes of its own."""
     saved = sys.stdout, sys.stderr
     try:
-        if _is_terminal(sys.stdout):
-            sys.stdout = TerminalText(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = CommandOutput(sys.stdout, _is_terminal(sys.stdout))  # type: ignore[assignment]
         if _is_terminal(sys.stderr):
-            sys.stderr = TerminalText(sys.stderr)  # type: ignore[assignment]
+            sys.stderr = CommandOutput(sys.stderr, terminal=True)  # type: ignore[assignment]
         yield
+        sys.stdout.flush()
     finally:
         sys.stdout, sys.stderr = saved
 
@@ -165,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run
 
             return run(vault=args.vault)
-        with terminal_guard():
+        with output_guard():
             return int(args.func(args) or 0)
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)

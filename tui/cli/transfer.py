@@ -23,7 +23,7 @@ from store.config import Config
 from store.dates import parse_day
 from store.due import DueRule
 from store.errors import FollowupError
-from store.files import atomic_write
+from store.files import write_output
 from store.session import Session
 from store.templates import TemplateSet
 from store.vault import Vault
@@ -226,11 +226,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
-    try:
-        atomic_write(output, data, mode=mode)
-    except OSError as exc:
-        raise FollowupError(f"{output}: cannot write it ({exc.strerror or exc}).") from None
-    if args.format == "json":
+    write_output(output, data, mode=mode)  # a pipe or a device is written into, not replaced
+    if args.format == "json" and output.is_file():
         output.chmod(0o600)
     count = len(session.board.cards) if args.format == "json" else len(cards)
     print(f"Wrote {_plural(count, 'card')} to {output}.", file=sys.stderr)
