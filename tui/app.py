@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -35,13 +35,16 @@ from store.config import Config, default_vault_dir
 from store.errors import FollowupError
 from store.passphrase import passphrase_from_env
 from store.session import Session
-from store.templates import TemplateSet
 from store.untrusted import printable
 from store.vault import HEADER_NAME
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.cli import crash_line, log_crash
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
+
+if TYPE_CHECKING:
+    from store.templates import TemplateSet
+    from tui.screens.unlock import TemplatesLoading
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
@@ -115,6 +118,7 @@ class FollowupApp(App[int]):
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
         self.templates: TemplateSet | None = None  # loaded when a session opens (today.py)
+        self.templates_loading: TemplatesLoading | None = None  # read while unlocking
         self.crash: Crash | None = None  # the first error nothing caught, once logged
 
     # --- start-up -----------------------------------------------------------------------------
@@ -156,7 +160,9 @@ class FollowupApp(App[int]):
         gc.freeze()
         from tui.screens.today import attach_templates
 
-        attach_templates(self, session)  # note templates, and the due badges on the cards
+        loading, self.templates_loading = self.templates_loading, None
+        preloaded = loading.result(session.vault.path) if loading else None
+        attach_templates(self, session, preloaded)  # note templates, and the due badges
         board = BoardScreen(session, now=self.now, due_badge=self.due_badge)
         if len(self.screen_stack) > 1:
             self.switch_screen(board)

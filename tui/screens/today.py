@@ -73,11 +73,14 @@ def board_badge(app: App[Any]) -> Callable[[Card, datetime], str | None]:
     return badge
 
 
-def attach_templates(app: App[Any], session: Session) -> None:
-    """A session opened: load its templates and give the board its due badges."""
+def attach_templates(app: App[Any], session: Session, templates: TemplateSet | None = None) -> None:
+    """A session opened: load its templates (unless given, read already) and give the board
+    its due badges."""
     from tui.widgets.card_face import no_badge
 
-    app.templates = TemplateSet.for_vault(session.vault.path)  # type: ignore[attr-defined]
+    if templates is None:
+        templates = TemplateSet.for_vault(session.vault.path)
+    app.templates = templates  # type: ignore[attr-defined]
     if getattr(app, "due_badge", no_badge) is no_badge:
         app.due_badge = board_badge(app)  # type: ignore[attr-defined]
     for problem in app.templates.problems():  # type: ignore[attr-defined]

@@ -10,10 +10,12 @@ Must never keep, log or write the passphrase anywhere.
 from __future__ import annotations
 
 import gc
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -44,6 +46,52 @@ def long_lived_objects() -> Iterator[None]:
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+if TYPE_CHECKING:
+    from store.templates import TemplateSet
+
+
+def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """What the templates folder holds, cheaply: a name, size and mtime per entry."""
+    try:
+        with os.scandir(folder) as entries:
+            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
+    except OSError:
+        return None
+
+
+class TemplatesLoading:
+    """The vault's note templates, read on a thread while the vault unlocks.
+
+    Reading and compiling them (Jinja, YAML) took a good part of the time before the board
+    showed; Argon2id lets go of Python while it works, so they now come for free beside it.
+    `result` gives them only if the folder still holds what was read, else None (the caller
+    reads it again, as it always did).
+    """
+
+    def __init__(self, vault_path: Path) -> None:
+        self.folder = Path(vault_path) / "templates"
+        self._signature = _folder_signature(self.folder)
+        self._templates: TemplateSet | None = None
+        self._thread = threading.Thread(target=self._load, name="followup-templates", daemon=True)
+        self._thread.start()
+
+    def _load(self) -> None:
+        from store.templates import TemplateSet
+
+        try:
+            self._templates = TemplateSet(self.folder)
+        except Exception:
+            self._templates = None  # read again where it is needed: the error shows there
+
+    def result(self, vault_path: Path) -> TemplateSet | None:
+        if Path(vault_path) / "templates" != self.folder:
+            return None
+        self._thread.join()
+        if self._templates is None or _folder_signature(self.folder) != self._signature:
+            return None
+        return self._templates
 
 
 def unlock_session(path: Path, passphrase: str, config: Config) -> Session:
@@ -92,6 +140,8 @@ class UnlockScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
+        if getattr(self.app, "templates_loading", None) is None:
+            self.app.templates_loading = TemplatesLoading(self.path)  # type: ignore[attr-defined]
         self.query_one("#unlocking").display = False
         self.query_one("#unlock-error").display = bool(self.error)
         if self.given is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual.content import Content
@@ -27,8 +28,10 @@ from store.session import Session
 from store.untrusted import one_line
 from sync.doctor import ago, device_rows
 from sync.folder import SyncedSession
-from sync.loop import Applied, apply_changes, save_merged
-from sync.watcher import Change, FolderWatcher, Timing
+
+if TYPE_CHECKING:  # imported where used: watchfiles is not needed before the board shows
+    from sync.loop import Applied
+    from sync.watcher import Change, FolderWatcher, Timing
 
 
 class SyncStatus(Static):
@@ -86,19 +89,28 @@ class SyncStatus(Static):
         self.show()
         self.set_interval(30, self.show)  # "seen 2 min ago" ages
         if self.watch_folder:
-            assert isinstance(self.session, SyncedSession)
-            # Made here, on the app's thread: it copies what the session has read so far.
-            watcher = FolderWatcher(
-                self.session.vault, self.session.device, self.session.read_signatures, self.timing
-            )
-            self.run_worker(
-                partial(self._watch, watcher),
-                name="folder watcher",
-                group="sync",
-                thread=True,
-                exclusive=True,
-                exit_on_error=False,
-            )
+            # Once the board has shown: the watcher's first look at the folder finds anything
+            # that landed before it started (it compares what the session has read).
+            self.call_after_refresh(self._start_watching)
+
+    def _start_watching(self) -> None:
+        from sync.watcher import FolderWatcher
+
+        if self._stop.is_set():
+            return  # unmounted before the first refresh
+        assert isinstance(self.session, SyncedSession)
+        # Made here, on the app's thread: it copies what the session has read so far.
+        watcher = FolderWatcher(
+            self.session.vault, self.session.device, self.session.read_signatures, self.timing
+        )
+        self.run_worker(
+            partial(self._watch, watcher),
+            name="folder watcher",
+            group="sync",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def on_unmount(self) -> None:
         self._stop.set()
@@ -139,6 +151,8 @@ class SyncStatus(Static):
         self.show()
 
     def _apply(self, batch: list[Change]) -> None:
+        from sync.loop import apply_changes
+
         assert isinstance(self.session, SyncedSession)
         before = set(self.session.problems)
         applied = apply_changes(self.session, batch, save=False)
@@ -159,6 +173,8 @@ class SyncStatus(Static):
         self.call_after_refresh(self._save, applied)
 
     def _save(self, applied: Applied) -> None:
+        from sync.loop import save_merged
+
         assert isinstance(self.session, SyncedSession)
         try:
             save_merged(self.session, applied)

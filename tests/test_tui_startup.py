@@ -1,0 +1,76 @@
+"""Start-up work done beside the unlock: the note templates are read while Argon2id runs.
+
+What the board uses must be exactly what the templates folder holds when the vault opens,
+whether the read beside the unlock is used or the folder changed meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import PASSPHRASE
+from test_tui_board import SIZE, fixed_now
+
+from tui.app import FollowupApp
+
+
+@pytest.fixture
+def locked(laptop, monkeypatch: pytest.MonkeyPatch):
+    """A configured laptop (its vault holds the default templates), passphrase not in the env."""
+    monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE", raising=False)
+    return laptop
+
+
+async def unlock(pilot: Any) -> None:
+    field = pilot.app.screen.query_one("#passphrase")
+    field.focus()
+    field.value = PASSPHRASE
+    await pilot.press("enter")
+    for _ in range(400):
+        if pilot.app.screen.id == "board" and pilot.app.screen.is_mounted:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the board never showed")
+
+
+async def test_templates_read_while_the_vault_unlocks_are_the_ones_in_use(locked) -> None:
+    app = FollowupApp(now=fixed_now, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        loading = app.templates_loading
+        assert loading is not None and app.screen.id == "unlock"
+        read_beside = loading.result(locked.vault)
+        assert read_beside is not None and "thank-you" in read_beside.names()
+        await unlock(pilot)
+        assert app.templates is read_beside
+        assert app.templates_loading is None
+
+
+async def test_a_template_edited_while_the_unlock_screen_waits_is_read_again(locked) -> None:
+    app = FollowupApp(now=fixed_now, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        loading = app.templates_loading
+        assert loading is not None
+        stale = loading.result(locked.vault)
+        path = locked.vault / "templates" / "thank-you.yaml"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("Thank you —", "Many thanks —"), encoding="utf-8")
+        await unlock(pilot)
+        assert app.templates is not stale
+        assert app.templates.get("thank-you").subject.startswith("Many thanks —")
+
+
+def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypatch) -> None:
+    import themes
+
+    fast = themes.builtin_themes()
+    assert themes._FAST_LOADER is not None  # PyYAML built with libyaml, as the wheels are
+    monkeypatch.setattr(themes, "_FAST_LOADER", None)
+    assert themes.builtin_themes() == fast
+    broken = 'primary: "#7aa2c8"\nsurface: "#zzzzzz"\n'
+    with pytest.raises(themes.ThemeError) as pure:
+        themes.parse_theme(broken, "t.yaml", "t")
+    monkeypatch.undo()
+    with pytest.raises(themes.ThemeError) as quick:
+        themes.parse_theme(broken, "t.yaml", "t")
+    assert str(quick.value) == str(pure.value)
