@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from store.errors import FollowupError
-from store.files import atomic_write
+from store.files import atomic_write, ensure_folder
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 APP_NAME = "followup-tui"
@@ -129,7 +129,7 @@ class Config:
         return self.path.exists()
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(self.path.parent)
         data = {
             "device_id": self.device_id,
             "device_name": self.device_name,

@@ -110,3 +110,14 @@ def write_output(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise WriteFailed(f"{path}: cannot write it ({exc.strerror or exc}).") from None
     finally:
         os.close(fd)
+
+
+def ensure_folder(path: Path) -> None:
+    """Create the folder `path` (and its parents) if missing; a `WriteFailed` naming it when
+    that cannot be (a file in the way, no permission, a read-only disk)."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteFailed(f"{path}: a file is in the way where a folder should be.") from None
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot create this folder ({exc.strerror or exc}).") from None

@@ -29,7 +29,7 @@ from typing import Any
 from store.board import Board, normalize
 from store.dates import parse_when
 from store.errors import BadValue, FollowupError
-from store.files import atomic_write
+from store.files import atomic_write, ensure_folder
 from store.model import (
     DEFAULTS,
     FIELDS,
@@ -1386,7 +1386,7 @@ def restore_templates(templates_dir: Path, source: Source, names: Iterable[str])
         target = Path(templates_dir) / name
         if target.exists() or name not in source.templates:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
+        ensure_folder(target.parent)
         atomic_write(target, source.templates[name].encode("utf-8"), mode=0o644)
         restored.append(name)
     return restored

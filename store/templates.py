@@ -25,7 +25,7 @@ import yaml
 
 from store.due import BadRule, DueRule, applies_to, card_items, parse_rules, stage_after_sending
 from store.errors import FollowupError
-from store.files import atomic_write
+from store.files import atomic_write, ensure_folder
 from store.model import OUTCOMES, STAGES, Card
 from store.render import (
     SAMPLE_PROFILE,
@@ -353,7 +353,7 @@ def install_defaults(vault_path: Path) -> list[Path]:
     --install`. A file that exists is never touched, so a user's edit always wins.
     """
     folder = Path(vault_path) / "templates"
-    folder.mkdir(parents=True, exist_ok=True)
+    ensure_folder(folder)
     created = []
     for source in default_files():
         target = folder / source.name

@@ -27,7 +27,7 @@ from store.errors import (
     VaultUnreadable,
     WrongPassphrase,
 )
-from store.files import atomic_write
+from store.files import atomic_write, ensure_folder
 from store.untrusted import MAX_HEADER_BYTES, parse_json, read_capped
 
 FORMAT = 1  # of vault.json
@@ -165,8 +165,8 @@ class Vault:
                     f"Key derivation {key}={params[key]} is below the minimum {floor}."
                 )
         _check_kdf({"name": "argon2id", **params}, path / HEADER_NAME)  # readable once written
-        path.mkdir(parents=True, exist_ok=True)
-        (path / REPLICAS_DIR).mkdir(exist_ok=True)
+        ensure_folder(path)
+        ensure_folder(path / REPLICAS_DIR)
         data_key = secrets.token_bytes(32)
         header = {
             "followup": "vault",

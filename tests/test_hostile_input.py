@@ -665,3 +665,33 @@ def test_output_the_system_refuses_is_one_line_not_an_unexpected_error(laptop: L
             )  # fmt: skip
         assert done.returncode == 1, done.stderr
         assert done.stderr == "followup-tui: cannot write the output (No space left on device).\n"
+
+
+# --- folders that cannot be made --------------------------------------------------------------
+
+
+def test_a_vault_where_no_folder_can_be_made_is_one_clear_line(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    assert_error(laptop.cli("init", str(in_the_way / "vault")), "cannot create this folder")
+    assert_error(laptop.cli("init", "  "), "Give the folder for the new vault")
+    assert in_the_way.read_text() == "not a folder"
+
+
+def test_a_file_where_the_templates_folder_should_be_is_one_clear_line(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    add(laptop, "Acme")
+    backup = tmp_path / "backup.json"
+    assert laptop.cli("export", "--format", "json", "-o", str(backup)).code == 0
+    templates = laptop.vault / "templates"
+    for child in templates.iterdir():
+        child.unlink()
+    templates.rmdir()
+    templates.write_text("in the way")
+    assert_error(laptop.cli("templates", "--install"), "a file is in the way")
+    imported = laptop.cli("import", str(backup), "--apply")
+    assert imported.code == 0 and "templates not restored" in imported.err
+    assert templates.read_text() == "in the way"

@@ -156,6 +156,10 @@ def _device_name(args_name: str | None, config: Config) -> str:
 
 def cmd_init(args: argparse.Namespace) -> int:
     config = Config.load()
+    if not args.path.strip():
+        raise FollowupError(
+            "Give the folder for the new vault, e.g. followup-tui init ~/Sync/followup."
+        )
     path = Path(args.path).expanduser().resolve()
     if (path / "vault.json").exists():
         raise FollowupError(f"{path} already holds a vault; open it with --vault {path}.")

@@ -22,7 +22,7 @@ from store.board import Board
 from store.config import Config
 from store.dates import parse_day
 from store.due import DueRule
-from store.errors import FollowupError
+from store.errors import FollowupError, WriteFailed
 from store.files import write_output
 from store.session import Session
 from store.templates import TemplateSet
@@ -169,7 +169,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     the_plan = session.change(run)
     if the_plan.templates:
-        the_plan.templates = importer.restore_templates(templates_dir, source, the_plan.templates)
+        try:
+            the_plan.templates = importer.restore_templates(
+                templates_dir, source, the_plan.templates
+            )
+        except WriteFailed as exc:  # the cards are in: say so, and what was not restored
+            print(f"followup-tui: warning: templates not restored: {exc}", file=sys.stderr)
+            the_plan.templates = []
     report_plan(the_plan, True, sys.stdout)
     return 0
 
