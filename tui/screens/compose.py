@@ -93,23 +93,16 @@ def edit_text(app: App[Any], text: str, vault: Path) -> str:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
         try:
-            try:
-                with app.suspend():
-                    result = subprocess.run([*command, str(path)], check=False)
-            except SuspendNotSupported:
-                result = subprocess.run(
-                    [*command, str(path)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    check=False,
-                )
-        except FileNotFoundError:
-            raise FollowupError(
-                f"Editor {command[0]!r} not found; set $EDITOR (e.g. EDITOR=nano)."
-            ) from None
-        except OSError as exc:
-            raise FollowupError(f"Cannot run {command[0]!r} ({exc.strerror or exc}).") from None
+            with app.suspend():
+                # Textual takes the terminal back only when this block ends normally: an error
+                # escaping it (an editor that does not exist) would leave a blank, dead screen.
+                result = _run_editor([*command, str(path)], quiet=False)
+        except SuspendNotSupported:
+            result = _run_editor([*command, str(path)], quiet=True)
+        if isinstance(result, FileNotFoundError):
+            raise FollowupError(f"Editor {command[0]!r} not found; set $EDITOR (e.g. EDITOR=nano).")
+        if isinstance(result, OSError):
+            raise FollowupError(f"Cannot run {command[0]!r} ({result.strerror or result}).")
         if result.returncode != 0:
             raise FollowupError(
                 f"The editor exited with status {result.returncode}; the note was not changed."
@@ -121,6 +114,22 @@ def edit_text(app: App[Any], text: str, vault: Path) -> str:
     finally:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+def _run_editor(argv: list[str], quiet: bool) -> subprocess.CompletedProcess[bytes] | OSError:
+    """Run the editor; an editor that cannot start is returned, not raised (see `edit_text`)."""
+    try:
+        if quiet:
+            return subprocess.run(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        return subprocess.run(argv, check=False)
+    except OSError as exc:
+        return exc
 
 
 # --- compose ----------------------------------------------------------------------------------------
