@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -44,8 +45,10 @@ code = main(["--vault", {str(tmp_path)!r}])
 print(sorted(m for m in {COMMAND_MODULES!r} if m in sys.modules))
 sys.exit(code)
 """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWUP_")}
+    env |= {"FOLLOWUP_CONFIG_DIR": str(tmp_path / "config"), "FOLLOWUP_DATA_DIR": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, env=env
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path), "[]"]

@@ -74,3 +74,64 @@ def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypa
     with pytest.raises(themes.ThemeError) as quick:
         themes.parse_theme(broken, "t.yaml", "t")
     assert str(quick.value) == str(pure.value)
+
+
+# --- the key derived while the app loads ---------------------------------------------------------
+
+
+async def wait_for_board(pilot: Any) -> None:
+    for _ in range(400):
+        if pilot.app.screen.id == "board" and pilot.app.screen.is_mounted:
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"the board never showed; the app shows {pilot.app.screen.id}")
+
+
+async def test_an_unlock_begun_before_the_app_loads_opens_the_board_asking_once(
+    laptop, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`followup-tui` starts Argon2id before importing the app: the password command still
+    runs once, and the board opens on the key derived then."""
+    from tui.cli import context
+
+    runs = tmp_path / "runs"
+    monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE")
+    command = tmp_path / "password-command"
+    command.write_text(f"#!/bin/sh\necho run >> '{runs}'\necho '{PASSPHRASE}'\n")
+    command.chmod(0o700)
+    monkeypatch.setenv("FOLLOWUP_PASSWORD_COMMAND", str(command))
+    context.unlock_in_advance(str(laptop.vault))
+    assert context._in_advance is not None
+    app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_board(pilot)
+        assert app.session is not None and app.session.vault.path == laptop.vault
+    assert runs.read_text().splitlines() == ["run"]
+    assert context._in_advance is None
+
+
+async def test_a_wrong_passphrase_unlocked_in_advance_is_said_and_a_typed_one_unlocks(
+    laptop, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli import context
+
+    wrong = tmp_path / "wrong"
+    wrong.write_text("not the passphrase\n")
+    monkeypatch.setenv("FOLLOWUP_PASSWORD_FILE", str(wrong))
+    context.unlock_in_advance(str(laptop.vault))
+    monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE")  # what the user types next is what counts
+    app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(400):
+            error = app.screen.query("#unlock-error")
+            if (
+                error
+                and error.first().display
+                and "Wrong passphrase" in str(error.first().render())
+            ):
+                break
+            await pilot.pause(0.05)
+        else:
+            raise AssertionError("the wrong passphrase was never reported")
+        await unlock(pilot)
+        assert app.session is not None

@@ -31,12 +31,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
-from store.config import Config, default_vault_dir
+from store.config import Config
 from store.errors import FollowupError
 from store.passphrase import passphrase_from_env
 from store.session import Session
 from store.untrusted import printable
-from store.vault import HEADER_NAME
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.cli import crash_line, log_crash
 from tui.screens.board import BoardScreen
@@ -135,17 +134,18 @@ class FollowupApp(App[int]):
 
     def first_screen(self) -> Screen[None]:
         """First run on a new device or an empty folder; else unlock (or unlock at once)."""
+        from tui.cli.context import board_vault, take_unlock_in_advance
         from tui.screens.first_run import FirstRunScreen
         from tui.screens.unlock import UnlockScreen
 
-        path = self.vault_arg or (
-            Path(self.config.vault).expanduser() if self.config.vault else None
-        )
-        if path is None and (default_vault_dir() / HEADER_NAME).exists():
-            path = default_vault_dir()
-        if path is None or not (path / HEADER_NAME).exists() or not self.config.vault:
-            # A device that never opened a vault gets named first, even on a synced folder.
+        path, ready = board_vault(self.vault_arg, self.config)
+        if not ready or path is None:
             return FirstRunScreen(self.config, folder=path, home=self.home)
+        advance = take_unlock_in_advance(path)  # started by `followup-tui` before this loaded
+        if advance is not None:
+            if advance.error is not None:
+                return UnlockScreen(path, self.config, error=str(advance.error))
+            return UnlockScreen(path, self.config, passphrase=advance.passphrase, advance=advance)
         try:
             given = passphrase_from_env()
         except FollowupError as exc:

@@ -190,6 +190,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         request_device_name(getattr(args, "device_name", None))
         if args.command is None:
+            from tui.cli.context import unlock_in_advance
+
+            unlock_in_advance(args.vault)  # Argon2id on a thread while Textual loads
             from tui.app import run
 
             return run(vault=args.vault)

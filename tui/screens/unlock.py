@@ -50,6 +50,7 @@ def long_lived_objects() -> Iterator[None]:
 
 if TYPE_CHECKING:
     from store.templates import TemplateSet
+    from tui.cli.context import UnlockInAdvance
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...] | None:
@@ -94,11 +95,17 @@ class TemplatesLoading:
         return self._templates
 
 
-def unlock_session(path: Path, passphrase: str, config: Config) -> Session:
-    """Unlock the vault and open this device's session on it (runs in a worker thread)."""
+def unlock_session(
+    path: Path, passphrase: str, config: Config, advance: UnlockInAdvance | None = None
+) -> Session:
+    """Unlock the vault and open this device's session on it (runs in a worker thread).
+
+    `advance` is the same unlock started before the app loaded (`followup-tui` does that when
+    the environment holds the passphrase): its key, or its error, is taken instead.
+    """
     from tui.cli.context import open_unlocked
 
-    vault = Vault.unlock(path, passphrase)
+    vault = advance.vault() if advance is not None else Vault.unlock(path, passphrase)
     if config.vault != str(path):
         config.vault = str(path)
         config.save()
@@ -117,12 +124,14 @@ class UnlockScreen(Screen[None]):
         config: Config,
         passphrase: str | None = None,
         error: str = "",
+        advance: UnlockInAdvance | None = None,
     ) -> None:
         super().__init__(id="unlock")
         self.path = path
         self.config = config
         self.given = passphrase
         self.error = error
+        self.advance = advance  # the unlock of `passphrase`, already under way
 
     def compose(self) -> ComposeResult:
         blink = getattr(self.app, "cursor_blink", True)
@@ -160,12 +169,15 @@ class UnlockScreen(Screen[None]):
         self.query_one("#passphrase", Input).disabled = True
         self.query_one("#unlocking").display = True
         self.query_one("#unlock-error").display = False
-        self.unlock(passphrase)
+        advance, self.advance = self.advance, None  # once: a retry is typed, and unlocks anew
+        if advance is not None and advance.passphrase != passphrase:
+            advance = None
+        self.unlock(passphrase, advance)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def unlock(self, passphrase: str) -> None:
+    def unlock(self, passphrase: str, advance: UnlockInAdvance | None = None) -> None:
         try:
-            session = unlock_session(self.path, passphrase, self.config)
+            session = unlock_session(self.path, passphrase, self.config, advance)
         except WrongPassphrase:
             self.app.call_from_thread(
                 self.show_error, "Wrong passphrase: that is not this vault's passphrase. Try again."
