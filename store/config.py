@@ -6,6 +6,7 @@ use to run two "laptops" on one machine. Never in the synced folder: it names th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -121,15 +122,41 @@ class Config:
             path=path,
         )
         if not data.get("device_id"):
-            config.save()
+            if data or path.exists():
+                config.save()  # a hand-made file without an id: give it one
+            elif not config._create():
+                return cls.load()  # another first command made it a moment ago: its id wins
         return config
 
     @property
     def exists(self) -> bool:
         return self.path.exists()
 
+    def _create(self) -> bool:
+        """Write the config only if there is none yet; False when another process made it first.
+
+        Two first commands at once (`add` in two shells of a new laptop) must agree on one
+        device id, or one of them would write a replica under an id nobody keeps.
+        """
+        ensure_folder(self.path.parent)
+        temp = self.path.with_name(f".{self.path.name}.{new_device_id()}.new")
+        atomic_write(temp, self._yaml())
+        try:
+            os.link(temp, self.path)  # fails if the file exists: create-if-absent, atomically
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links
+            self.save()
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        return True
+
     def save(self) -> None:
         ensure_folder(self.path.parent)
+        atomic_write(self.path, self._yaml())
+
+    def _yaml(self) -> bytes:
         data = {
             "device_id": self.device_id,
             "device_name": self.device_name,
@@ -138,4 +165,4 @@ class Config:
             "profile": self.profile,
             "keymap": self.keymap,
         }
-        atomic_write(self.path, yaml.safe_dump(data, sort_keys=False).encode("utf-8"))
+        return yaml.safe_dump(data, sort_keys=False).encode("utf-8")

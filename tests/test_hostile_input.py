@@ -764,3 +764,26 @@ def test_an_editor_that_does_not_exist_leaves_the_app_usable(terminal, shell_use
     terminal.wait_for("the board again", lambda s: "Acme" in s and "Compose" in s)
     terminal.keys("q")
     assert terminal.exit_status() == 0
+
+
+def test_first_commands_of_a_new_laptop_at_once_agree_on_one_device_id(tmp_path: Path) -> None:
+    """Two shells on a fresh config: one device, not a second replica under an id nobody
+    keeps."""
+    env = {**os.environ, "FOLLOWUP_CONFIG_DIR": str(tmp_path / "config")}
+    code = (
+        "import sys, time; from store.config import Config; "
+        "time.sleep(max(0.0, float(sys.argv[1]) - time.time())); "  # all start at one moment
+        "print(Config.load().device_id)"
+    )
+    import time
+
+    start = str(time.time() + 2.0)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, start], cwd=ROOT, env=env, stdout=subprocess.PIPE
+        )
+        for _ in range(6)
+    ]
+    ids = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert len(ids) == 1
+    assert ids.pop().decode() in (tmp_path / "config" / "config.yaml").read_text()
