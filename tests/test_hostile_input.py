@@ -787,3 +787,23 @@ def test_first_commands_of_a_new_laptop_at_once_agree_on_one_device_id(tmp_path:
     ids = {run.communicate(timeout=60)[0].strip() for run in runs}
     assert len(ids) == 1
     assert ids.pop().decode() in (tmp_path / "config" / "config.yaml").read_text()
+
+
+async def test_a_filter_ending_in_a_backslash_is_shown_as_typed(laptop: Laptop) -> None:
+    """What was typed into the filter is text: in markup, a trailing backslash escaped the
+    closing tag and the status line showed it (`Filter [(*.?\\\\[/]`)."""
+    from textual.widgets import Static
+
+    from tui.app import FollowupApp
+
+    session = laptop.session()
+    session.change(lambda board: board.add({"company": "Acme"}))
+    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash")
+        for key in ("left_square_bracket", "asterisk", "backslash"):
+            await pilot.press(key)
+        await pilot.pause()
+        shown = str(app.screen.query_one("#status", Static).render())
+        assert shown.startswith("Filter [*\\: 0 cards"), shown
+        assert "[/]" not in shown

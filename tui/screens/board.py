@@ -23,6 +23,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -237,7 +238,10 @@ class BoardScreen(Screen[None]):
         elif self.lists.query:
             shown = sum(self.lists.count(s) for s in STAGES)
             cards = "1 card" if shown == 1 else f"{shown} cards"
-            status.update(f"Filter [b]{_escape(self.lists.query)}[/]: {cards}  ·  esc clears")
+            # Assembled, not markup: what was typed is text (a trailing backslash in markup
+            # would escape the closing tag and show it).
+            query = (self.lists.query, "bold")
+            status.update(Content.assemble("Filter ", query, f": {cards}  ·  esc clears"))
         else:
             status.update("")
 
@@ -518,9 +522,3 @@ class BoardScreen(Screen[None]):
         self.refresh_bindings()
         if event.opened:
             self.action_open_card()
-
-
-def _escape(text: str) -> str:
-    from textual.markup import escape
-
-    return escape(text)
