@@ -119,6 +119,11 @@ def _compact_entries(name: str, entries: list[Entry]) -> list[Entry]:
 def compact_card(state: CardState) -> CardState:
     """`state` in canonical form: the same object when it already is (the usual case, cheap)."""
     fields = state["f"]
+    for entries in fields.values():
+        if len(entries) != 1 or len(entries[0]) != 2:  # not the one compact version: look closer
+            break
+    else:
+        return state
     for name, entries in fields.items():
         if _compact_entries(name, entries) is not entries:
             compacted = {n: _compact_entries(n, es) for n, es in fields.items()}
@@ -192,18 +197,20 @@ def malformed(card: Any) -> str | None:
     if not isinstance(card.get("t"), dict):
         return "has no timeline"
     for name, entries in card["f"].items():
-        if not isinstance(entries, list) or not entries:
+        if type(entries) is not list or not entries:
             return f"has no versions of {name!r}"
         for entry in entries:
+            # `type(...) is` rather than isinstance: this runs for every version of every card
+            # a replica brings (JSON makes exactly these types).
             if (
-                not isinstance(entry, list)
-                or len(entry) not in (2, 3)
-                or not isinstance(entry[1], str)
-                or (len(entry) == 3 and not isinstance(entry[2], dict))
+                type(entry) is not list
+                or not 2 <= len(entry) <= 3
+                or type(entry[1]) is not str
+                or (len(entry) == 3 and type(entry[2]) is not dict)
             ):
                 return f"has a malformed version of {name!r}"
     for event in card["t"].values():
-        if not isinstance(event, dict) or "id" not in event:
+        if type(event) is not dict or "id" not in event:
             return "has a malformed timeline event"
     return None
 

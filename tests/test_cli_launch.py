@@ -52,3 +52,11 @@ sys.exit(code)
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [str(tmp_path), "[]"]
+
+
+def test_a_command_gives_back_the_board_it_froze_while_open(laptop) -> None:
+    import gc
+
+    assert laptop.cli("add", "--company", "Acme").code == 0
+    assert laptop.cli("list").code == 0
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

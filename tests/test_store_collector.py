@@ -27,7 +27,9 @@ def collector_enabled() -> Iterator[None]:
     was = gc.isenabled()
     gc.enable()
     yield
-    if not was:
+    if was:
+        gc.enable()  # as it was, whatever the test did
+    else:
         gc.disable()
 
 
@@ -85,3 +87,16 @@ def test_overlapping_pauses_on_two_threads_give_the_collector_back(collector_ena
         thread.join(5)
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_a_board_opened_as_long_lived_is_frozen_and_the_collector_runs_again(collector_enabled):
+    from store.replica import long_lived_objects
+
+    gc.unfreeze()
+    with long_lived_objects():
+        assert not gc.isenabled()
+        board = Board(DEVICE)
+        board.add({"company": "Acme"})
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import sys
@@ -209,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the last guard: never a traceback on a user's screen
         print(crash_line(exc, log_crash(exc)), file=sys.stderr)
         return 70
+    finally:
+        gc.unfreeze()  # a board frozen while it was open (`open_session`): give it back
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,7 @@ from pathlib import Path
 from store.config import Config, default_vault_dir
 from store.errors import FollowupError, VaultNotFound
 from store.passphrase import passphrase_from_env
+from store.replica import long_lived_objects
 from store.session import Session
 from store.vault import HEADER_NAME, Vault
 from sync.folder import open_session as open_with_sync
@@ -77,7 +78,8 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
     if config.vault != str(path):
         config.vault = str(path)
         config.save()
-    return open_unlocked(vault, config)
+    with long_lived_objects():  # `main` unfreezes them when the command is done
+        return open_unlocked(vault, config)
 
 
 def open_unlocked(vault: Vault, config: Config) -> Session:
