@@ -16,6 +16,7 @@ This module must never write card data itself: screens change the board only thr
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -123,6 +124,7 @@ class FollowupApp(App[int]):
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self._watch_for_hangup()
         self._load_themes()
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
@@ -131,6 +133,32 @@ class FollowupApp(App[int]):
             self.session_opened(self.session)
             return
         self.push_screen(self.first_screen())
+
+    def _watch_for_hangup(self) -> None:
+        """Quit when the terminal is gone (window closed, ssh dropped).
+
+        Under `make run` the hang-up signal reaches make, not the app, and Textual's input
+        thread then spins on end-of-file: a closed window left a process burning a core.
+        Every change is already on disk, so quitting loses nothing.
+        """
+        if self.is_headless:
+            return
+        try:
+            import termios
+
+            fd = sys.__stdin__.fileno() if sys.__stdin__ is not None else -1
+            if fd < 0 or not os.isatty(fd):
+                return
+        except (ImportError, OSError, ValueError):
+            return
+
+        def check() -> None:
+            try:
+                termios.tcgetattr(fd)
+            except (termios.error, OSError):
+                self.exit(return_code=129)
+
+        self.set_interval(1.0, check)
 
     def first_screen(self) -> Screen[None]:
         """First run on a new device or an empty folder; else unlock (or unlock at once)."""
