@@ -364,16 +364,28 @@ def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
             return f"due in {-days} days"
         return f"{_plural(days, 'day')} overdue"
     seconds = (item.at - now).total_seconds()
+    count, unit = _span(seconds)
+    if unit == "now":
+        return "due now"
+    amount = _plural(count, "day") if unit == "d" else f"{count} {'min' if unit == 'm' else 'h'}"
+    return f"due in {amount}" if seconds > 0 else f"{amount} overdue"
+
+
+def _span(seconds: float) -> tuple[int, str]:
+    """How far a timed note is, rounded down to one unit: ("now"), minutes, hours, then days.
+
+    A note up to two days ahead still counts in hours ("due in 30 h"): "tomorrow" is vaguer
+    than people want for a thank-you. Shared by `relative` and `short_relative` so the long
+    and the short form always agree.
+    """
     span = abs(seconds)
     if span < 60:
-        return "due now"
+        return 0, "now"
     if span < 3600:
-        amount = f"{math.floor(span / 60)} min"
-    elif span < 24 * 3600 or (seconds > 0 and span < 48 * 3600):
-        amount = f"{math.floor(span / 3600)} h"
-    else:
-        amount = _plural(math.floor(span / 86400), "day")
-    return f"due in {amount}" if seconds > 0 else f"{amount} overdue"
+        return math.floor(span / 60), "m"
+    if span < 24 * 3600 or (seconds > 0 and span < 48 * 3600):
+        return math.floor(span / 3600), "h"
+    return math.floor(span / 86400), "d"
 
 
 def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
@@ -385,18 +397,13 @@ def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
             return "due today"
         return f"in {-days}d" if days < 0 else f"{days}d over"
     seconds = (item.at - now).total_seconds()
-    span = abs(seconds)
-    if span < 60:
+    count, unit = _span(seconds)
+    if unit == "now":
         return "due now"
-    if span < 3600:
-        amount = f"{math.floor(span / 60)}m"
-    elif span < 24 * 3600 or (seconds > 0 and span < 48 * 3600):
-        amount = f"{math.floor(span / 3600)}h"
-    else:
-        amount = f"{math.floor(span / 86400)}d"
+    amount = f"{count}{unit}"
     if seconds < 0:
         return f"{amount} over"
-    return f"due {amount}" if span <= 24 * 3600 else f"in {amount}"
+    return f"due {amount}" if seconds <= 24 * 3600 else f"in {amount}"
 
 
 def applies_to(template: Schedulable, card: Card) -> bool:
