@@ -21,10 +21,10 @@ import jinja2
 import yaml
 
 from bench.common import header, measure, row
-from store.board import Board
-from store.due import board_items
-from store.model import STAGES
-from store.templates import TemplateSet, default_files
+from store.cards.board import Board
+from store.cards.model import STAGES
+from store.notes.due import board_items
+from store.notes.templates import TemplateSet, default_files
 from tui.screens.today import board_badge
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
@@ -88,7 +88,7 @@ def main(sizes: list[int]) -> None:
     card = fill(1).all()[0]
     template = templates.get("thank-you")
     profile = {"name": "Sam Doe", "signature": "Sam Doe"}
-    from store.render import card_context
+    from store.notes.render import card_context
 
     context = card_context(card, profile, NOW, TZ)
     plain_env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)

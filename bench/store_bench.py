@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import header, measure, row
-from store.board import Board
+from store.cards.board import Board
+from store.cards.model import STAGES
 from store.config import Config
-from store.model import STAGES
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.session import Session
 
 DEVICES = ("b0000000000a", "b0000000000b", "b0000000000c")
 COMPANIES = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Tyrell", "Wonka", "Aperture"]

@@ -30,7 +30,7 @@ import watchfiles
 from bench.common import header, row
 from store.config import Config
 from store.files import atomic_write
-from store.vault import Vault
+from store.vault.crypto import Vault
 from sync.folder import SyncedSession, open_folder
 from sync.loop import apply_changes, save_merged
 from sync.watcher import Change, FolderWatcher, Timing, watch_in_thread

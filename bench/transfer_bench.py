@@ -100,8 +100,8 @@ def open_session(place: Any) -> Any:  # (bench.tui_bench.Place) -> store.session
 
     from bench.tui_bench import PASSPHRASE
     from store.config import Config
-    from store.session import Session
-    from store.vault import Vault
+    from store.vault.crypto import Vault
+    from store.vault.session import Session
 
     saved = os.environ.get("FOLLOWUP_CONFIG_DIR")
     os.environ["FOLLOWUP_CONFIG_DIR"] = str(place.config_dir)
@@ -117,8 +117,8 @@ def open_session(place: Any) -> Any:  # (bench.tui_bench.Place) -> store.session
 
 def import_figures(n: int, path: Path, new_place: Callable[[], Any]) -> Any:
     """Rows of the import table for one file; returns the place the last --apply filled."""
-    from store import importer
-    from store.board import Board
+    from store.cards.board import Board
+    from store.transfer import importer
 
     base = measure(lambda: dict_reader_pass(path))
     row(f"read and check {n:,} rows", measure(lambda: importer.read_source(path)), base)

@@ -70,8 +70,8 @@ class Place:
 def make_place(root: Path, cards: int, seed: int = 7) -> Place:
     """A vault holding `cards` cards, made through the store like the app would make them."""
     from store.config import CONFIG_FILE, Config, new_device_id
-    from store.session import Session
-    from store.vault import Vault
+    from store.vault.crypto import Vault
+    from store.vault.session import Session
 
     place = Place(root / "vault", root / "config", root / "passphrase")
     place.password_file.write_text(PASSPHRASE + "\n")

@@ -21,10 +21,10 @@ from typing import Any
 from store.config import Config
 from store.errors import FollowupError, ReplicaUnreadable
 from store.files import atomic_write
-from store.replica import read_replica
-from store.session import Session
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import read_replica
+from store.vault.session import Session
 from sync.names import OUR_TEMP_GLOB, Kind, Name, classify
 
 # A file's identity on disk: a change in any of these means new content may have arrived.

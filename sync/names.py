@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from store.session import REPLICA_NAME
+from store.vault.session import REPLICA_NAME
 
 # Syncthing: `STEM.sync-conflict-YYYYMMDD-HHMMSS-XXXXXXX.EXT`, where the seven characters are the
 # winning device's short id (base32, upper case).

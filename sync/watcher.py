@@ -30,7 +30,7 @@ from typing import Protocol
 import watchfiles
 
 from store.errors import DeviceMismatch, ForeignReplica, ReplicaUnreadable
-from store.vault import Vault
+from store.vault.crypto import Vault
 from sync.folder import ReplicaRead, Signature, read_replica_file, signature
 from sync.names import Kind, Name, classify
 

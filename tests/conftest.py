@@ -79,8 +79,8 @@ class Laptop:
 
     def session(self):  # -> store.session.Session
         from store.config import Config
-        from store.session import Session
-        from store.vault import Vault
+        from store.vault.crypto import Vault
+        from store.vault.session import Session
 
         with self.active():
             config = Config.load()

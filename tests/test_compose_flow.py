@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from store.model import Interviewer
+from store.cards.model import Interviewer
 from tui.app import FollowupApp
 from tui.screens.board import BoardScreen
 from tui.screens.compose import AnsweredScreen, ComposeScreen, RejectedScreen
@@ -276,7 +276,7 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     from conftest import PASSPHRASE
 
     from store.config import Config
-    from store.vault import Vault
+    from store.vault.crypto import Vault
     from sync.folder import open_folder
     from tui.widgets.sync_status import SyncStatus
 
@@ -316,7 +316,7 @@ def test_a_vault_created_on_first_run_gets_the_default_templates(
     from conftest import PASSPHRASE
 
     from store.config import Config
-    from store.templates import default_files
+    from store.notes.templates import default_files
     from tui.screens.first_run import set_up_vault
 
     monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "config"))

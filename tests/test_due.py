@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store.board import Board
-from store.due import (
+from store.cards.board import Board
+from store.cards.model import Card
+from store.notes.due import (
     BadRule,
     DueItem,
     board_items,
@@ -18,9 +19,8 @@ from store.due import (
     parse_rules,
     stage_after_sending,
 )
-from store.model import Card
-from store.notes import record_answer, record_round, record_sent
-from store.templates import Note, TemplateSet
+from store.notes.flow import record_answer, record_round, record_sent
+from store.notes.templates import Note, TemplateSet
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

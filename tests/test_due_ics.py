@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from store.board import Board
-from store.due import board_items
-from store.ics import calendar, escape_text, fold
-from store.templates import TemplateSet
+from store.cards.board import Board
+from store.notes.due import board_items
+from store.notes.templates import TemplateSet
+from store.transfer.ics import calendar, escape_text, fold
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from store.exporter import CSV_COLUMNS
+from store.transfer.exporter import CSV_COLUMNS
 
 
 def listed(laptop, *extra: str) -> list[dict]:

@@ -20,12 +20,12 @@ import pytest
 from conftest import Laptop, Result
 from test_cli_cards import add, assert_error
 
-from store.dates import parse_day, parse_when
-from store.due import board_items
+from store.cards.dates import parse_day, parse_when
 from store.errors import BadValue, FollowupError
-from store.passphrase import run_password_command
-from store.templates import TemplateSet
+from store.notes.due import board_items
+from store.notes.templates import TemplateSet
 from store.untrusted import MAX_REPLICA_BYTES, parse_json, printable, read_capped
+from store.vault.passphrase import run_password_command
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -488,7 +488,7 @@ def test_a_replica_with_a_card_id_this_app_never_makes_is_reported(laptop: Lapto
 WRITER = """
 import sys
 from store.config import Config
-from store.vault import Vault
+from store.vault.crypto import Vault
 from sync.folder import open_session
 
 vault = Vault.unlock(sys.argv[1], sys.argv[2])
@@ -537,7 +537,7 @@ def test_what_a_read_of_our_replica_remembers_is_the_file_it_read(laptop: Laptop
     """
     import threading
 
-    from store.replica import Replica
+    from store.vault.replica import Replica
 
     session = laptop.session()
     session.change(lambda board: [board.add({"company": f"Card {i}"}) for i in range(300)])

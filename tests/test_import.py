@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from store import importer
 from store.errors import BadValue
-from store.replica import Replica
+from store.transfer import importer
+from store.vault.replica import Replica
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 

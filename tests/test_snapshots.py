@@ -19,7 +19,7 @@ from test_tui_board import SIZE, add_sample_cards, fixed_now
 from textual.pilot import Pilot
 
 from store.config import Config
-from store.session import Session
+from store.vault.session import Session
 from tui.app import FollowupApp
 from tui.widgets.card_face import Badge
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from store import stats
-from store.board import Board
-from store.model import Card
+from store.cards.board import Board
+from store.cards.model import Card
+from store.transfer import stats
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from test_stats import tell_the_story
 
-from store.session import Session
+from store.vault.session import Session
 from tui.app import FollowupApp
 from tui.screens.board import BoardScreen
 from tui.screens.insight import InsightScreen

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from store.board import Board
+from store.cards.board import Board
 from store.errors import ReplicaUnreadable
-from store.replica import EncryptedStorage, collector_paused, read_replica
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import EncryptedStorage, collector_paused, read_replica
 
 DEVICE = "c0000000000a"
 
@@ -90,7 +90,7 @@ def test_overlapping_pauses_on_two_threads_give_the_collector_back(collector_ena
 
 
 def test_a_board_opened_as_long_lived_is_frozen_and_the_collector_runs_again(collector_enabled):
-    from store.replica import long_lived_objects
+    from store.vault.replica import long_lived_objects
 
     gc.unfreeze()
     with long_lived_objects():

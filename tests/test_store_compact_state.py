@@ -17,13 +17,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.board import Board
-from store.clock import Clock, stamp_device
+from store.cards.board import Board
+from store.cards.clock import Clock, stamp_device
+from store.cards.model import TEXT_FIELDS, CardState, compact_card, compact_entry, merge_card
 from store.config import Config
-from store.importer import check_state
-from store.model import TEXT_FIELDS, CardState, compact_card, compact_entry, merge_card
-from store.session import Session
-from store.vault import Vault, canonical
+from store.transfer.importer import check_state
+from store.vault.crypto import Vault, canonical
+from store.vault.session import Session
 
 DEVICES = ("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc")
 OLDER_DEVICE = "dddddddddddd"

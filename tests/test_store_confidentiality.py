@@ -16,8 +16,8 @@ from pathlib import Path
 from conftest import PASSPHRASE
 
 from store.config import Config
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.session import Session
 
 CANARY = "Zq7canary"
 UNICODE_CANARY = "Ünïcödé-ß-kanarie"

@@ -21,15 +21,15 @@ from conftest import PASSPHRASE
 
 from store.config import Config
 from store.files import TEMP_SUFFIX
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.session import Session
 
 WRITER = r"""
 import sys
 from pathlib import Path
 from store.config import Config
-from store.session import Session
-from store.vault import Vault
+from store.vault.session import Session
+from store.vault.crypto import Vault
 
 vault_path, passphrase_file, done_file = sys.argv[1:4]
 session = Session.open(Vault.unlock(Path(vault_path), Path(passphrase_file).read_text().strip()),

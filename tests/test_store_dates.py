@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from store.dates import parse_day, parse_when
+from store.cards.dates import parse_day, parse_when
 from store.errors import BadValue
 
 BERLIN = ZoneInfo("Europe/Berlin")

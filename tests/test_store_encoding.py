@@ -8,9 +8,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.board import Board
-from store.encoding import compact_json
+from store.cards.board import Board
 from store.untrusted import parse_json
+from store.vault.encoding import compact_json
 
 
 def stdlib(value: Any) -> bytes:

@@ -24,9 +24,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.board import Board
-from store.clock import Clock
-from store.model import STAGES, TEXT_FIELDS, merge_card, merge_entries
+from store.cards.board import Board
+from store.cards.clock import Clock
+from store.cards.model import STAGES, TEXT_FIELDS, merge_card, merge_entries
 
 DEVICES = ("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc")
 PROPERTY_SETTINGS = settings(

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from store.board import Board
+from store.cards.board import Board
 from store.config import Config
 from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write
-from store.replica import read_replica
-from store.session import Session
-from store.vault import ENVELOPE_FORMAT, Vault, canonical
+from store.vault.crypto import ENVELOPE_FORMAT, Vault, canonical
+from store.vault.replica import read_replica
+from store.vault.session import Session
 
 DEVICE = "d0000000000a"
 WHEN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

@@ -18,10 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from store.cards.model import STAGES
 from store.config import Config
-from store.model import STAGES
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.session import Session
 
 DEVICES = ("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc")
 

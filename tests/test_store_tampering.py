@@ -12,9 +12,9 @@ from conftest import PASSPHRASE, Laptop
 
 from store.config import Config
 from store.errors import DeviceMismatch, FollowupError, ForeignReplica, ReplicaUnreadable
-from store.replica import read_replica
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import read_replica
+from store.vault.session import Session
 
 
 def device_of(laptop: Laptop) -> str:

@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from store.config import Config
-from store.vault import Vault
+from store.vault.crypto import Vault
 from sync.folder import SyncedSession, open_folder
 from tui.app import FollowupApp
 from tui.widgets.sync_status import SyncStatus

@@ -14,8 +14,8 @@ import pytest
 from syncthing import wait_for
 
 from store.config import Config
-from store.replica import read_replica
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import read_replica
 
 SCRIPT = Path(sys.executable).with_name("followup-tui")
 

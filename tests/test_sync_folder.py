@@ -10,8 +10,8 @@ from conftest import PASSPHRASE, Laptop
 
 from store.config import Config
 from store.errors import FollowupError
-from store.replica import read_replica
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import read_replica
 from sync.folder import (
     STIGNORE_BLOCK,
     SyncedSession,

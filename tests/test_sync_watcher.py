@@ -18,7 +18,7 @@ from conftest import PASSPHRASE, Laptop
 from syncthing import deliver_in_chunks, deliver_like_syncthing
 
 from store.config import Config
-from store.vault import Vault
+from store.vault.crypto import Vault
 from sync.folder import ReplicaRead, SyncedSession, open_folder
 from sync.loop import Applied, apply_changes
 from sync.watcher import (

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from store.board import Board
-from store.model import Interviewer
-from store.templates import (
+from store.cards.board import Board
+from store.cards.model import Interviewer
+from store.notes.templates import (
     Note,
     TemplateError,
     TemplateSet,
@@ -259,7 +259,7 @@ def test_the_note_modules_import_no_textual_tui_or_sync() -> None:
     import sys
 
     code = (
-        "import sys; import store.templates, store.due, store.render, store.ics, store.notes; "
+        "import sys; import store.notes.templates, store.notes.due, store.notes.render, store.transfer.ics, store.notes.flow; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'sync')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

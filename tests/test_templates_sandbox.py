@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from store.render import (
+from store.notes.render import (
     SAMPLE_PROFILE,
     NoteError,
     card_context,
@@ -16,7 +16,7 @@ from store.render import (
     render_text,
     sample_card,
 )
-from store.templates import TemplateSet
+from store.notes.templates import TemplateSet
 
 CONTEXT = card_context(sample_card(), SAMPLE_PROFILE, datetime(2026, 3, 4, tzinfo=UTC), UTC)
 

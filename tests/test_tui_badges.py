@@ -13,8 +13,8 @@ import pytest
 from rich.cells import cell_len
 from test_tui_board import NOW, SIZE, add_sample_cards, make_app
 
-from store.board import Board
-from store.due import DueItem, parse_rule
+from store.cards.board import Board
+from store.notes.due import DueItem, parse_rule
 from tui.screens.board import BoardScreen
 from tui.screens.card_detail import CardDetailScreen
 from tui.widgets.card_face import Badge, fit_badge

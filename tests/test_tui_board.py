@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from store.cards.model import STAGES, Interviewer
 from store.config import Config
-from store.model import STAGES, Interviewer
-from store.session import Session
+from store.vault.session import Session
 from tui.app import FollowupApp
 from tui.screens.board import BOARD_BINDINGS, BoardScreen
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from store.board import Board
-from store.model import STAGES, Interviewer
+from store.cards.board import Board
+from store.cards.model import STAGES, Interviewer
 from tui.widgets.card_face import age_text, card_face, days_since
 from tui.widgets.stage_lists import StageLists, sort_key
 

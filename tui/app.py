@@ -34,16 +34,16 @@ from textual.theme import Theme
 
 from store.config import Config
 from store.errors import FollowupError
-from store.passphrase import passphrase_from_env
-from store.session import Session
 from store.untrusted import printable
+from store.vault.passphrase import passphrase_from_env
+from store.vault.session import Session
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.cli import crash_line, log_crash
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
 
 if TYPE_CHECKING:
-    from store.templates import TemplateSet
+    from store.notes.templates import TemplateSet
     from tui.screens.unlock import TemplatesLoading
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))

@@ -14,16 +14,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from store.board import Board
+from store.cards.board import Board
+from store.cards.dates import parse_day, parse_when
+from store.cards.model import STAGES, Card, Interviewer, version_text
 from store.config import Config
-from store.dates import parse_day, parse_when
 from store.errors import BadValue, FollowupError
-from store.model import STAGES, Card, Interviewer, version_text
-from store.passphrase import passphrase_from_env
-from store.session import Session
 from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
 from store.untrusted import one_line as single_line
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.passphrase import passphrase_from_env
+from store.vault.session import Session
 from tui.cli import one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 
@@ -167,7 +167,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise FollowupError(f"{path} is a file, not a folder; pick a folder for the vault.")
     passphrase = ask_passphrase("New passphrase: ", confirm=True)
     vault = Vault.create(path, passphrase)
-    from store.templates import install_defaults
+    from store.notes.templates import install_defaults
 
     install_defaults(path)  # the default note templates, so they sync and can be edited
     config.vault = str(path)

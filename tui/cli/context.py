@@ -12,10 +12,10 @@ from pathlib import Path
 
 from store.config import Config, default_vault_dir
 from store.errors import FollowupError, VaultNotFound
-from store.passphrase import passphrase_from_env
-from store.replica import long_lived_objects
-from store.session import Session
-from store.vault import HEADER_NAME, Vault
+from store.vault.crypto import HEADER_NAME, Vault
+from store.vault.passphrase import passphrase_from_env
+from store.vault.replica import long_lived_objects
+from store.vault.session import Session
 from sync.folder import open_session as open_with_sync
 
 _requested_device_name: str | None = None

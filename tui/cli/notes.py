@@ -14,16 +14,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from store.cards.dates import parse_day, parse_when
+from store.cards.model import Card
 from store.config import Config
-from store.dates import parse_day, parse_when
-from store.due import board_items
 from store.errors import BadValue, FollowupError
-from store.model import Card
-from store.notes import record_answer, record_round, record_sent
-from store.render import PLACEHOLDERS, PROFILE_KEYS
-from store.session import Session
-from store.templates import Note, Template, TemplateSet, install_defaults
+from store.notes.due import board_items
+from store.notes.flow import record_answer, record_round, record_sent
+from store.notes.render import PLACEHOLDERS, PROFILE_KEYS
+from store.notes.templates import Note, Template, TemplateSet, install_defaults
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+from store.vault.session import Session
 from tui.cli.context import open_session, vault_path
 
 

@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 
 from store.config import Config
-from store.templates import TemplateSet
-from store.vault import Vault
+from store.notes.templates import TemplateSet
+from store.vault.crypto import Vault
 from sync.doctor import Diagnosis, ago, diagnose
 from sync.folder import SyncedSession, open_folder
 from sync.loop import Applied, run

@@ -17,16 +17,16 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import TextIO
 
-from store import exporter, ics, importer, stats
-from store.board import Board
+from store.cards.board import Board
+from store.cards.dates import parse_day
 from store.config import Config
-from store.dates import parse_day
-from store.due import DueRule
 from store.errors import FollowupError, WriteFailed
 from store.files import write_output
-from store.session import Session
-from store.templates import TemplateSet
-from store.vault import Vault
+from store.notes.due import DueRule
+from store.notes.templates import TemplateSet
+from store.transfer import exporter, ics, importer, stats
+from store.vault.crypto import Vault
+from store.vault.session import Session
 from tui.cli.context import ask_passphrase, open_session, vault_path
 
 SHOW_UPDATES = 30  # a dry run lists this many updates, then counts the rest

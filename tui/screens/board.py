@@ -28,10 +28,10 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from store.board import Board
+from store.cards.board import Board
+from store.cards.model import STAGES, Card
 from store.errors import FollowupError
-from store.model import STAGES, Card
-from store.session import Session
+from store.vault.session import Session
 from tui.widgets.card_face import DueBadge, no_badge
 from tui.widgets.fitting_footer import FittingFooter
 from tui.widgets.stage_column import CARD_HEIGHT, StageColumn, StageTitle

@@ -21,12 +21,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from store.board import Board
-from store.due import card_items
+from store.cards.board import Board
+from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
-from store.model import Card
-from store.session import Session
+from store.notes.due import card_items
 from store.untrusted import printable
+from store.vault.session import Session
 from tui.screens.today import TZ
 from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
 from tui.widgets.fitting_footer import FittingFooter
@@ -62,7 +62,7 @@ def shown(value: Any) -> str:
 
 def _person(value: Any) -> Any:
     if isinstance(value, dict):
-        from store.model import Interviewer
+        from store.cards.model import Interviewer
 
         return Interviewer.from_json(value)
     return value

@@ -21,10 +21,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from store.dates import parse_day, parse_when
+from store.cards.dates import parse_day, parse_when
+from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
-from store.model import STAGES, Card, Interviewer
-from store.session import Session
+from store.vault.session import Session
 from tui.cli.cards import parse_interviewer
 from tui.widgets.fitting_footer import FittingFooter
 

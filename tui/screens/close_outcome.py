@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.model import OUTCOMES, Card
+from store.cards.model import OUTCOMES, Card
 from tui.widgets.card_face import OUTCOME_WORDS
 
 OUTCOME_HINTS = {

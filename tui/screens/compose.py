@@ -36,13 +36,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from store.dates import parse_day
-from store.due import DueItem, card_items
+from store.cards.dates import parse_day
+from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
-from store.model import Card
-from store.notes import record_answer, record_learned, record_sent
-from store.session import Session
-from store.templates import Note, Template, TemplateError, TemplateSet
+from store.notes.due import DueItem, card_items
+from store.notes.flow import record_answer, record_learned, record_sent
+from store.notes.templates import Note, Template, TemplateError, TemplateSet
+from store.vault.session import Session
 from tui.screens.today import TZ, app_templates, reload_templates
 from tui.widgets.fitting_footer import FittingFooter
 

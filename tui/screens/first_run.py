@@ -25,8 +25,8 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
 from store.config import Config, default_vault_dir
 from store.errors import FollowupError, WrongPassphrase
-from store.session import Session
-from store.vault import HEADER_NAME, Vault
+from store.vault.crypto import HEADER_NAME, Vault
+from store.vault.session import Session
 
 # Folders a file-sync tool usually keeps in the home dir, in the order they are offered.
 SYNC_FOLDERS = ("Dropbox", "Sync", "Syncthing")
@@ -88,7 +88,7 @@ def set_up_vault(
 
     vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
     if create:
-        from store.templates import install_defaults
+        from store.notes.templates import install_defaults
 
         install_defaults(path)  # the default note templates, to edit and sync with the rest
     config.vault = str(path)

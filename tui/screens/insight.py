@@ -1,6 +1,6 @@
 """Insight: how the search is going, drawn as bars (`s` on the board, or "Insight" in the palette).
 
-The same numbers as `followup-tui stats` (store/stats.py computes them; this screen only draws):
+The same numbers as `followup-tui stats` (store/transfer/stats.py computes them; this screen only draws):
 the funnel, the answer rate and the median wait, thank-you notes within 24 hours, follow-ups
 on time, and outcomes. `p` steps through periods (all time, the last 30 / 90 / 365 days). The
 numbers follow the board: a change made elsewhere (another laptop) shows on the next refresh.
@@ -21,10 +21,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store import stats
-from store.due import DueRule
-from store.session import Session
-from store.templates import TemplateSet
+from store.notes.due import DueRule
+from store.notes.templates import TemplateSet
+from store.transfer import stats
+from store.vault.session import Session
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("all time", None),

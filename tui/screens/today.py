@@ -28,10 +28,10 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.due import DueItem, board_items
-from store.model import Card
-from store.session import Session
-from store.templates import TemplateSet
+from store.cards.model import Card
+from store.notes.due import DueItem, board_items
+from store.notes.templates import TemplateSet
+from store.vault.session import Session
 from tui.widgets.card_face import Badge
 from tui.widgets.fitting_footer import FittingFooter
 

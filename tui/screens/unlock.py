@@ -26,8 +26,8 @@ from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from store.config import Config
 from store.errors import FollowupError, WrongPassphrase
-from store.session import Session
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.session import Session
 from tui.screens.first_run import tilde
 
 
@@ -49,7 +49,7 @@ def long_lived_objects() -> Iterator[None]:
 
 
 if TYPE_CHECKING:
-    from store.templates import TemplateSet
+    from store.notes.templates import TemplateSet
     from tui.cli.context import UnlockInAdvance
 
 
@@ -79,7 +79,7 @@ class TemplatesLoading:
         self._thread.start()
 
     def _load(self) -> None:
-        from store.templates import TemplateSet
+        from store.notes.templates import TemplateSet
 
         try:
             self._templates = TemplateSet(self.folder)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
-from store.model import Card
+from store.cards.model import Card
 
 # The due-date rules plug in here: given a card and "now", a badge such as
 # "thank-you due in 3 h" or "follow-up 2 days overdue" (a `Badge`, to have short forms too),

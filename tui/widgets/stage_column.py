@@ -27,7 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from store.board import Board
+from store.cards.board import Board
 from tui.widgets.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
 
 CARD_LINES = 3  # title + age, role, badge / outcome

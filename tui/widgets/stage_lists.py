@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from store.board import Board
-from store.model import STAGES, Card, CardState, current_value
+from store.cards.board import Board
+from store.cards.model import STAGES, Card, CardState, current_value
 
 # Cards without any date sort after dated ones in open stages and before them in closed.
 _NO_DATE = float("inf")

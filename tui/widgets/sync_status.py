@@ -24,8 +24,8 @@ from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from store.session import Session
 from store.untrusted import one_line
+from store.vault.session import Session
 from sync.doctor import ago, device_rows
 from sync.folder import SyncedSession
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from store.due import DueItem, board_items
+from store.notes.due import DueItem, board_items
 
 PRODID = "-//followup-tui//due notes//EN"
 UID_DOMAIN = "followup-tui"
@@ -103,7 +103,7 @@ def calendar(source: Any, now: datetime, tz: tzinfo | None = None) -> str:
     board and vault templates are read: what `followup-tui export --format ics` passes).
     """
     if hasattr(source, "board") and hasattr(source, "vault"):
-        from store.templates import TemplateSet
+        from store.notes.templates import TemplateSet
 
         templates = TemplateSet.for_vault(source.vault.path).all()
         items = board_items(source.board.all(), templates, now, tz, include_upcoming=True)

@@ -36,9 +36,9 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.tests import TESTS
 
-from store.due import answers, last_contact, local, notes_sent
+from store.cards.model import Card, Interviewer
 from store.errors import FollowupError
-from store.model import Card, Interviewer
+from store.notes.due import answers, last_contact, local, notes_sent
 
 MAX_TEXT = 50_000  # characters in any one value a template builds, and in a rendered note
 MAX_ITEMS = 10_000  # items in any list a template builds

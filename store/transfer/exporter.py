@@ -1,7 +1,7 @@
 """Taking the board out: CSV for spreadsheets, a complete JSON backup, and a Markdown report.
 
 Pure functions from cards (or the board's state) to text; the CLI decides where it goes. The
-CSV columns are stable and read back by `store.importer` (same names, lists one per line). The
+CSV columns are stable and read back by `store.transfer.importer` (same names, lists one per line). The
 JSON backup carries each card's raw CRDT state, so an import gives back the same ids, stages,
 timelines and conflicts exactly.
 
@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from store.board import Board
-from store.importer import BACKUP_FORMAT, IMPORT_FIELDS
-from store.model import OUTCOMES, STAGES, Card, iso_utc
-from store.templates import TemplateError, read_template_file
+from store.cards.board import Board
+from store.cards.model import OUTCOMES, STAGES, Card, iso_utc
+from store.notes.templates import TemplateError, read_template_file
+from store.transfer.importer import BACKUP_FORMAT, IMPORT_FIELDS
 from store.untrusted import spreadsheet_cell
 
 # The CSV columns are exactly what import reads back, so an export round-trips.

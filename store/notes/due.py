@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol
 
+from store.cards.model import STAGES, Card, Event
 from store.errors import FollowupError
-from store.model import STAGES, Card, Event
 
 ANCHORS: dict[str, str] = {
     "interview": "the interview",

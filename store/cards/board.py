@@ -12,10 +12,8 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from store.clock import Clock, stamp_wall_ms
-from store.encoding import compact_json
-from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
-from store.model import (
+from store.cards.clock import Clock, stamp_wall_ms
+from store.cards.model import (
     DEFAULTS,
     FIELDS,
     LIST_FIELDS,
@@ -32,7 +30,9 @@ from store.model import (
     version_text,
     write_entry,
 )
+from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.untrusted import one_line
+from store.vault.encoding import compact_json
 
 EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
 

@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from store.clock import stamp_device
-from store.dates import FIRST_YEAR, LAST_YEAR
+from store.cards.clock import stamp_device
+from store.cards.dates import FIRST_YEAR, LAST_YEAR
 from store.untrusted import clean_text
 
 STAGES: tuple[str, ...] = ("interviewed", "thanked", "waiting", "followed-up", "closed")

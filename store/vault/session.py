@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from store.board import Board
+from store.cards.board import Board
 from store.config import Config
 from store.errors import FollowupError, ReplicaUnreadable
-from store.replica import Replica, read_replica
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.replica import Replica, read_replica
 
 T = TypeVar("T")
 

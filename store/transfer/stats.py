@@ -7,7 +7,7 @@ The numbers (each defined where it is computed, and in the README):
 - the median days from the interview to the first answer after it;
 - thank-you notes sent within 24 hours of the interview, out of those sent;
 - follow-ups sent on time, out of those sent: a follow-up note is on time when it went out
-  before its template's due rule (store/due.py) made it overdue, judged on the card as it was
+  before its template's due rule (store/notes/due.py) made it overdue, judged on the card as it was
   just before the note;
 - outcomes of closed cards, and how many are still open.
 
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from store.due import ANSWERED, NOTE_SENT, DueRule, apply_rule, parse_rules
-from store.model import OUTCOMES, STAGES, Card, Event
+from store.cards.model import OUTCOMES, STAGES, Card, Event
+from store.notes.due import ANSWERED, NOTE_SENT, DueRule, apply_rule, parse_rules
 
 THANK_YOU = "thank-you"
 FOLLOW_UP = "follow-up"  # templates whose name starts so are follow-ups (follow-up-2 too)

@@ -1,8 +1,8 @@
 """Note templates: YAML files in `<vault>/templates/`, edited by hand, reloaded live.
 
 A template file (`thank-you.yaml`; the file name is the template's name) holds the stage it
-serves, when it becomes due (`store.due`), a subject and a body with placeholders
-(`store.render`). The defaults ship in `store/default_templates/` and are copied into a new
+serves, when it becomes due (`store.notes.due`), a subject and a body with placeholders
+(`store.notes.render`). The defaults ship in `store/notes/default_templates/` and are copied into a new
 vault by `install_defaults`, so they sync with the rest and the user can edit them; a vault
 without a given template file still has the built-in one.
 
@@ -23,11 +23,18 @@ from typing import Any
 
 import yaml
 
-from store.due import BadRule, DueRule, applies_to, card_items, parse_rules, stage_after_sending
+from store.cards.model import OUTCOMES, STAGES, Card
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
-from store.model import OUTCOMES, STAGES, Card
-from store.render import (
+from store.notes.due import (
+    BadRule,
+    DueRule,
+    applies_to,
+    card_items,
+    parse_rules,
+    stage_after_sending,
+)
+from store.notes.render import (
     SAMPLE_PROFILE,
     CompiledText,
     NoteError,

@@ -1,7 +1,7 @@
 """The follow-up flow's writes: a note sent, the employer's answer, a next round, a close.
 
 Each is a small sequence of `Board` writes (timeline events plus a stage move) shared by the
-CLI and the TUI, so both record the same events the due rules (`store.due`) read back:
+CLI and the TUI, so both record the same events the due rules (`store.notes.due`) read back:
 - `note_sent` {template, subject, text}: the exact text sent; the card moves on.
 - `answered` {text}: the employer answered; the follow-up clock stops and starts over.
 - `round` {round, interviewed_at, previous}: the next interview; the card goes back to
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from store.board import Board
-from store.due import ANSWERED, NOTE_SENT, ROUND
+from store.cards.board import Board
+from store.cards.model import Card, iso_utc
 from store.errors import BadValue
-from store.model import Card, iso_utc
-from store.templates import Note, Template
+from store.notes.due import ANSWERED, NOTE_SENT, ROUND
+from store.notes.templates import Note, Template
 
 
 def record_sent(

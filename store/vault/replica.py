@@ -20,11 +20,11 @@ from typing import Any
 from tinydb import Storage, TinyDB
 from tinydb.table import Table
 
-from store.encoding import compact_json
 from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write, remove_stale_temps
 from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_file
-from store.vault import Vault
+from store.vault.crypto import Vault
+from store.vault.encoding import compact_json
 
 REPLICA_SUFFIX = ".json"
 

@@ -35,7 +35,7 @@ FORMAT = 1  # of vault.json
 # data, and says how many bytes follow, so a file still arriving is told from a damaged one),
 # a newline, then the 12-byte nonce and the AES-GCM ciphertext as raw bytes. 1 (still read):
 # one JSON object with the nonce and ciphertext in base64, a third bigger and slower.
-# 3: the envelope of 2, whose cards may hold compact entries `[value, stamp]` (store/model.py);
+# 3: the envelope of 2, whose cards may hold compact entries `[value, stamp]` (store/cards/model.py);
 # an app that reads only 2 would call them malformed, so it says "update the app" instead.
 ENVELOPE_FORMAT = 3
 NONCE_BYTES = 12

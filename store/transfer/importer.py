@@ -26,11 +26,9 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from store.board import Board, normalize
-from store.dates import parse_when
-from store.errors import BadValue, FollowupError
-from store.files import atomic_write, ensure_folder
-from store.model import (
+from store.cards.board import Board, normalize
+from store.cards.dates import parse_when
+from store.cards.model import (
     DEFAULTS,
     FIELDS,
     OUTCOMES,
@@ -43,6 +41,8 @@ from store.model import (
     merge_cards,
     parse_iso_utc,
 )
+from store.errors import BadValue, FollowupError
+from store.files import atomic_write, ensure_folder
 from store.untrusted import MAX_IMPORT_BYTES, from_spreadsheet_cell, parse_json, read_capped
 
 BACKUP_FORMAT = "followup-tui-backup"
