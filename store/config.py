@@ -7,6 +7,7 @@ use to run two "laptops" on one machine. Never in the synced folder: it names th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -46,6 +47,27 @@ def default_vault_dir() -> Path:
 
 def new_device_id() -> str:
     return secrets.token_hex(6)
+
+
+def machine_id() -> str | None:
+    """An id of this machine, hashed, or None where there is none to read.
+
+    Kept in the config beside the device id: a config dir that finds itself on another machine
+    (a restored home, a migrated laptop) was copied, and the copy must become a new device, or
+    two machines would write one replica. Linux's machine id (systemd, D-Bus) is read; it is
+    stored only as a hash, since it is meant to stay private. `FOLLOWUP_MACHINE_ID` replaces it
+    (tests run two "machines" on one).
+    """
+    raw = os.environ.get("FOLLOWUP_MACHINE_ID")
+    if not raw:
+        for candidate in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                raw = read_capped(candidate, 4096).decode("ascii").strip()
+                if raw:
+                    break
+    if not raw:
+        return None
+    return hashlib.sha256(f"followup-tui machine {raw}".encode()).hexdigest()[:16]
 
 
 def _read_settings(path: Path) -> dict[str, Any]:
@@ -93,6 +115,14 @@ class Config:
     profile: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     path: Path = field(default_factory=lambda: config_dir() / CONFIG_FILE)
+    machine: str | None = None  # the `machine_id()` this config was last used on
+    machine_saved: bool = field(default=False, compare=False, repr=False)  # in the file yet?
+
+    @property
+    def copied_from_another_machine(self) -> bool:
+        """True when this config was last used on another machine (so it is a copy)."""
+        here = machine_id()
+        return bool(self.machine and here and self.machine != here)
 
     @property
     def dir(self) -> Path:
@@ -120,7 +150,11 @@ class Config:
             profile=_settings_map(data, "profile", path),
             keymap=_settings_map(data, "keymap", path),
             path=path,
+            machine=_optional_text(data, "machine", path),
         )
+        config.machine_saved = config.machine is not None
+        if config.machine is None:
+            config.machine = machine_id()  # a config from before machines were recorded
         if not data.get("device_id"):
             if data or path.exists():
                 config.save()  # a hand-made file without an id: give it one
@@ -138,7 +172,7 @@ class Config:
         Two first commands at once (`add` in two shells of a new laptop) must agree on one
         device id, or one of them would write a replica under an id nobody keeps.
         """
-        ensure_folder(self.path.parent)
+        ensure_folder(self.path.parent, private=True)
         temp = self.path.with_name(f".{self.path.name}.{new_device_id()}.new")
         atomic_write(temp, self._yaml())
         try:
@@ -153,7 +187,7 @@ class Config:
         return True
 
     def save(self) -> None:
-        ensure_folder(self.path.parent)
+        ensure_folder(self.path.parent, private=True)
         atomic_write(self.path, self._yaml())
 
     def _yaml(self) -> bytes:
@@ -165,4 +199,7 @@ class Config:
             "profile": self.profile,
             "keymap": self.keymap,
         }
+        if self.machine:
+            data["machine"] = self.machine
+            self.machine_saved = True
         return yaml.safe_dump(data, sort_keys=False).encode("utf-8")

@@ -204,6 +204,11 @@ class FollowupApp(App[int]):
                 timeout=10,
                 markup=False,  # file names from the synced folder are text, not markup
             )
+        # What this device found about its own replica (a rollback, a copied config), once;
+        # and, while it lasts, why nothing is written (an emptied folder).
+        notices = [*session.take_notices("board"), *filter(None, [session.blocked])]
+        if notices:
+            self.notify("\n".join(notices), title="This device", timeout=20, markup=False)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back

@@ -231,6 +231,21 @@ class Board:
         }
         self.version += 1
 
+    def become(self, device: str, name: str, copied_from: str) -> None:
+        """This board is now device `device`: a copy of a config that had to become a new
+        device, keeping every card. The devices table says which device it was copied from,
+        so both are named wherever devices are listed."""
+        self.device = device
+        self.clock = self.clock.renamed(device)
+        self.own_top = ""
+        self.devices[device] = {
+            "name": name,
+            "stamp": self.clock.tick(),
+            "copied_from": copied_from,
+            "at": iso_utc(datetime.now(UTC)),
+        }
+        self.version += 1
+
     def tables(self, written_at: datetime | None = None) -> dict[str, Any]:
         """The replica's TinyDB tables: the merged state plus this file's own metadata."""
         return {

@@ -840,6 +840,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def _records(text: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on (quoted newlines span lines; blanks skipped)."""
+    csv.field_size_limit(MAX_IMPORT_BYTES)  # a field may be as long as a file may be
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=delimiter,
@@ -1384,9 +1385,9 @@ def restore_templates(templates_dir: Path, source: Source, names: Iterable[str])
     restored = []
     for name in names:
         target = Path(templates_dir) / name
-        if target.exists() or name not in source.templates:
-            continue
-        ensure_folder(target.parent)
+        if target.exists() or target.is_symlink() or name not in source.templates:
+            continue  # never written through a link, even one pointing nowhere
+        ensure_folder(target.parent, private=True)
         atomic_write(target, source.templates[name].encode("utf-8"), mode=0o644)
         restored.append(name)
     return restored

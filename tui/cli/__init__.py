@@ -65,7 +65,7 @@ def log_crash(error: BaseException) -> str:
         from store.config import config_dir
 
         path = config_dir() / "crash.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n")
@@ -198,7 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(vault=args.vault)
         with output_guard():
-            return int(args.func(args) or 0)
+            code = int(args.func(args) or 0)
+            from tui.cli.context import after_command
+
+            after_command()
+            return code
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         return 1
@@ -212,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         gc.unfreeze()  # a board frozen while it was open (`open_session`): give it back
+        if "tui.cli.context" in sys.modules:
+            sys.modules["tui.cli.context"].forget_sessions()
 
 
 if __name__ == "__main__":  # pragma: no cover

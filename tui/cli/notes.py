@@ -220,9 +220,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
     config = Config.load()
     folder = vault_path(args.vault, config)
     if args.install:
-        created = install_defaults(folder)
+        links: list[Path] = []
+        created = install_defaults(folder, links)
         names = ", ".join(p.stem for p in created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        for link in links:
+            print(f"followup-tui: {link.name} is a link; left alone.", file=sys.stderr)
     templates = TemplateSet.for_vault(folder)
     problems = templates.problems()
     if args.json:

@@ -2,7 +2,10 @@
 
 `sync --watch` is for an always-on machine: it merges what arrives and logs one line per
 event. `doctor` only looks (it merges in memory, writes nothing) and exits 1 when something
-needs the user: an unreadable replica, a conflict copy, an unknown file, a template error.
+needs the user: an unreadable replica, a conflict copy, an unknown file, a template error, a
+rollback or a copied config the next command will act on, an emptied folder, a clock far
+ahead. `doctor --accept-empty` is the one thing it changes, in this device's config dir only:
+an emptied folder the user meant to empty.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "doctor", help="check the vault folder: devices, unreadable files, conflict copies"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--accept-empty",
+        action="store_true",
+        help="the folder's replicas are gone on purpose: let this device start over",
+    )
     p.set_defaults(func=cmd_doctor)
 
 
@@ -147,6 +155,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     Vault.read_header(path)
     vault = Vault.unlock(path, ask_passphrase())
     session = open_folder(vault, config, tidy=False)
+    if args.accept_empty:
+        if session.folder_emptied():
+            session.accept_empty()
+            print(
+                "Accepted: this device no longer waits for the replicas that were in the "
+                "folder; its next write starts a new one.",
+                file=sys.stderr,
+            )
+        else:
+            print("Nothing to accept: the folder is not emptied.", file=sys.stderr)
     diagnosis = diagnose(session, template_errors(session))
     if args.json:
         json.dump(diagnosis.to_json(), sys.stdout, indent=2, ensure_ascii=False)
@@ -169,8 +187,16 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
             when += f" ({row.last_seen.astimezone():%Y-%m-%d %H:%M})"
         if not row.has_replica:
             when += "; no replica in the folder"
+        if row.copied_from:
+            when += f"; began as a copy of {row.copied_name} ({row.copied_from})"
+        copies = [r for r in diagnosis.devices if r.copied_from == row.device]
+        when += "".join(f"; {r.name} ({r.device}) began as a copy of it" for r in copies)
         rows.append(f"{row.name:<20} {row.device}  {when}")
     lines += _section("Devices", rows)
+    lines += _section("Needs acting on", diagnosis.findings)
+    if diagnosis.blocked:
+        lines.append(f"Replicas: {diagnosis.blocked}")
+    lines += _section("Clocks", diagnosis.clocks, empty="ok")
     lines += _section(
         "Unreadable replicas", [f"{p.name}: {r}" for p, r in diagnosis.unreadable.items()]
     )
@@ -184,6 +210,7 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
     lines += _section("Unknown files in replicas/", [p.name for p in diagnosis.unknown])
     lines.append(f".stignore: {diagnosis.stignore or 'ok'}")
     lines += _section("Template errors", diagnosis.template_errors or [])
+    lines += _section("This device's history", diagnosis.history)
     lines.append(
         f"Cards: {diagnosis.cards}"
         + (
