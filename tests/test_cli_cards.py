@@ -136,7 +136,9 @@ def test_init_refuses_an_existing_vault_before_asking(laptop: Laptop) -> None:
 # --- passphrases ------------------------------------------------------------------------------
 
 
-def test_passwd_rewraps_the_key_only(laptop: Laptop, tmp_path: Path) -> None:
+def test_passwd_rewrites_no_replica_and_the_old_passphrase_stops_working(
+    laptop: Laptop, tmp_path: Path
+) -> None:
     card = add(laptop)
     replicas = {p: p.read_bytes() for p in (laptop.vault / "replicas").iterdir()}
     new = tmp_path / "new-passphrase"

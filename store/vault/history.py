@@ -170,30 +170,28 @@ class DeviceHistory:
 
 def judge_own(
     history: DeviceHistory,
-    blob: bytes | None,
-    data: dict[str, Any] | None,
+    digest: str | None,
+    writer: str | None,
+    clock: str,
     file_name: str,
 ) -> Finding | None:
-    """What our replica as read (`blob`, decrypted to `data`; None when it is missing) says
-    about this device, against its record. None when all is as this device left it."""
+    """What our replica as read says about this device, against its record: `digest` is the
+    file's `replica_hash` (None when it is missing), `writer` and `clock` what it says wrote it.
+    None when all is as this device left it."""
     if not history.exists or history.problem or not history.has_written:
         return None  # nothing to compare with (a new device, or the first run of this rule)
-    if blob is None:
-        return Finding("rollback", f"{file_name} had gone from the folder")
-    if history.matches(replica_hash(blob)):
+    own = f"this device's replica (replicas/{file_name})"
+    if digest is None:
+        return Finding("rollback", f"{own} had gone from the folder")
+    if history.matches(digest):
         return None
-    meta = (data or {}).get("meta")
-    meta = meta.get("replica") if isinstance(meta, dict) else None
-    meta = meta if isinstance(meta, dict) else {}
-    writer = meta.get("writer") if isinstance(meta.get("writer"), str) else history.device
-    clock = meta.get("clock") if isinstance(meta.get("clock"), str) else ""
-    if writer not in history.writers or later(clock, history.last_clock()):
+    if (writer or history.device) not in history.writers or later(clock, history.last_clock()):
         return Finding(
             "clone",
-            f"{file_name} holds writes this device never made "
+            f"{own} holds writes this device never made "
             "(a copy of this device's config on another machine wrote it)",
         )
-    return Finding("rollback", f"{file_name} was rolled back to an older copy")
+    return Finding("rollback", f"{own} was rolled back to an older copy")
 
 
 def _text(value: Any) -> str | None:

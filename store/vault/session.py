@@ -56,7 +56,7 @@ class Session:
         self.own_problem: str | None = None
         # What opening found that needs acting on, when it did not act (`doctor` only looks).
         self.findings: list[Finding] = []
-        self._own_finding: Finding | None = None
+        self._own_writer: str | None = None  # what our replica says wrote it, as read
         self._own_clock = ""  # the clock our replica was written with, as read
         self._own_hash: str | None = None  # of our replica as this process last read or wrote it
         self._saved_version = -1
@@ -98,22 +98,29 @@ class Session:
             return
         self.own_problem = None
         self.problems.pop(self.replica.path, None)
-        self._judge_own(data)
+        self._note_own(data)
         if data is not None:
             self._saved_version = self.board.version
 
-    def _judge_own(self, data: dict[str, Any] | None) -> None:
+    def _note_own(self, data: dict[str, Any] | None) -> None:
+        """Remember what identifies the copy of our replica just read, to judge it by."""
         blob = self.replica.storage.last_raw if data is not None else None
         self._own_hash = replica_hash(blob) if blob is not None else None
         meta = (data or {}).get("meta")
         meta = meta.get("replica") if isinstance(meta, dict) else None
-        clock = meta.get("clock") if isinstance(meta, dict) else None
+        meta = meta if isinstance(meta, dict) else {}
+        writer, clock = meta.get("writer"), meta.get("clock")
+        self._own_writer = writer if isinstance(writer, str) else None
         self._own_clock = clock if isinstance(clock, str) else ""
-        history = self.history
-        if blob is None and history.wrote and history.wrote.get("hash") == GONE:
-            self._own_finding = None  # gone before, and already rebuilt from the others
-            return
-        self._own_finding = judge_own(history, blob, data, self.replica.path.name)
+
+    def _judge(self) -> Finding | None:
+        """What the copy of our replica last read says, against this device's record."""
+        wrote = self.history.wrote
+        if self._own_hash is None and wrote and wrote.get("hash") == GONE:
+            return None  # gone before, and already rebuilt from the others
+        return judge_own(
+            self.history, self._own_hash, self._own_writer, self._own_clock, self.replica.path.name
+        )
 
     def _own_unreadable(self, exc: ReplicaUnreadable) -> None:
         self.own_problem = str(exc)
@@ -169,30 +176,37 @@ class Session:
         A rollback (our replica older than what we wrote, or than what other replicas saw from
         us) and a clock gone back below our own stamps make this device write on under a new
         writer id; a replica written by a copy of this config makes it a new device. Without
-        `act` (`doctor`), what was found is kept in `findings` and nothing changes.
+        `act` (`doctor`), what was found is kept in `findings` and nothing changes. What was
+        found without the lock is judged again holding it, against a fresh record: another
+        process of this device may have written a moment ago.
         """
         if self.own_problem or self.folder_emptied():
             return
-        found = self._own_finding
-        if found is None and later(self.board.own_top, self._own_baseline()):
-            found = Finding(
-                "rollback",
-                "another replica holds writes of this device newer than its own record "
-                "(its replica and config restored from a backup?)",
-            )
-        if found is None and self.board.needs_new_writer:
-            found = self._clock_finding()
+        found = self._judge() or self._merged_finding()
         if found is None:
             if act:
                 self._note_clocks_ahead()
             return
         if not act:
             self.findings.append(found)
-        elif found.kind == "clone":
-            self._become_new_device(found)
-        else:
-            self._new_writer(found)
-        self._own_finding = None
+            return
+        with self.replica.locked():
+            self.read_own_again(opening=True)
+            found = None if self.own_problem else self._merged_finding()
+            if found is not None:
+                self._take_new_writer(found)
+
+    def _merged_finding(self) -> Finding | None:
+        """The rules that read the merged board rather than our file."""
+        if later(self.board.own_top, self._own_baseline()):
+            return Finding(
+                "rollback",
+                "another replica holds writes of this device newer than its own record "
+                "(its replica and config restored from a backup?)",
+            )
+        if self.board.needs_new_writer:
+            return self._clock_finding()
+        return None
 
     def _clock_finding(self) -> Finding:
         ahead = self.board.ahead[self.board.writer]
@@ -250,37 +264,40 @@ class Session:
         """This copy of the config becomes a new device, keeping every card it holds; the
         replica it shared stays with the copy that made the writes."""
         with self.replica.locked():
-            old = self.device
-            here = self.config.path == config_dir() / CONFIG_FILE
-            current = Config.load() if here else self.config
-            if current.device_id != old and not current.copied_from_another_machine:
-                raise FollowupError(
-                    f"This device took a new id a moment ago ({current.device_id}): run the "
-                    "command again."
-                )
-            new = new_device_id()
-            host = socket.gethostname()
-            name = host if host and host != self.config.device_name else None
-            name = name or f"{self.config.device_name} (copy)"
-            self.config.device_id, self.config.device_name = new, name
-            self.config.machine = machine_id()
-            self.config.save()
-            history = DeviceHistory(self.history.path, self.vault.id)
-            history.known = sorted({*self.history.known, old})
-            history.events = self.history.events
-            history.start(new, new)
-            history.record(
-                "clone",
-                f"{finding.text}: this laptop is now device {new} ({name}), keeping every "
-                f"card; {old} stays with the copy it came from.",
+            self._become_new_device_locked(finding)
+
+    def _become_new_device_locked(self, finding: Finding) -> None:
+        old = self.device
+        here = self.config.path == config_dir() / CONFIG_FILE
+        current = Config.load() if here else self.config
+        if current.device_id != old and not current.copied_from_another_machine:
+            raise FollowupError(
+                f"This device took a new id a moment ago ({current.device_id}): run the "
+                "command again."
             )
-            history.save()
-            self.history = history
-            self.device = new
-            self.replica = Replica(self.vault, new, self.config.lock_path(self.vault.id))
-            self.board.become(new, name, copied_from=old)
-            self._own_hash = None
-            self._saved_version = -1
+        new = new_device_id()
+        host = socket.gethostname()
+        name = host if host and host != self.config.device_name else None
+        name = name or f"{self.config.device_name} (copy)"
+        self.config.device_id, self.config.device_name = new, name
+        self.config.machine = machine_id()
+        self.config.save()
+        history = DeviceHistory(self.history.path, self.vault.id)
+        history.known = sorted({*self.history.known, old})
+        history.events = self.history.events
+        history.start(new, new)
+        history.record(
+            "clone",
+            f"{finding.text}: this laptop is now device {new} ({name}), keeping every "
+            f"card; {old} stays with the copy it came from.",
+        )
+        history.save()
+        self.history = history
+        self.device = new
+        self.replica = Replica(self.vault, new, self.config.lock_path(self.vault.id))
+        self.board.become(new, name, copied_from=old)
+        self._own_hash = None
+        self._saved_version = -1
 
     def _note_clocks_ahead(self) -> None:
         """Once per device and day, a line saying another device's stamps run far ahead."""
@@ -390,55 +407,64 @@ class Session:
         """
         self.read_own_again()
 
-    def read_own_again(self) -> set[str]:
+    def read_own_again(self, opening: bool = False) -> set[str]:
         """Under the lock, before a write (and when the folder watcher saw our file change):
-        what this device's other processes wrote (their replica, their record) is merged
-        and adopted; a copy that this device did not write is judged as at opening.
+        what this device's other processes did (their replica, their record) is merged and
+        adopted, and our replica is judged against the record as at opening.
 
-        Returns the ids of the cards that changed.
+        A rollback that lost nothing this session holds in memory is simply written again;
+        otherwise this device writes on under a new writer id. A copy of this config writing
+        our replica makes this device a new one when `opening`; later (the board open) it makes
+        the session read-only until it is opened again. Returns the ids of cards that changed.
         """
-        history = (
-            self.history.reload() if self.history.exists or self.history.path.exists() else None
-        )
-        if history is not None and history.device == self.device:
-            if history.writer and history.writer != self.board.writer:
-                self._adopt_writer(history)
-            self.history = history
-        if not self.own_problem and not self.replica.changed_on_disk():
-            return set()
+        before = self._own_hash
+        if self.history.exists or self.history.path.exists():
+            history = self.history.reload()
+            if history.device == self.device:
+                if history.writer and history.writer != self.board.writer:
+                    self._adopt_writer(history)
+                self.history = history
+        changed: set[str] = set()
+        reread = self.own_problem is not None or self.replica.changed_on_disk()
         was_saved = not self.unsaved and not self.own_problem
-        last_hash = self._own_hash
-        try:
-            data = self.replica.read()
-            changed = self.board.merge(data, self.replica.path) if data is not None else set()
-        except ReplicaUnreadable as exc:
-            self._own_unreadable(exc)  # never overwritten: every write checks `own_problem`
-            return set()
-        self.own_problem = None
-        self.problems.pop(self.replica.path, None)
-        self._judge_own(data)
-        found, self._own_finding = self._own_finding, None
+        data: dict[str, Any] | None = None
+        if reread:
+            try:
+                data = self.replica.read()
+                changed = self.board.merge(data, self.replica.path) if data else set()
+            except ReplicaUnreadable as exc:
+                self._own_unreadable(exc)  # never overwritten: every write checks `own_problem`
+                return set()
+            self.own_problem = None
+            self.problems.pop(self.replica.path, None)
+            self._note_own(data)
+        found = self._judge()
         if found is not None and found.kind == "clone":
+            if opening:
+                self._become_new_device_locked(found)
+                return changed
             self.own_problem = (
                 f"{found.text}; quit and open followup-tui again: this device then goes on as "
                 "a new device, keeping every card"
             )
             return changed
         if found is not None:
-            nobody_else_wrote = self.history.wrote and self.history.wrote.get("hash") == last_hash
-            if nobody_else_wrote:  # all it lost is in memory: writing again restores it
+            wrote = self.history.wrote
+            if before is not None and wrote and wrote.get("hash") == before:
+                # All it lost is in this session's memory: writing it again restores it.
                 self.history.record(
                     found.kind,
                     f"{found.text}: this device still held all of it and wrote it again; "
                     "nothing was lost.",
                 )
                 self.history.save()
+                self._own_hash = None
                 self._saved_version = -1
                 return changed
             self._take_new_writer(found)
-        if data is None:
+        if reread and data is None:
             self._saved_version = -1
-        elif was_saved:
+        elif reread and was_saved:
             # The other process merged what we had written: writing again would only wake
             # every other device for nothing.
             self._saved_version = self.board.version

@@ -141,7 +141,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep", required=True, metavar="VALUE-OR-INDEX")
     p.set_defaults(func=cmd_resolve)
 
-    p = subparsers.add_parser("passwd", help="change the vault's passphrase")
+    p = subparsers.add_parser(
+        "passwd", help="change the vault's passphrase (and the key new writes are sealed with)"
+    )
     p.add_argument("--new-password-file", metavar="FILE")
     p.set_defaults(func=cmd_passwd)
 
@@ -363,5 +365,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     else:
         raise FollowupError("Give the new passphrase with --new-password-file FILE.")
     vault.change_passphrase(new)
-    print("Passphrase changed; replicas were not rewritten.", file=sys.stderr)
+    print(
+        "Passphrase changed, and with it the key new writes are sealed with: each device "
+        "uses it from its next write (a board already open asks to be opened again); "
+        "replicas written before still open.",
+        file=sys.stderr,
+    )
     return 0
