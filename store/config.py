@@ -78,7 +78,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     try:
-        loaded = yaml.safe_load(raw.decode("utf-8"))
+        loaded = _load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
     except yaml.YAMLError as exc:
@@ -90,6 +90,18 @@ def _read_settings(path: Path) -> dict[str, Any]:
     if loaded is not None and not isinstance(loaded, dict):
         raise FollowupError(f"{path}: expected a mapping of settings.")
     return loaded or {}
+
+
+# libyaml's parser when PyYAML has it (every command reads the config, some of them twice); a
+# file it refuses is read again by the pure-Python one, whose error names the line.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _load_yaml(text: str) -> Any:
+    if _FAST_LOADER is not None:
+        with contextlib.suppress(yaml.YAMLError, RecursionError):
+            return yaml.load(text, Loader=_FAST_LOADER)  # libyaml's *safe* loader
+    return yaml.safe_load(text)
 
 
 def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
