@@ -208,10 +208,10 @@ class Board:
 
     @property
     def needs_new_writer(self) -> bool:
-        """True when merged state holds stamps of our own writer too far ahead of this
-        machine's clock (ours from when the clock ran ahead, or a crafted backup's): writing
+        """True when our own writer has stamps too far ahead of this machine's clock (ours from
+        when the clock ran ahead, or a crafted backup's), merged or still in our clock: writing
         on under that id would put a write behind what it replaces, so take a new one."""
-        return self.writer in self.ahead
+        return self.writer in self.ahead or self.clock.latest() > self.clock.limit()
 
     def take_writer(self, writer: str, because: str) -> None:
         """Stamp every write from now on with `writer`, a fresh id: a new incarnation of this
@@ -220,7 +220,7 @@ class Board:
         The devices table names the new id after this device, so versions it writes show
         this device's name; `because` says why (a rollback, a clock that went back).
         """
-        self.clock = self.clock.renamed(writer)
+        self.clock = self.clock.renamed(writer, within_drift=True)
         self.own_top = ""
         name = (self.devices.get(self.device) or {}).get("name") or self.device
         self.devices[writer] = {

@@ -99,6 +99,7 @@ class Clock:
         self.drift_ms = drift_ms
         self._wall = 0
         self._counter = 0
+        self._observed = (0, 0)  # the newest stamp adopted from elsewhere
         # The newest stamp each writer wrote that this clock refused to adopt (too far ahead).
         self.ahead: dict[str, str] = {}
 
@@ -137,6 +138,7 @@ class Clock:
             if known is None or later(stamp, known):
                 self.ahead[writer] = stamp
             return False
+        self._observed = max(self._observed, (wall, counter))
         if (wall, counter) > (self._wall, self._counter):
             self._wall, self._counter = wall, counter
         return True
@@ -144,8 +146,18 @@ class Clock:
     def latest(self) -> str:
         return make_stamp(self._wall, self._counter, self.device)
 
-    def renamed(self, device: str) -> Clock:
-        """This clock's time under another writer id (a new incarnation of the device)."""
+    def renamed(self, device: str, within_drift: bool = False) -> Clock:
+        """This clock's time under another writer id (a new incarnation of the device).
+
+        `within_drift`: a time beyond the drift (this machine's clock was set back after
+        running ahead) is not carried over: the new writer's line starts from the machine's
+        clock, or the newest stamp it adopted from elsewhere, so its stamps are ones every
+        device adopts again.
+        """
         clock = Clock(device, self._now_ms, self.drift_ms)
         clock._wall, clock._counter = self._wall, self._counter
+        clock._observed = self._observed
+        now = self._now_ms()
+        if within_drift and clock._wall > now + self.drift_ms:
+            clock._wall, clock._counter = max(self._observed, (now, 0))
         return clock

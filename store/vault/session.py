@@ -209,7 +209,7 @@ class Session:
         return None
 
     def _clock_finding(self) -> Finding:
-        ahead = self.board.ahead[self.board.writer]
+        ahead = self.board.ahead.get(self.board.writer) or self.board.clock.latest()
         return Finding(
             "clock",
             f"versions stamped by this device run to {stamp_date(ahead)}, far ahead of this "
