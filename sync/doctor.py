@@ -142,10 +142,13 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
                 seen = datetime.fromtimestamp(on_disk[device].stat().st_mtime, UTC)
             except OSError:
                 seen = None
+        name = session.board.device_name(device)
+        if device == session.device and device not in table:
+            name = session.config.device_name  # no replica says it yet (an emptied folder)
         rows.append(
             DeviceRow(
                 device=device,
-                name=session.board.device_name(device),
+                name=name,
                 last_seen=seen,
                 this_device=device == session.device,
                 has_replica=device in on_disk,
