@@ -20,7 +20,7 @@ from typing import Any
 
 from store.config import Config
 from store.errors import FollowupError, ReplicaUnreadable
-from store.files import atomic_write
+from store.files import atomic_write, make_private
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault.crypto import Vault
 from store.vault.replica import read_replica
@@ -217,6 +217,8 @@ def open_folder(vault: Vault, config: Config, tidy: bool = True) -> SyncedSessio
     """
     session = SyncedSession(vault, config)
     if tidy:
+        for folder in (config.dir, vault.replicas_dir, vault.templates_dir):
+            make_private(folder)  # folders made by an earlier version were 0755
         try:
             ensure_stignore(vault.path)
         except FollowupError as exc:

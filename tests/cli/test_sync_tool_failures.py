@@ -412,3 +412,26 @@ def test_notes_of_two_hundred_thousand_characters_export_and_import_back(
     assert imported.code == 0, imported.err
     cards = json.loads(ok(other.cli("list", "--json")))
     assert [len(c["notes"]) for c in cards] == [200_000]
+
+
+def test_folders_an_earlier_version_made_open_to_others_are_made_private(laptop: Laptop) -> None:
+    for folder in (laptop.config_dir, laptop.vault / "replicas", laptop.vault / "templates"):
+        folder.chmod(0o755)
+
+    ok(laptop.cli("list"))
+
+    for folder in (laptop.config_dir, laptop.vault / "replicas", laptop.vault / "templates"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+
+
+def test_an_export_through_a_link_into_the_vault_folder_is_refused(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    ok(laptop.cli("add", "--company", "Acme"))
+    link = tmp_path / "looks-private.json"
+    link.symlink_to(laptop.vault / "templates" / "backup.json")
+
+    exported = laptop.cli("export", "--format", "json", "-o", str(link))
+
+    assert exported.code == 1 and "inside the vault folder" in exported.err
+    assert not (laptop.vault / "templates" / "backup.json").exists() and link.is_symlink()
