@@ -71,6 +71,7 @@ class DeviceHistory:
     writers: list[str] = field(default_factory=list)
     wrote: dict[str, str] | None = None  # {"hash", "clock"} of the last write
     pending: dict[str, str] | None = None  # the write under way
+    accepted: str | None = None  # a copy judged and dealt with, until the next write
     known: list[str] = field(default_factory=list)  # replicas in the folder at the last write
     key: str | None = None  # the key id the last write was sealed with
     older_keys: list[str] = field(default_factory=list)  # key ids older than `key`
@@ -99,6 +100,7 @@ class DeviceHistory:
         history.writers = _texts(data.get("writers"))
         history.wrote = _written(data.get("wrote"))
         history.pending = _written(data.get("pending"))
+        history.accepted = _text(data.get("accepted"))
         history.known = _texts(data.get("known"))
         history.key = _text(data.get("key"))
         history.older_keys = _texts(data.get("older_keys"))
@@ -120,6 +122,7 @@ class DeviceHistory:
             "writers": self.writers,
             "wrote": self.wrote,
             "pending": self.pending,
+            "accepted": self.accepted,
             "known": sorted(self.known),
             "key": self.key,
             "older_keys": self.older_keys,
@@ -137,6 +140,8 @@ class DeviceHistory:
             self.writers.append(writer)
 
     def matches(self, digest: str) -> bool:
+        if digest == self.accepted:
+            return True
         return any(w and w.get("hash") == digest for w in (self.wrote, self.pending))
 
     @property

@@ -405,7 +405,8 @@ class Session:
         A replica that has become unreadable (or one that was unreadable and has since been
         moved away or repaired) updates `own_problem`; an unreadable one is never written over.
         """
-        self.read_own_again()
+        with self.replica.locked():
+            self.read_own_again()
 
     def read_own_again(self, opening: bool = False) -> set[str]:
         """Under the lock, before a write (and when the folder watcher saw our file change):
@@ -457,8 +458,8 @@ class Session:
                     f"{found.text}: this device still held all of it and wrote it again; "
                     "nothing was lost.",
                 )
+                self.history.accepted = self._own_hash  # judged: not again before we write
                 self.history.save()
-                self._own_hash = None
                 self._saved_version = -1
                 return changed
             self._take_new_writer(found)
@@ -483,7 +484,7 @@ class Session:
             history.save()
 
         self.replica.write(self.board.tables_json(), intent=intent)
-        history.wrote, history.pending = history.pending, None
+        history.wrote, history.pending, history.accepted = history.pending, None, None
         history.known = sorted(self._replicas_present() | {self.device})
         history.key, history.older_keys = self.vault.key_id, sorted(self.vault.older_key_ids)
         history.save()
@@ -523,10 +524,9 @@ class Session:
 
     def reload(self) -> set[str]:
         """Merge our replica (if another process wrote it) and every other replica."""
-        before = self.board.version
         self._refresh_own()
         changed = self.merge_folder()
-        if self.board.version != before:
+        if self.unsaved:  # merged something new, or our replica needs writing again
             self.persist_if_changed()
         return changed
 

@@ -435,3 +435,22 @@ def test_an_export_through_a_link_into_the_vault_folder_is_refused(
 
     assert exported.code == 1 and "inside the vault folder" in exported.err
     assert not (laptop.vault / "templates" / "backup.json").exists() and link.is_symlink()
+
+
+def test_a_rollback_while_the_board_is_open_is_written_again_from_memory(laptop: Laptop) -> None:
+    """The open board still holds every edit the old copy lost: it writes them again, under
+    the same writer id (nothing was lost, so nothing needs to become a conflict)."""
+    board = laptop.session()
+    card = board.change(lambda b: b.add({"company": "Acme", "notes": "v1"}))
+    own = board.replica.path
+    saved = own.read_bytes()
+    board.change(lambda b: b.edit(card, {"notes": "v2"}))
+    writer = board.board.writer
+    own.write_bytes(saved)
+
+    board.reload()  # what the folder watcher makes it do when our file changes
+
+    reopened = laptop.session()
+    assert reopened.board.card(card).notes == "v2" and not reopened.board.card(card).conflicts
+    assert reopened.board.writer == writer
+    assert any("still held all of it" in e["text"] for e in reopened.history.events)
