@@ -28,10 +28,9 @@ from typing import Any
 
 from store.cards.clock import stamp_device
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
+from store.cards.stages import OUTCOMES, STAGES
+from store.errors import BadValue
 from store.untrusted import clean_text
-
-STAGES: tuple[str, ...] = ("interviewed", "thanked", "waiting", "followed-up", "closed")
-OUTCOMES: tuple[str, ...] = ("offer", "rejected", "withdrew", "no-answer")
 
 # Fields whose concurrent edits are kept as conflicts (what a person wrote by hand).
 TEXT_FIELDS: frozenset[str] = frozenset(
@@ -186,19 +185,28 @@ def merge_card(a: CardState, b: CardState) -> CardState:
     return {"f": dict(sorted(fields.items())), "t": dict(sorted(timeline.items()))}
 
 
-def malformed(card: Any) -> str | None:
-    """What is wrong with a card's state read from a replica, or None when it can be merged.
+_STAMP = re.compile(r"\d{13}\.\d{5}\.[0-9a-zA-Z_-]{1,64}")  # what `store.cards.clock` writes
 
-    Only authenticated files get here, so this guards against a newer app's format or a bug,
-    not an attacker: a bad card must be a clear error, never a crash halfway through a merge.
+
+def malformed(card: Any, thorough: bool = False) -> str | None:
+    """What is wrong with a card's state, or None when it can be merged: the one check of
+    card data that comes from elsewhere (a replica, a backup).
+
+    The quick check (the shape a merge relies on) runs for every card a replica brings: only
+    authenticated files get there, so it guards against a newer app's format or a bug, not an
+    attacker, and a bad card must be a clear error, never a crash halfway through a merge. A
+    backup is a file anyone may have edited: `thorough` also checks every stamp, every event's
+    id and time, and that the fields read as a card.
     """
-    if not isinstance(card, dict) or not isinstance(card.get("f"), dict):
-        return "is not a card"
-    if not isinstance(card.get("t"), dict):
-        return "has no timeline"
+    if (
+        not isinstance(card, dict)
+        or not isinstance(card.get("f"), dict)
+        or not isinstance(card.get("t"), dict)
+    ):
+        return "its state is not a card's fields and timeline"
     for name, entries in card["f"].items():
         if type(entries) is not list or not entries:
-            return f"has no versions of {name!r}"
+            return f"field {name!r} holds no versions"
         for entry in entries:
             # `type(...) is` rather than isinstance: this runs for every version of every card
             # a replica brings (JSON makes exactly these types).
@@ -207,12 +215,46 @@ def malformed(card: Any) -> str | None:
                 or not 2 <= len(entry) <= 3
                 or type(entry[1]) is not str
                 or (len(entry) == 3 and type(entry[2]) is not dict)
+                or (thorough and not _stamped(entry))
             ):
-                return f"has a malformed version of {name!r}"
-    for event in card["t"].values():
+                return f"field {name!r} has a malformed version"
+    for event_id, event in card["t"].items():
         if type(event) is not dict or "id" not in event:
-            return "has a malformed timeline event"
+            return f"timeline event {event_id!r} is malformed"
+        if thorough:
+            if event["id"] != event_id or type(event.get("kind")) is not str:
+                return f"timeline event {event_id!r} is malformed"
+            try:
+                if parse_iso_utc(str(event.get("at") or "")) is None:
+                    return f"timeline event {event_id!r} has no time"
+            except (ValueError, OverflowError):
+                return f"timeline event {event_id!r} has no time"
+    if thorough:
+        try:
+            card_view("-", card)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            return "its fields do not read as a card"
     return None
+
+
+def _stamped(entry: Entry) -> bool:
+    """Every stamp of a version is one the clock could have written."""
+    if not _STAMP.fullmatch(entry[1]):
+        return False
+    return len(entry) == 2 or all(
+        type(device) is str and type(stamp) is str and _STAMP.fullmatch(stamp)
+        for device, stamp in entry[2].items()
+    )
+
+
+def check_state(card_id: str, state: Any) -> CardState:
+    """A card's state from a backup, checked thoroughly (`malformed`), in canonical form."""
+    if not CARD_ID.fullmatch(card_id):
+        raise BadValue(f"bad card id {card_id!r}")
+    problem = malformed(state, thorough=True)
+    if problem:
+        raise BadValue(problem)
+    return compact_card({"f": dict(state["f"]), "t": dict(state["t"])})
 
 
 def merge_cards(
@@ -228,11 +270,11 @@ def merge_cards(
         current = merged.get(card_id)
         if current is not None and current == card:
             continue
-        problem = malformed(card)
         if current is None and not CARD_ID.fullmatch(card_id):
-            problem = "has an id this app never makes"
+            raise ValueError(f"card {card_id!r} has an id this app never makes")
+        problem = malformed(card)
         if problem:
-            raise ValueError(f"card {card_id!r} {problem}")
+            raise ValueError(f"card {card_id!r} is damaged: {problem}")
         if current is None:
             merged[card_id] = compact_card(card)
             changed.add(card_id)

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Protocol
 
-from store.cards.model import STAGES, Card, Event
+from store.cards.model import Card, Event
+from store.cards.stages import STAGES
 from store.errors import FollowupError
 
 ANCHORS: dict[str, str] = {

@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from store.cards.model import OUTCOMES, STAGES, Card
+from store.cards.model import Card
+from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
 from store.notes.due import (
