@@ -21,11 +21,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
-from store.cards.dates import parse_day, parse_when
+from store.cards.fields import field_value
 from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
 from store.vault.session import Session
-from tui.cli.cards import parse_interviewer
 from tui.widgets.fitting_footer import FittingFooter
 
 # (field, label, kind, hint): kind "line" is an Input, "lines" a TextArea of one item per
@@ -72,28 +71,13 @@ def form_values(card: Card | None) -> dict[str, str]:
     }
 
 
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 def parse_field(name: str, text: str, now: datetime | None = None) -> Any:
     """The value a form field's text stands for; `BadValue` names the field and the problem."""
-    text = text.strip() if name not in ("notes", "learned") else text.rstrip()
     try:
-        if name == "interviewed_at":
-            return parse_when(text, now=now) if text else None
-        if name == "promised_by":
-            return parse_day(text, now=now) if text else None
-        if name == "interviewers":
-            return [parse_interviewer(line) for line in _lines(text)]
-        if name in ("key_points", "questions", "links"):
-            return _lines(text)
-        if name == "tags":
-            return [t.strip() for t in text.split(",") if t.strip()]
+        return field_value(name, text, now=now)
     except BadValue as exc:
         label = next(label for field, label, *_ in FORM if field == name)
         raise BadValue(f"{label}: {exc}") from None
-    return text
 
 
 def changed_fields(before: dict[str, str], after: dict[str, str], now: datetime) -> dict[str, Any]:

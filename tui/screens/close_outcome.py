@@ -15,15 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from store.cards.model import OUTCOMES, Card
-from tui.widgets.card_face import OUTCOME_WORDS
-
-OUTCOME_HINTS = {
-    "offer": "They made an offer",
-    "rejected": "They said no",
-    "withdrew": "I withdrew",
-    "no-answer": "They never answered",
-}
+from store.cards.model import Card
+from store.cards.stages import OUTCOME_SENTENCES, OUTCOME_WORDS, OUTCOMES
 
 
 class CloseOutcomeScreen(ModalScreen[str | None]):
@@ -46,7 +39,7 @@ class CloseOutcomeScreen(ModalScreen[str | None]):
             yield Label(f"Close {self.card.company}: how did it end?", classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(f"{n}  {OUTCOME_HINTS[o]}", id=o)
+                    Option(f"{n}  {OUTCOME_SENTENCES[o]}", id=o)
                     for n, o in enumerate(OUTCOMES, start=1)
                 ),
                 id="outcomes",

@@ -17,18 +17,12 @@ from datetime import datetime
 from rich.cells import cell_len, set_cell_size
 
 from store.cards.model import Card
+from store.cards.stages import OUTCOME_WORDS
 
 # The due-date rules plug in here: given a card and "now", a badge such as
 # "thank-you due in 3 h" or "follow-up 2 days overdue" (a `Badge`, to have short forms too),
 # or None when nothing is due. A badge containing the word "overdue" is drawn in the error colour.
 DueBadge = Callable[[Card, datetime], str | None]
-
-OUTCOME_WORDS = {
-    "offer": "offer",
-    "rejected": "rejected",
-    "withdrew": "withdrew",
-    "no-answer": "no answer",
-}
 
 
 class Badge(str):
