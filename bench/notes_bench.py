@@ -88,7 +88,7 @@ def main(sizes: list[int]) -> None:
     card = fill(1).all()[0]
     template = templates.get("thank-you")
     profile = {"name": "Sam Doe", "signature": "Sam Doe"}
-    from store.notes.render import card_context
+    from store.notes.placeholders import card_context
 
     context = card_context(card, profile, NOW, TZ)
     plain_env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)

@@ -8,14 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from store.notes.render import (
-    SAMPLE_PROFILE,
-    NoteError,
-    card_context,
-    compile_text,
-    render_text,
-    sample_card,
-)
+from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
+from store.notes.render import NoteError, compile_text, render_text
 from store.notes.templates import TemplateSet
 
 CONTEXT = card_context(sample_card(), SAMPLE_PROFILE, datetime(2026, 3, 4, tzinfo=UTC), UTC)

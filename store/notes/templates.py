@@ -35,15 +35,8 @@ from store.notes.due import (
     parse_rules,
     stage_after_sending,
 )
-from store.notes.render import (
-    SAMPLE_PROFILE,
-    CompiledText,
-    NoteError,
-    card_context,
-    compile_text,
-    render_text,
-    sample_card,
-)
+from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
+from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
 
 DEFAULTS_DIR = Path(__file__).parent / "default_templates"

@@ -20,7 +20,7 @@ from store.config import Config
 from store.errors import BadValue, FollowupError
 from store.notes.due import board_items
 from store.notes.flow import record_answer, record_round, record_sent
-from store.notes.render import PLACEHOLDERS, PROFILE_KEYS
+from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
 from store.notes.templates import Note, Template, TemplateSet, install_defaults
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault.session import Session
