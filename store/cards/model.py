@@ -357,7 +357,7 @@ class Interviewer:
         text = self.name
         if self.title:
             text += f", {self.title}"
-        if self.email:
+        if self.email and self.email != self.name:  # a bare address is its own name
             text += f" <{self.email}>"
         return text
 

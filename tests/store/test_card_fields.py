@@ -51,6 +51,7 @@ def test_a_person_keeps_every_part_of_what_was_typed() -> None:
         "Lucius Fox", "CTO", "lucius@wayne.com"
     )
     assert parse_person("bob@x.io") == Interviewer("bob@x.io", "", "bob@x.io")
+    assert str(parse_person("bob@x.io")) == "bob@x.io"  # shown once, and reads back the same
     # A title after the comma is kept when a title in brackets follows it.
     assert parse_person("Lee, Ann (CTO)") == Interviewer("Lee", "Ann, CTO", "")
 
