@@ -25,7 +25,7 @@ from store.cards.board import Board
 from store.cards.model import STAGES
 from store.notes.due import board_items
 from store.notes.templates import TemplateSet, default_files
-from tui.screens.today import board_badge
+from tui.followups.today import board_badge
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 TZ = UTC

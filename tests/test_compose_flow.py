@@ -12,10 +12,10 @@ import pytest
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
-from tui.screens.compose import AnsweredScreen, ComposeScreen, RejectedScreen
-from tui.screens.today import TodayScreen
-from tui.widgets.card_face import card_face
+from tui.board.card_face import card_face
+from tui.board.screen import BoardScreen
+from tui.followups.compose import AnsweredScreen, ComposeScreen, RejectedScreen
+from tui.followups.today import TodayScreen
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -278,7 +278,7 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     from store.config import Config
     from store.vault.crypto import Vault
     from sync.folder import open_folder
-    from tui.widgets.sync_status import SyncStatus
+    from tui.board.sync_status import SyncStatus
 
     with laptop.active():
         session = open_folder(Vault.unlock(laptop.vault, PASSPHRASE), Config.load())
@@ -317,7 +317,7 @@ def test_a_vault_created_on_first_run_gets_the_default_templates(
 
     from store.config import Config
     from store.notes.templates import default_files
-    from tui.screens.first_run import set_up_vault
+    from tui.opening.first_run import set_up_vault
 
     monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "config"))
     folder = tmp_path / "vault"

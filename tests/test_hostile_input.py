@@ -581,7 +581,7 @@ async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_f
     from test_sync_board import synced
 
     from tui.app import FollowupApp
-    from tui.widgets.sync_status import SyncStatus
+    from tui.board.sync_status import SyncStatus
 
     a = make_laptop("a")
     session = synced(a)

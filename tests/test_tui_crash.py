@@ -60,7 +60,7 @@ async def test_an_uncaught_error_is_logged_and_no_traceback_is_printed(
 SCRIPT = """
 import sys
 from tui.cli import main
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 def broken_help(self):
     raise RuntimeError("the help screen fell over")

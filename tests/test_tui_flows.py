@@ -13,8 +13,8 @@ from test_tui_board import SIZE, add_sample_cards, fixed_now, make_app, shown
 
 from store.config import Config
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
-from tui.screens.first_run import passphrase_strength, sync_folder_choices
+from tui.board.screen import BoardScreen
+from tui.opening.first_run import passphrase_strength, sync_folder_choices
 
 # --- helpers ----------------------------------------------------------------------------------
 

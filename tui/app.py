@@ -38,13 +38,13 @@ from store.untrusted import printable
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
+from tui.board.card_face import DueBadge, no_badge
+from tui.board.screen import BoardScreen
 from tui.cli import crash_line, log_crash
-from tui.screens.board import BoardScreen
-from tui.widgets.card_face import DueBadge, no_badge
 
 if TYPE_CHECKING:
     from store.notes.templates import TemplateSet
-    from tui.screens.unlock import TemplatesLoading
+    from tui.opening.unlock import TemplatesLoading
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
@@ -163,8 +163,8 @@ class FollowupApp(App[int]):
     def first_screen(self) -> Screen[None]:
         """First run on a new device or an empty folder; else unlock (or unlock at once)."""
         from tui.cli.context import board_vault, take_unlock_in_advance
-        from tui.screens.first_run import FirstRunScreen
-        from tui.screens.unlock import UnlockScreen
+        from tui.opening.first_run import FirstRunScreen
+        from tui.opening.unlock import UnlockScreen
 
         path, ready = board_vault(self.vault_arg, self.config)
         if not ready or path is None:
@@ -186,7 +186,7 @@ class FollowupApp(App[int]):
         # The board's card state lives as long as the app: keep the cyclic garbage collector
         # from walking it again and again (see `unlock.long_lived_objects`).
         gc.freeze()
-        from tui.screens.today import attach_templates
+        from tui.followups.today import attach_templates
 
         loading, self.templates_loading = self.templates_loading, None
         preloaded = loading.result(session.vault.path) if loading else None
@@ -245,7 +245,7 @@ class FollowupApp(App[int]):
         if board is None:
             return
         board.board_changed(changed_ids)
-        from tui.screens.card_detail import CardDetailScreen
+        from tui.card.detail import CardDetailScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, CardDetailScreen) and screen.card_id in changed_ids:
@@ -257,7 +257,7 @@ class FollowupApp(App[int]):
         Call it on the app's thread. A broken file is shown with its line and the last good
         version stays in use; the badges, Today and an open compose screen follow.
         """
-        from tui.screens.today import reload_templates
+        from tui.followups.today import reload_templates
 
         reload_templates(self, paths)
 

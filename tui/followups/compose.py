@@ -43,11 +43,11 @@ from store.notes.due import DueItem, card_items
 from store.notes.flow import record_answer, record_learned, record_sent
 from store.notes.templates import Note, Template, TemplateError, TemplateSet
 from store.vault.session import Session
-from tui.screens.today import TZ, app_templates, reload_templates
+from tui.followups.today import TZ, app_templates, reload_templates
 from tui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
-    from tui.screens.board import BoardScreen
+    from tui.board.screen import BoardScreen
 
 
 # --- the editor -----------------------------------------------------------------------------------
@@ -556,7 +556,7 @@ def answered_from_board(board: BoardScreen, card: Card) -> None:
 
 
 def today_from_board(board: BoardScreen) -> None:
-    from tui.screens.today import TodayScreen
+    from tui.followups.today import TodayScreen
 
     def done(_: None) -> None:
         board.refresh_cards(None)

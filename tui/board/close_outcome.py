@@ -16,7 +16,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.cards.model import OUTCOMES, Card
-from tui.widgets.card_face import OUTCOME_WORDS
+from tui.board.card_face import OUTCOME_WORDS
 
 OUTCOME_HINTS = {
     "offer": "They made an offer",

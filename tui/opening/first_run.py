@@ -84,7 +84,7 @@ def set_up_vault(
 ) -> Session:
     """Create or open the vault, remember it and this device's name (runs in a worker)."""
     from tui.cli.context import open_unlocked
-    from tui.screens.unlock import long_lived_objects
+    from tui.opening.unlock import long_lived_objects
 
     vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
     if create:

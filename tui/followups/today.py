@@ -32,11 +32,11 @@ from store.cards.model import Card
 from store.notes.due import DueItem, board_items
 from store.notes.templates import TemplateSet
 from store.vault.session import Session
-from tui.widgets.card_face import Badge
+from tui.board.card_face import Badge
 from tui.widgets.fitting_footer import FittingFooter
 
 if TYPE_CHECKING:
-    from tui.screens.board import BoardScreen
+    from tui.board.screen import BoardScreen
 
 TZ = None  # the system's own rules (daylight saving included), as the rest of the app shows
 
@@ -76,7 +76,7 @@ def board_badge(app: App[Any]) -> Callable[[Card, datetime], str | None]:
 def attach_templates(app: App[Any], session: Session, templates: TemplateSet | None = None) -> None:
     """A session opened: load its templates (unless given, read already) and give the board
     its due badges."""
-    from tui.widgets.card_face import no_badge
+    from tui.board.card_face import no_badge
 
     if templates is None:
         templates = TemplateSet.for_vault(session.vault.path)
@@ -129,7 +129,7 @@ def reload_templates(app: App[Any], paths: Iterable[Path] | None = None) -> set[
 
 
 def _repaint(app: App[Any]) -> None:
-    from tui.widgets.stage_column import StageColumn
+    from tui.board.stage_column import StageColumn
 
     for screen in app.screen_stack:
         for column in screen.query(StageColumn):
@@ -277,7 +277,7 @@ class TodayScreen(Screen[None]):
         self.action_compose()
 
     def action_compose(self) -> None:
-        from tui.screens.compose import ComposeScreen
+        from tui.followups.compose import ComposeScreen
 
         item = self.highlighted
         if item is None:
@@ -288,7 +288,7 @@ class TodayScreen(Screen[None]):
         )
 
     def action_answered(self) -> None:
-        from tui.screens.compose import AnsweredScreen
+        from tui.followups.compose import AnsweredScreen
 
         item = self.highlighted
         if item is not None:
@@ -313,7 +313,7 @@ class TodayScreen(Screen[None]):
 
 
 def _board_screen(app: App[Any]) -> BoardScreen | None:
-    from tui.screens.board import BoardScreen
+    from tui.board.screen import BoardScreen
 
     for screen in app.screen_stack:
         if isinstance(screen, BoardScreen):

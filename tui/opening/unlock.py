@@ -28,7 +28,7 @@ from store.config import Config
 from store.errors import FollowupError, WrongPassphrase
 from store.vault.crypto import Vault
 from store.vault.session import Session
-from tui.screens.first_run import tilde
+from tui.opening.first_run import tilde
 
 
 @contextmanager

@@ -32,11 +32,11 @@ from store.cards.board import Board
 from store.cards.model import STAGES, Card
 from store.errors import FollowupError
 from store.vault.session import Session
-from tui.widgets.card_face import DueBadge, no_badge
+from tui.board.card_face import DueBadge, no_badge
+from tui.board.stage_column import CARD_HEIGHT, StageColumn, StageTitle
+from tui.board.stage_lists import StageLists
+from tui.board.sync_status import SyncStatus
 from tui.widgets.fitting_footer import FittingFooter
-from tui.widgets.stage_column import CARD_HEIGHT, StageColumn, StageTitle
-from tui.widgets.stage_lists import StageLists
-from tui.widgets.sync_status import SyncStatus
 
 STAGE_TITLES = {
     "interviewed": "Interviewed",
@@ -289,7 +289,7 @@ class BoardScreen(Screen[None]):
         if stage == card.stage and not outcome:
             return
         if stage == "closed" and outcome is None:
-            from tui.screens.close_outcome import CloseOutcomeScreen
+            from tui.board.close_outcome import CloseOutcomeScreen
 
             def chosen(result: str | None) -> None:
                 if result:
@@ -311,7 +311,7 @@ class BoardScreen(Screen[None]):
         self.refresh_cards({card.id})
         self.focus_card(card.id)
         if stage == "closed" and outcome == "rejected":
-            from tui.screens.compose import after_rejection
+            from tui.followups.compose import after_rejection
 
             after_rejection(self, card.id)  # the reply, and what I learned
 
@@ -416,7 +416,7 @@ class BoardScreen(Screen[None]):
         self.notify(f"Undone: {undo.description}.")
 
     def action_new_card(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         stage = STAGES[self.column_index] if self.column_index < len(STAGES) - 1 else STAGES[0]
         self.app.push_screen(
@@ -424,7 +424,7 @@ class BoardScreen(Screen[None]):
         )
 
     def action_edit_card(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         card = self.focused_card
         if card is not None:
@@ -437,7 +437,7 @@ class BoardScreen(Screen[None]):
         self.focus_card(result)
 
     def action_open_card(self) -> None:
-        from tui.screens.card_detail import CardDetailScreen
+        from tui.card.detail import CardDetailScreen
 
         card = self.focused_card
         if card is not None:
@@ -484,31 +484,31 @@ class BoardScreen(Screen[None]):
         self._show_status()
 
     def action_compose(self) -> None:
-        from tui.screens.compose import compose_from_board
+        from tui.followups.compose import compose_from_board
 
         card = self.focused_card
         if card is not None:
             compose_from_board(self, card)
 
     def action_today(self) -> None:
-        from tui.screens.compose import today_from_board
+        from tui.followups.compose import today_from_board
 
         today_from_board(self)
 
     def action_answered(self) -> None:
-        from tui.screens.compose import answered_from_board
+        from tui.followups.compose import answered_from_board
 
         card = self.focused_card
         if card is not None:
             answered_from_board(self, card)
 
     def action_insight(self) -> None:
-        from tui.screens.insight import InsightScreen
+        from tui.insight.screen import InsightScreen
 
         self.app.push_screen(InsightScreen(self.session, now=self.now))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.board.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

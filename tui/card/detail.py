@@ -27,8 +27,8 @@ from store.errors import FollowupError, UnknownCard
 from store.notes.due import card_items
 from store.untrusted import printable
 from store.vault.session import Session
-from tui.screens.today import TZ
-from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.followups.today import TZ
 from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
@@ -236,7 +236,7 @@ class CardDetailScreen(Screen[str | None]):
         await self.recompose()
 
     def action_edit(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         def edited(result: str | None) -> None:
             if result:
