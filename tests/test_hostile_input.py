@@ -299,7 +299,7 @@ def test_on_a_terminal_no_command_output_can_send_escape_codes(laptop: Laptop) -
 
 
 def test_an_error_quoting_a_huge_value_stays_one_bounded_line() -> None:
-    from tui.cli import MAX_ERROR_LINE, one_line
+    from tui.crash import MAX_ERROR_LINE, one_line
 
     line = one_line("bad: " + "\x1b[2J" + "x\n" * 100_000)
     assert "\n" not in line and "\x1b" not in line

@@ -126,7 +126,10 @@ async def test_badges_on_a_120_column_board_are_short_not_cut(laptop) -> None:
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         globex = screen.column("interviewed").ids.index(ids["Globex"])
-        assert app.due_badge(session.board.card(ids["Globex"]), NOW) == "thank-you 2 days overdue"
+        assert (
+            app.context.due_badge(session.board.card(ids["Globex"]), NOW)
+            == "thank-you 2 days overdue"
+        )
         assert column_text(screen, "interviewed", globex, 2) == "thank-you 2d over"
         for stage in ("interviewed", "thanked", "waiting", "followed-up"):
             for card in range(len(screen.column(stage).ids)):

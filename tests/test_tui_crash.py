@@ -1,7 +1,7 @@
 """An error nothing caught inside the running app: logged in full, one line to the user.
 
 The app is the real one on a real vault; the only thing added is a key whose action raises,
-standing for any bug. The crash log is the file the CLI writes too (`tui.cli.log_crash`).
+standing for any bug. The crash log is the file the CLI writes too (`tui.crash.log_crash`).
 """
 
 from __future__ import annotations

@@ -1,138 +1,42 @@
-"""Composing a note (`c` on a card, or enter on Today), recording answers, closing as rejected.
+"""Composing a letter from a template (`c` on a card, or enter on Today).
 
 The compose screen lists the templates, the suggested one first (what is due on the card,
 then those serving its stage, then the rest), and previews the note rendered from the card
-and the profile. `e` edits it in `$VISUAL`/`$EDITOR` (the app suspends; the text goes through
-a temp file outside the vault, deleted afterwards), `y` copies it to the clipboard (OSC 52,
-works over SSH), `s` marks it as sent: the exact text goes on the card's timeline and the card
-moves on (interviewed → thanked, waiting → followed-up). Edits are kept per template while the
-screen is open, so looking at another template loses nothing.
+and the profile. `e` edits it in `$VISUAL`/`$EDITOR` (`editor.py`: the app suspends; the text
+goes through a temp file outside the vault, deleted afterwards), `y` copies it to the clipboard
+(OSC 52, works over SSH), `s` marks it as sent: the exact text goes on the card's timeline and
+the card moves on (interviewed → thanked, waiting → followed-up). Edits are kept per template
+while the screen is open, so looking at another template loses nothing. It returns the card id
+when a letter was recorded as sent; whoever opened it repaints.
 
 A template that fails to load shows its file and line here while its last good version keeps
 working; one that fails to render for this card shows why and cannot be sent.
 
-Must never write the vault other than through `Session.change`, and never leave a note's text
-in a temp file or anywhere inside the vault.
+Must never write the vault other than through `Session.change`, and never import or drive the
+screen that opened it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shlex
-import subprocess
-import tempfile
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.screen import Screen
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from store.cards.dates import parse_day
 from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import DueItem, card_items
-from store.notes.flow import record_answer, record_learned, record_sent
+from store.notes.flow import record_sent
 from store.notes.templates import Note, Template, TemplateError, TemplateSet
-from store.vault.session import Session
-from tui.followups.today import TZ, app_templates, reload_templates
+from tui.context import AppContext
+from tui.followups.editor import edit_text
 from tui.widgets.fitting_footer import FittingFooter
-
-if TYPE_CHECKING:
-    from tui.board.screen import BoardScreen
-
-
-# --- the editor -----------------------------------------------------------------------------------
-
-
-def editor_command() -> list[str]:
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        parts = shlex.split(command)
-    except ValueError:
-        raise FollowupError(f"Cannot read $EDITOR ({command!r}); set it to a command.") from None
-    if not parts:
-        raise FollowupError("$EDITOR is empty; set it to a command, e.g. nano.")
-    return parts
-
-
-def _temp_folder(vault: Path) -> Path | None:
-    """The system temp folder, unless it lies inside the (synced) vault."""
-    folder = Path(tempfile.gettempdir()).resolve()
-    try:
-        folder.relative_to(Path(vault).resolve())
-    except ValueError:
-        return folder
-    return None
-
-
-def edit_text(app: App[Any], text: str, vault: Path) -> str:
-    """Let the user edit `text` in their editor; return what they saved.
-
-    The app hands the terminal to the editor (App.suspend) and takes it back; where the
-    terminal cannot be handed over (a headless test), the editor simply runs.
-    """
-    command = editor_command()
-    folder = _temp_folder(vault)
-    if folder is None:
-        from store.config import config_dir
-
-        folder = config_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix="followup-note-", suffix=".txt", dir=folder)
-    path = Path(name)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        try:
-            with app.suspend():
-                # Textual takes the terminal back only when this block ends normally: an error
-                # escaping it (an editor that does not exist) would leave a blank, dead screen.
-                result = _run_editor([*command, str(path)], quiet=False)
-        except SuspendNotSupported:
-            result = _run_editor([*command, str(path)], quiet=True)
-        if isinstance(result, FileNotFoundError):
-            raise FollowupError(f"Editor {command[0]!r} not found; set $EDITOR (e.g. EDITOR=nano).")
-        if isinstance(result, OSError):
-            raise FollowupError(f"Cannot run {command[0]!r} ({result.strerror or result}).")
-        if result.returncode != 0:
-            raise FollowupError(
-                f"The editor exited with status {result.returncode}; the note was not changed."
-            )
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise FollowupError(f"Cannot read the edited note back ({exc}).") from None
-    finally:
-        with contextlib.suppress(OSError):
-            path.unlink()
-
-
-def _run_editor(argv: list[str], quiet: bool) -> subprocess.CompletedProcess[bytes] | OSError:
-    """Run the editor; an editor that cannot start is returned, not raised (see `edit_text`)."""
-    try:
-        if quiet:
-            return subprocess.run(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-        return subprocess.run(argv, check=False)
-    except OSError as exc:
-        return exc
-
-
-# --- compose ----------------------------------------------------------------------------------------
 
 
 class ComposeScreen(Screen[str | None]):
@@ -159,17 +63,12 @@ class ComposeScreen(Screen[str | None]):
         Binding("escape", "close", "Back", id="compose-close", tooltip="Leave without sending"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        card_id: str,
-        now: Callable[[], datetime],
-        template: str | None = None,
-    ) -> None:
+    def __init__(self, context: AppContext, card_id: str, template: str | None = None) -> None:
         super().__init__(id="compose")
-        self.session = session
+        self.context = context
+        self.session = context.session
         self.card_id = card_id
-        self.now = now
+        self.now = context.now
         self.wanted = template
         self.order: list[str] = []
         self.edited: dict[str, Note] = {}
@@ -183,7 +82,7 @@ class ComposeScreen(Screen[str | None]):
 
     @property
     def templates(self) -> TemplateSet:
-        return app_templates(self.app, self.session)
+        return self.context.templates
 
     @property
     def card(self) -> Card:
@@ -223,14 +122,14 @@ class ComposeScreen(Screen[str | None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        reload_templates(self.app)
+        self.context.reload_templates()
         self.show_templates(self.wanted)
         self.query_one("#compose-templates", OptionList).focus()
         self.set_interval(1.0, self._follow)
 
     def _follow(self) -> None:
         """Live: a template file edited (here or on another laptop) or the card changed."""
-        reload_templates(self.app)
+        self.context.reload_templates()
         if self.templates.version != self._templates_version:
             self.templates_reloaded()
         elif self.session.board.version != self._board_version:
@@ -246,20 +145,20 @@ class ComposeScreen(Screen[str | None]):
         except UnknownCard:
             self.dismiss(None)
             return
-        now = self.now()
+        now, tz = self.now(), self.context.tz
         self._templates_version = self.templates.version
-        ordered = self.templates.for_card(card, now, TZ)
-        due = self.due = {i.template: i for i in card_items(card, ordered, now, TZ)}
+        ordered = self.templates.for_card(card, now, tz)
+        due = self.due = {i.template: i for i in card_items(card, ordered, now, tz)}
         self.order = [t.name for t in ordered]
         options = self.query_one("#compose-templates", OptionList)
         options.clear_options()
         for template in ordered:
             item = due.get(template.name)
             if item is not None:  # short here ("3h over"); in full under the list
-                status = item.status(now, TZ)
+                status = item.status(now, tz)
                 style = {"overdue": "$error", "due": "$warning"}.get(status, "$text-muted")
                 prompt = Content.assemble(
-                    ("● ", style), template.name, (f"  {item.short_relative(now, TZ)}", style)
+                    ("● ", style), template.name, (f"  {item.short_relative(now, tz)}", style)
                 )
             else:
                 prompt = Content.assemble(("  ", ""), template.name)
@@ -289,6 +188,7 @@ class ComposeScreen(Screen[str | None]):
 
     def show_preview(self) -> None:
         self._board_version = self.session.board.version
+        tz = self.context.tz
         template = self.template
         problem_widget = self.query_one("#compose-problem", Static)
         self.note, self.problem = None, None
@@ -306,7 +206,7 @@ class ComposeScreen(Screen[str | None]):
             self.note = self.edited[template.name]
         else:
             try:
-                self.note = template.render(card, self.session.config.profile, self.now(), TZ)
+                self.note = template.render(card, self.session.config.profile, self.now(), tz)
             except TemplateError as exc:
                 self.problem = str(exc)
                 warnings.insert(0, f"{exc}\nThis note cannot be made until the template is fixed.")
@@ -317,8 +217,8 @@ class ComposeScreen(Screen[str | None]):
         due: Content = Content.assemble("Due: ", (rule, "$text-muted"))
         if item is not None:  # "Due tomorrow" / "4 h overdue", then the rule behind it
             now = self.now()
-            status = item.status(now, TZ)
-            when = item.relative(now, TZ)
+            status = item.status(now, tz)
+            when = item.relative(now, tz)
             style = {"overdue": "$error", "due": "$warning"}.get(status, "$text")
             due = Content.assemble(
                 (when[:1].upper() + when[1:], style), "\n", (rule, "$text-muted")
@@ -399,177 +299,8 @@ class ComposeScreen(Screen[str | None]):
         name = self.template_name
         if name is not None:
             self.edited.pop(name, None)
-        reload_templates(self.app)
+        self.context.reload_templates()
         self.show_templates(name)
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-# --- the employer answered ----------------------------------------------------------------------
-
-
-class AnsweredScreen(ModalScreen[str | None]):
-    """Record an answer (and a new promised date); returns the card id when recorded."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="answered-cancel"),
-        Binding("ctrl+s", "save", "Save", id="answered-save"),
-    ]
-
-    def __init__(self, session: Session, card_id: str) -> None:
-        super().__init__(id="answered")
-        self.session = session
-        self.card_id = card_id
-
-    def compose(self) -> ComposeResult:
-        card = self.session.board.card(self.card_id)
-        with Vertical(classes="dialog"):
-            yield Label(f"{card.company} answered", classes="dialog-title")
-            yield Label("What did they say? (optional)", classes="dialog-text")
-            yield Input(id="answered-note", placeholder="e.g. still deciding, back to me next week")
-            yield Label(
-                "A new date they promised an answer by (optional)",
-                classes="dialog-text",
-                id="answered-promised-label",
-            )
-            yield Input(id="answered-promised", placeholder="e.g. 2026-03-20, in 7 days")
-            yield Static(id="answered-error", classes="dialog-text")
-            yield Label(
-                "enter saves · esc cancels · this stops the follow-up clock",
-                classes="dialog-hint",
-            )
-
-    def on_mount(self) -> None:
-        self.query_one("#answered-error", Static).display = False
-        self.query_one("#answered-note", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "answered-note":
-            self.query_one("#answered-promised", Input).focus()
-        else:
-            self.action_save()
-
-    def action_save(self) -> None:
-        note = self.query_one("#answered-note", Input).value
-        promised_text = self.query_one("#answered-promised", Input).value.strip()
-        error = self.query_one("#answered-error", Static)
-        try:
-            promised = parse_day(promised_text) if promised_text else None
-            self.session.change(
-                lambda board: record_answer(board, self.card_id, note, promised_by=promised)
-            )
-        except FollowupError as exc:
-            error.display = True
-            error.update(Content.styled(str(exc), "$error"))
-            return
-        self.notify("The follow-up clock stops until you write again.", title="Answer recorded")
-        self.dismiss(self.card_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-# --- closing as rejected --------------------------------------------------------------------------
-
-
-class RejectedScreen(ModalScreen[str | None]):
-    """After closing as rejected: what I learned (kept on the card) and the reply.
-
-    Returns "reply" when the user wants to write the rejection reply now, "saved" or None.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "reply", "Save and reply", id="rejected-reply"),
-        Binding("ctrl+s", "save", "Save", id="rejected-save"),
-        Binding("escape", "skip", "Skip", id="rejected-skip"),
-    ]
-
-    def __init__(self, session: Session, card_id: str) -> None:
-        super().__init__(id="rejected")
-        self.session = session
-        self.card_id = card_id
-
-    def compose(self) -> ComposeResult:
-        card = self.session.board.card(self.card_id)
-        with Vertical(classes="dialog"):
-            yield Label(f"{card.company} said no. That stings.", classes="dialog-title")
-            yield Static(
-                "Thank them and ask for feedback: a gracious reply keeps the door open. "
-                "And while it is fresh: what did you learn? (kept on the card)",
-                classes="dialog-text",
-            )
-            yield TextArea(id="rejected-learned", soft_wrap=True)
-            yield Label(
-                "ctrl+r saves and writes the reply · ctrl+s saves · esc skips",
-                classes="dialog-hint",
-            )
-
-    def on_mount(self) -> None:
-        area = self.query_one("#rejected-learned", TextArea)
-        area.styles.height = 6
-        area.focus()
-
-    def _save(self) -> bool:
-        text = self.query_one("#rejected-learned", TextArea).text
-        if not text.strip():
-            return True
-        try:
-            self.session.change(lambda board: record_learned(board, self.card_id, text))
-        except FollowupError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return False
-        return True
-
-    def action_reply(self) -> None:
-        if self._save():
-            self.dismiss("reply")
-
-    def action_save(self) -> None:
-        if self._save():
-            self.dismiss("saved")
-
-    def action_skip(self) -> None:
-        self.dismiss(None)
-
-
-# --- from the board -------------------------------------------------------------------------------
-
-
-def compose_from_board(board: BoardScreen, card: Card, template: str | None = None) -> None:
-    def done(card_id: str | None) -> None:
-        if card_id:
-            board.refresh_cards({card_id})
-            board.focus_card(card_id)
-
-    board.app.push_screen(ComposeScreen(board.session, card.id, board.now, template), done)
-
-
-def answered_from_board(board: BoardScreen, card: Card) -> None:
-    def done(card_id: str | None) -> None:
-        if card_id:
-            board.refresh_cards({card_id})
-            board.focus_card(card_id)
-
-    board.app.push_screen(AnsweredScreen(board.session, card.id), done)
-
-
-def today_from_board(board: BoardScreen) -> None:
-    from tui.followups.today import TodayScreen
-
-    def done(_: None) -> None:
-        board.refresh_cards(None)
-
-    board.app.push_screen(TodayScreen(board.session, board.now), done)
-
-
-def after_rejection(board: BoardScreen, card_id: str) -> None:
-    """A card was just closed as rejected: offer the learned note and the rejection reply."""
-
-    def done(result: str | None) -> None:
-        board.refresh_cards({card_id})
-        if result == "reply":
-            compose_from_board(board, board.session.board.card(card_id), "rejection-reply")
-
-    board.app.push_screen(RejectedScreen(board.session, card_id), done)

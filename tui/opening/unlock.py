@@ -1,21 +1,17 @@
 """Unlock: the passphrase prompt shown on every launch after the first.
 
 Argon2id takes a noticeable moment (by design) and merging a big board takes another, so the
-work runs in a thread worker while the screen stays responsive. A wrong passphrase says so
-and the user simply types again.
+work runs in a thread worker while the screen stays responsive; the note templates are read on
+another thread beside it. A wrong passphrase says so and the user simply types again. The
+screen returns what it opened (`dismiss`): the app shows the board.
 
 Must never keep, log or write the passphrase anywhere.
 """
 
 from __future__ import annotations
 
-import gc
-import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,117 +20,35 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
-from store.config import Config
 from store.errors import FollowupError, WrongPassphrase
-from store.vault.crypto import Vault
-from store.vault.session import Session
-from tui.opening.first_run import tilde
+from tui.context import AppContext
+from tui.launch import OpenedVault, TemplatesLoading, UnlockInAdvance, tilde, unlock_session
 
 
-@contextmanager
-def long_lived_objects() -> Iterator[None]:
-    """Opening a board makes a great many objects that live as long as the app.
-
-    The cyclic garbage collector would walk them over and over while they are made (and
-    after); pausing it, then freezing what was made, halves the time to open 10,000 cards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-if TYPE_CHECKING:
-    from store.notes.templates import TemplateSet
-    from tui.cli.context import UnlockInAdvance
-
-
-def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...] | None:
-    """What the templates folder holds, cheaply: a name, size and mtime per entry."""
-    try:
-        with os.scandir(folder) as entries:
-            return tuple(sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries))
-    except OSError:
-        return None
-
-
-class TemplatesLoading:
-    """The vault's note templates, read on a thread while the vault unlocks.
-
-    Reading and compiling them (Jinja, YAML) took a good part of the time before the board
-    showed; Argon2id lets go of Python while it works, so they now come for free beside it.
-    `result` gives them only if the folder still holds what was read, else None (the caller
-    reads it again, as it always did).
-    """
-
-    def __init__(self, vault_path: Path) -> None:
-        self.folder = Path(vault_path) / "templates"
-        self._signature = _folder_signature(self.folder)
-        self._templates: TemplateSet | None = None
-        self._thread = threading.Thread(target=self._load, name="followup-templates", daemon=True)
-        self._thread.start()
-
-    def _load(self) -> None:
-        from store.notes.templates import TemplateSet
-
-        try:
-            self._templates = TemplateSet(self.folder)
-        except Exception:
-            self._templates = None  # read again where it is needed: the error shows there
-
-    def result(self, vault_path: Path) -> TemplateSet | None:
-        if Path(vault_path) / "templates" != self.folder:
-            return None
-        self._thread.join()
-        if self._templates is None or _folder_signature(self.folder) != self._signature:
-            return None
-        return self._templates
-
-
-def unlock_session(
-    path: Path, passphrase: str, config: Config, advance: UnlockInAdvance | None = None
-) -> Session:
-    """Unlock the vault and open this device's session on it (runs in a worker thread).
-
-    `advance` is the same unlock started before the app loaded (`followup-tui` does that when
-    the environment holds the passphrase): its key, or its error, is taken instead.
-    """
-    from tui.cli.context import open_unlocked
-
-    vault = advance.vault() if advance is not None else Vault.unlock(path, passphrase)
-    if config.vault != str(path):
-        config.vault = str(path)
-        config.save()
-    with long_lived_objects():
-        return open_unlocked(vault, config)
-
-
-class UnlockScreen(Screen[None]):
+class UnlockScreen(Screen[OpenedVault]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", "Quit", id="unlock-quit")
     ]
 
     def __init__(
         self,
+        context: AppContext,
         path: Path,
-        config: Config,
         passphrase: str | None = None,
         error: str = "",
         advance: UnlockInAdvance | None = None,
     ) -> None:
         super().__init__(id="unlock")
+        self.context = context
         self.path = path
-        self.config = config
+        self.config = context.config
         self.given = passphrase
         self.error = error
         self.advance = advance  # the unlock of `passphrase`, already under way
+        self.templates_loading: TemplatesLoading | None = None  # read beside the unlock
 
     def compose(self) -> ComposeResult:
-        blink = getattr(self.app, "cursor_blink", True)
+        blink = self.context.cursor_blink
         with Vertical(classes="dialog", id="unlock-dialog"):
             yield Label("Unlock your board", classes="dialog-title")
             yield Static(f"Vault  {tilde(self.path)}", classes="dialog-hint", markup=False)
@@ -149,8 +63,7 @@ class UnlockScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
-        if getattr(self.app, "templates_loading", None) is None:
-            self.app.templates_loading = TemplatesLoading(self.path)  # type: ignore[attr-defined]
+        self.templates_loading = TemplatesLoading(self.path)
         self.query_one("#unlocking").display = False
         self.query_one("#unlock-error").display = bool(self.error)
         if self.given is not None:
@@ -186,7 +99,9 @@ class UnlockScreen(Screen[None]):
         except FollowupError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
-        self.app.call_from_thread(self.app.session_opened, session)  # type: ignore[attr-defined]
+        loading = self.templates_loading
+        templates = loading.result(session.vault.path) if loading is not None else None
+        self.app.call_from_thread(self.dismiss, OpenedVault(session, templates))
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#unlock-error", Static)
