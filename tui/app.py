@@ -169,7 +169,7 @@ class FollowupApp(App[int]):
         from tui.opening.unlock import UnlockScreen
 
         context = self.context
-        path, ready = board_vault(self.vault_arg, self.context.config)
+        path, ready = board_vault(self.vault_arg, context.config)
         if not ready or path is None:
             return FirstRunScreen(context, folder=path, home=self.home)
         advance = take_unlock_in_advance(path)  # started by `followup-tui` before this loaded
@@ -244,9 +244,7 @@ class FollowupApp(App[int]):
         Call it on the app's thread (`app.call_from_thread(app.board_changed, ids)` from a
         worker). The focus stays on the same card; an open edit form is left alone.
         """
-        if self.board_screen is None:
-            return
-        for screen in self.screen_stack:
+        for screen in self.screen_stack:  # the board, and a card open above it
             if isinstance(screen, ShowsCards):
                 screen.cards_changed(set(changed_ids))
 
