@@ -12,10 +12,12 @@ import pytest
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
-from tui.screens.compose import AnsweredScreen, ComposeScreen, RejectedScreen
-from tui.screens.today import TodayScreen
-from tui.widgets.card_face import card_face
+from tui.board.card_face import card_face
+from tui.board.screen import BoardScreen
+from tui.followups.answered import AnsweredScreen
+from tui.followups.compose import ComposeScreen
+from tui.followups.rejected import RejectedScreen
+from tui.followups.today import TodayScreen
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
@@ -260,11 +262,11 @@ async def test_board_cards_carry_due_and_overdue_badges(session) -> None:
     app = make_app(session)
     async with app.run_test(size=SIZE):
         board = session.board
-        late = card_face(board.card(overdue), NOW, app.due_badge)
+        late = card_face(board.card(overdue), NOW, app.context.due_badge)
         assert (late.badge, late.overdue) == ("thank-you 22 h overdue", True)
-        soon = card_face(board.card(fresh), NOW, app.due_badge)
+        soon = card_face(board.card(fresh), NOW, app.context.due_badge)
         assert (soon.badge, soon.overdue) == ("thank-you due in 21 h", False)
-        assert card_face(board.card(calm), NOW, app.due_badge).badge is None
+        assert card_face(board.card(calm), NOW, app.context.due_badge).badge is None
 
 
 async def test_a_template_edited_in_the_folder_reaches_the_running_board_without_a_keypress(
@@ -278,7 +280,7 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     from store.config import Config
     from store.vault.crypto import Vault
     from sync.folder import open_folder
-    from tui.widgets.sync_status import SyncStatus
+    from tui.board.sync_status import SyncStatus
 
     with laptop.active():
         session = open_folder(Vault.unlock(laptop.vault, PASSPHRASE), Config.load())
@@ -292,22 +294,22 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
             assert time.monotonic() < deadline, "the watcher never started"
             await pilot.pause(0.05)
         card = session.board.card(card_id)
-        assert app.due_badge(card, NOW) == "thank-you 22 h overdue"
+        assert app.context.due_badge(card, NOW) == "thank-you 22 h overdue"
 
         path.write_text(path.read_text().replace("hours: 24", "hours: 48"))
         deadline = time.monotonic() + 20
-        while app.due_badge(card, NOW) != "thank-you due in 2 h":
+        while app.context.due_badge(card, NOW) != "thank-you due in 2 h":
             assert time.monotonic() < deadline, "the new rule never reached the board"
             await pilot.pause(0.05)
 
         path.write_text("stage: [interviewed\n")
         deadline = time.monotonic() + 20
-        while not app.templates.problems():
+        while not app.context.templates.problems():
             assert time.monotonic() < deadline, "the broken file was never reported"
             await pilot.pause(0.05)
-        (problem,) = app.templates.problems()
+        (problem,) = app.context.templates.problems()
         assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
-        assert app.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version
+        assert app.context.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version
 
 
 def test_a_vault_created_on_first_run_gets_the_default_templates(
@@ -317,7 +319,7 @@ def test_a_vault_created_on_first_run_gets_the_default_templates(
 
     from store.config import Config
     from store.notes.templates import default_files
-    from tui.screens.first_run import set_up_vault
+    from tui.launch import set_up_vault
 
     monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "config"))
     folder = tmp_path / "vault"

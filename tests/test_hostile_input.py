@@ -299,7 +299,7 @@ def test_on_a_terminal_no_command_output_can_send_escape_codes(laptop: Laptop) -
 
 
 def test_an_error_quoting_a_huge_value_stays_one_bounded_line() -> None:
-    from tui.cli import MAX_ERROR_LINE, one_line
+    from tui.crash import MAX_ERROR_LINE, one_line
 
     line = one_line("bad: " + "\x1b[2J" + "x\n" * 100_000)
     assert "\n" not in line and "\x1b" not in line
@@ -581,7 +581,7 @@ async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_f
     from test_sync_board import synced
 
     from tui.app import FollowupApp
-    from tui.widgets.sync_status import SyncStatus
+    from tui.board.sync_status import SyncStatus
 
     a = make_laptop("a")
     session = synced(a)

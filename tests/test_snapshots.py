@@ -21,7 +21,7 @@ from textual.pilot import Pilot
 from store.config import Config
 from store.vault.session import Session
 from tui.app import FollowupApp
-from tui.widgets.card_face import Badge
+from tui.board.card_face import Badge
 
 THEMES = ["dusk", "paper"]
 

@@ -10,8 +10,8 @@ from test_stats import tell_the_story
 
 from store.vault.session import Session
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
-from tui.screens.insight import InsightScreen
+from tui.board.screen import BoardScreen
+from tui.insight.screen import InsightScreen
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 SIZE = (90, 34)

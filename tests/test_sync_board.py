@@ -21,7 +21,7 @@ from store.config import Config
 from store.vault.crypto import Vault
 from sync.folder import SyncedSession, open_folder
 from tui.app import FollowupApp
-from tui.widgets.sync_status import SyncStatus
+from tui.board.sync_status import SyncStatus
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 WAIT = 20.0

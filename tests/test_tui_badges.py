@@ -15,10 +15,10 @@ from test_tui_board import NOW, SIZE, add_sample_cards, make_app
 
 from store.cards.board import Board
 from store.notes.due import DueItem, parse_rule
-from tui.screens.board import BoardScreen
-from tui.screens.card_detail import CardDetailScreen
-from tui.widgets.card_face import Badge, fit_badge
-from tui.widgets.stage_column import CARD_HEIGHT
+from tui.board.card_face import Badge, fit_badge
+from tui.board.screen import BoardScreen
+from tui.board.stage_column import CARD_HEIGHT
+from tui.card.detail import CardDetailScreen
 
 DUE_AT = datetime(2026, 3, 11, 14, 0, tzinfo=UTC)  # a thank-you, 24 h after a 14:00 interview
 DUE_DAY = date(2026, 3, 20)  # a follow-up, due on that day
@@ -126,7 +126,10 @@ async def test_badges_on_a_120_column_board_are_short_not_cut(laptop) -> None:
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         globex = screen.column("interviewed").ids.index(ids["Globex"])
-        assert app.due_badge(session.board.card(ids["Globex"]), NOW) == "thank-you 2 days overdue"
+        assert (
+            app.context.due_badge(session.board.card(ids["Globex"]), NOW)
+            == "thank-you 2 days overdue"
+        )
         assert column_text(screen, "interviewed", globex, 2) == "thank-you 2d over"
         for stage in ("interviewed", "thanked", "waiting", "followed-up"):
             for card in range(len(screen.column(stage).ids)):

@@ -16,7 +16,7 @@ from store.cards.model import STAGES, Interviewer
 from store.config import Config
 from store.vault.session import Session
 from tui.app import FollowupApp
-from tui.screens.board import BOARD_BINDINGS, BoardScreen
+from tui.board.screen import BOARD_BINDINGS, BoardScreen
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 SIZE = (120, 36)

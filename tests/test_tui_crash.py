@@ -1,7 +1,7 @@
 """An error nothing caught inside the running app: logged in full, one line to the user.
 
 The app is the real one on a real vault; the only thing added is a key whose action raises,
-standing for any bug. The crash log is the file the CLI writes too (`tui.cli.log_crash`).
+standing for any bug. The crash log is the file the CLI writes too (`tui.crash.log_crash`).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ async def test_an_uncaught_error_is_logged_and_no_traceback_is_printed(
 SCRIPT = """
 import sys
 from tui.cli import main
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 def broken_help(self):
     raise RuntimeError("the help screen fell over")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from store.cards.board import Board
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.templates import Note, TemplateSet
-from tui.screens.card_detail import timeline_lines
+from tui.card.detail import timeline_lines
 
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 

@@ -13,8 +13,8 @@ from test_tui_board import SIZE, add_sample_cards, fixed_now, make_app, shown
 
 from store.config import Config
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
-from tui.screens.first_run import passphrase_strength, sync_folder_choices
+from tui.board.screen import BoardScreen
+from tui.opening.first_run import passphrase_strength, sync_folder_choices
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -157,7 +157,7 @@ async def test_unlock_says_a_wrong_passphrase_is_wrong_and_lets_the_user_retry(l
         await type_into(pilot, "#passphrase", PASSPHRASE)
         await pilot.press("enter")
         await wait_for_screen(pilot, "board")
-        assert len(app.session.board.cards) == 7
+        assert len(app.context.session.board.cards) == 7
 
 
 async def test_unlock_is_skipped_when_the_environment_gives_the_passphrase(laptop) -> None:

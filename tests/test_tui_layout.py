@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from test_tui_board import add_sample_cards, make_app
 
-from tui.screens.board import BoardScreen
-from tui.screens.help import HelpScreen
-from tui.screens.today import TodayScreen
+from tui.board.help import HelpScreen
+from tui.board.screen import BoardScreen
+from tui.board.stage_column import CARD_HEIGHT, CARD_LINES, StageTitle
+from tui.followups.today import TodayScreen
 from tui.widgets.fitting_footer import FittingFooter
-from tui.widgets.stage_column import CARD_HEIGHT, CARD_LINES, StageTitle
 
 SIZES = [(80, 24), (100, 30), (120, 36), (200, 50)]
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 
 from store.cards.board import Board
 from store.cards.model import STAGES, Interviewer
-from tui.widgets.card_face import age_text, card_face, days_since
-from tui.widgets.stage_lists import StageLists, sort_key
+from tui.board.card_face import age_text, card_face, days_since
+from tui.board.stage_lists import StageLists, sort_key
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 

@@ -37,27 +37,26 @@ async def unlock(pilot: Any) -> None:
 async def test_templates_read_while_the_vault_unlocks_are_the_ones_in_use(locked) -> None:
     app = FollowupApp(now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        loading = app.templates_loading
+        loading = app.screen.templates_loading  # the unlock screen reads them beside the key
         assert loading is not None and app.screen.id == "unlock"
         read_beside = loading.result(locked.vault)
         assert read_beside is not None and "thank-you" in read_beside.names()
         await unlock(pilot)
-        assert app.templates is read_beside
-        assert app.templates_loading is None
+        assert app.context.templates is read_beside
 
 
 async def test_a_template_edited_while_the_unlock_screen_waits_is_read_again(locked) -> None:
     app = FollowupApp(now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        loading = app.templates_loading
+        loading = app.screen.templates_loading
         assert loading is not None
         stale = loading.result(locked.vault)
         path = locked.vault / "templates" / "thank-you.yaml"
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("Thank you —", "Many thanks —"), encoding="utf-8")
         await unlock(pilot)
-        assert app.templates is not stale
-        assert app.templates.get("thank-you").subject.startswith("Many thanks —")
+        assert app.context.templates is not stale
+        assert app.context.templates.get("thank-you").subject.startswith("Many thanks —")
 
 
 def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypatch) -> None:
@@ -92,7 +91,7 @@ async def test_an_unlock_begun_before_the_app_loads_opens_the_board_asking_once(
 ) -> None:
     """`followup-tui` starts Argon2id before importing the app: the password command still
     runs once, and the board opens on the key derived then."""
-    from tui.cli import context
+    from tui import launch
 
     runs = tmp_path / "runs"
     monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE")
@@ -100,25 +99,25 @@ async def test_an_unlock_begun_before_the_app_loads_opens_the_board_asking_once(
     command.write_text(f"#!/bin/sh\necho run >> '{runs}'\necho '{PASSPHRASE}'\n")
     command.chmod(0o700)
     monkeypatch.setenv("FOLLOWUP_PASSWORD_COMMAND", str(command))
-    context.unlock_in_advance(str(laptop.vault))
-    assert context._in_advance is not None
+    launch.unlock_in_advance(str(laptop.vault))
+    assert launch._in_advance is not None
     app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_board(pilot)
-        assert app.session is not None and app.session.vault.path == laptop.vault
+        assert app.context.session.vault.path == laptop.vault
     assert runs.read_text().splitlines() == ["run"]
-    assert context._in_advance is None
+    assert launch._in_advance is None
 
 
 async def test_a_wrong_passphrase_unlocked_in_advance_is_said_and_a_typed_one_unlocks(
     laptop, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.cli import context
+    from tui import launch
 
     wrong = tmp_path / "wrong"
     wrong.write_text("not the passphrase\n")
     monkeypatch.setenv("FOLLOWUP_PASSWORD_FILE", str(wrong))
-    context.unlock_in_advance(str(laptop.vault))
+    launch.unlock_in_advance(str(laptop.vault))
     monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE")  # what the user types next is what counts
     app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -134,4 +133,4 @@ async def test_a_wrong_passphrase_unlocked_in_advance_is_said_and_a_typed_one_un
         else:
             raise AssertionError("the wrong passphrase was never reported")
         await unlock(pilot)
-        assert app.session is not None
+        assert app.context.is_open

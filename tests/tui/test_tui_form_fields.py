@@ -9,7 +9,7 @@ import pytest
 from store.cards.dates import parse_when
 from store.cards.fields import parse_person
 from store.errors import BadValue
-from tui.screens.card_edit import parse_field
+from tui.card.edit import parse_field
 
 NOW = datetime(2026, 11, 25, 15, 42, tzinfo=UTC)
 

@@ -2,14 +2,15 @@
 
 A conflict is a value that lost to a concurrent edit on another laptop; it stays on the card
 until the user keeps one version here (`Board.resolve`). The screen repaints when the card
-changes underneath (a merge), and returns the card id when it changed something.
+changes underneath (a merge: `cards_changed`, from the app), and returns the card id when it
+changed something; the screen that opened it repaints.
 
 Must never write the vault other than through `Session.change`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -26,9 +27,8 @@ from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import card_items
 from store.untrusted import printable
-from store.vault.session import Session
-from tui.screens.today import TZ
-from tui.widgets.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
@@ -151,11 +151,12 @@ class CardDetailScreen(Screen[str | None]):
         Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
     ]
 
-    def __init__(self, session: Session, card_id: str, now: Callable[[], datetime]) -> None:
+    def __init__(self, context: AppContext, card_id: str) -> None:
         super().__init__(id="detail")
-        self.session = session
+        self.context = context
+        self.session = context.session
         self.card_id = card_id
-        self.now = now
+        self.now = context.now
         self.changed = False
 
     @property
@@ -203,14 +204,19 @@ class CardDetailScreen(Screen[str | None]):
     def due_lines(self, card: Card) -> list[str]:
         """Every note the card owes, in full ("thank-you: due in 3 h  (24 h after the interview)");
         the board's badge may show only a short form of the first."""
-        templates = getattr(self.app, "templates", None)
+        templates = self.context.templates_read
         if templates is None:
             return []
-        now = self.now()
+        now, tz = self.now(), self.context.tz
         return [
-            f"{item.template}: {item.relative(now, TZ)}  ({item.rule.describe()})"
-            for item in card_items(card, templates.all(), now, TZ)
+            f"{item.template}: {item.relative(now, tz)}  ({item.rule.describe()})"
+            for item in card_items(card, templates.all(), now, tz)
         ]
+
+    def cards_changed(self, card_ids: set[str]) -> None:
+        """The board changed underneath (a merge); repaint if this card was in it."""
+        if self.card_id in card_ids:
+            self.call_later(self.card_changed)
 
     async def card_changed(self) -> None:
         """The card changed underneath (a merge or an edit): show it as it is now."""
@@ -236,14 +242,14 @@ class CardDetailScreen(Screen[str | None]):
         await self.recompose()
 
     def action_edit(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         def edited(result: str | None) -> None:
             if result:
                 self.changed = True
                 self.call_later(self.card_changed)
 
-        self.app.push_screen(CardEditScreen(self.session, self.card, now=self.now), edited)
+        self.app.push_screen(CardEditScreen(self.context, self.card), edited)
 
     def action_back(self) -> None:
         self.dismiss(self.card_id if self.changed else None)

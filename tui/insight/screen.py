@@ -10,8 +10,7 @@ This screen must never change the board: it reads `session.board` and nothing el
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -25,6 +24,7 @@ from store.notes.due import DueRule
 from store.notes.templates import TemplateSet
 from store.transfer import stats
 from store.vault.session import Session
+from tui.context import AppContext
 
 PERIODS: tuple[tuple[str, int | None], ...] = (
     ("all time", None),
@@ -69,14 +69,11 @@ class InsightScreen(Screen[None]):
     ]
 
     def __init__(
-        self,
-        session: Session,
-        now: Callable[[], datetime],
-        rules: dict[str, tuple[DueRule, ...]] | None = None,
+        self, context: AppContext, rules: dict[str, tuple[DueRule, ...]] | None = None
     ) -> None:
         super().__init__(id="insight")
-        self.session = session
-        self.now = now
+        self.session = context.session
+        self.now = context.now
         self.rules = rules
         self.period = 0
         self._shown_version = -1

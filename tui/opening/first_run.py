@@ -5,6 +5,8 @@ The folder decides the mode: a folder holding `vault.json` (another laptop's vau
 here) is opened with its passphrase; any other folder gets a new vault (passphrase twice,
 with a strength hint). Dropbox and Syncthing folders found in the home dir are offered.
 
+The screen returns what it opened (`dismiss`): the app shows the board.
+
 Must never overwrite an existing vault, and never keep or write the passphrase.
 """
 
@@ -23,10 +25,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, LoadingIndicator, Static
 
-from store.config import Config, default_vault_dir
+from store.config import default_vault_dir
 from store.errors import FollowupError, WrongPassphrase
-from store.vault.crypto import HEADER_NAME, Vault
-from store.vault.session import Session
+from store.vault.crypto import HEADER_NAME
+from tui.context import AppContext
+from tui.launch import OpenedVault, set_up_vault, tilde
 
 # Folders a file-sync tool usually keeps in the home dir, in the order they are offered.
 SYNC_FOLDERS = ("Dropbox", "Sync", "Syncthing")
@@ -66,55 +69,26 @@ def passphrase_strength(passphrase: str) -> tuple[str, str]:
     return ("strong", "keep it somewhere safe: it cannot be recovered")
 
 
-def tilde(path: Path, home: Path | None = None) -> str:
-    """A path as a person writes it: `~/Sync/followup` rather than `/home/ann/Sync/followup`."""
-    home = home or Path.home()
-    try:
-        return "~/" + str(Path(path).relative_to(home)) if Path(path) != home else "~"
-    except ValueError:
-        return str(path)
-
-
 def has_vault(path: Path) -> bool:
     return (path / HEADER_NAME).exists()
 
 
-def set_up_vault(
-    path: Path, passphrase: str, device_name: str, config: Config, create: bool
-) -> Session:
-    """Create or open the vault, remember it and this device's name (runs in a worker)."""
-    from tui.cli.context import open_unlocked
-    from tui.screens.unlock import long_lived_objects
-
-    vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
-    if create:
-        from store.notes.templates import install_defaults
-
-        install_defaults(path)  # the default note templates, to edit and sync with the rest
-    config.vault = str(path)
-    config.device_name = device_name
-    config.save()
-    with long_lived_objects():
-        session = open_unlocked(vault, config)
-    session.persist_if_changed()
-    return session
-
-
-class FirstRunScreen(Screen[None]):
+class FirstRunScreen(Screen[OpenedVault]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "app.quit", "Quit", id="first-run-quit")
     ]
 
     def __init__(
-        self, config: Config, folder: Path | None = None, home: Path | None = None
+        self, context: AppContext, folder: Path | None = None, home: Path | None = None
     ) -> None:
         super().__init__(id="first-run")
-        self.config = config
+        self.context = context
+        self.config = context.config
         self.folder = folder or default_vault_dir()
         self.home = home or Path.home()
 
     def compose(self) -> ComposeResult:
-        blink = getattr(self.app, "cursor_blink", True)
+        blink = self.context.cursor_blink
 
         def field(value: str = "", **kwargs: object) -> Input:
             widget = Input(value, **kwargs)  # type: ignore[arg-type]
@@ -269,7 +243,7 @@ class FirstRunScreen(Screen[None]):
                 self.show_error, f"{folder}: cannot create the vault there ({exc.strerror})."
             )
             return
-        self.app.call_from_thread(self.app.session_opened, session)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.dismiss, OpenedVault(session))
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#setup-error", Static)

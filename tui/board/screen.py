@@ -8,6 +8,10 @@ All board keys are declared once, in `BOARD_BINDINGS`: the footer, the help scre
 command palette and the user's keymap (`Config.keymap`, by binding id) all read that list.
 To add a board action, add a `Binding` with an id there and an `action_…` method here.
 
+The board is the parent of the screens it opens (a card, its form, compose, Today, an answer,
+closing a card): each returns what it changed and the board repaints and focuses it. None of
+them imports or drives the board.
+
 This screen must never write the vault other than through `Session.change`, and never lose
 a user's change silently: a failed write is shown as a one-line error.
 """
@@ -16,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 
 from textual import on
@@ -31,12 +34,11 @@ from textual.widgets import Input, Static
 from store.cards.board import Board
 from store.cards.model import STAGES, Card
 from store.errors import FollowupError
-from store.vault.session import Session
-from tui.widgets.card_face import DueBadge, no_badge
+from tui.board.stage_column import CARD_HEIGHT, StageColumn, StageTitle
+from tui.board.stage_lists import StageLists
+from tui.board.sync_status import SyncStatus
+from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
-from tui.widgets.stage_column import CARD_HEIGHT, StageColumn, StageTitle
-from tui.widgets.stage_lists import StageLists
-from tui.widgets.sync_status import SyncStatus
 
 STAGE_TITLES = {
     "interviewed": "Interviewed",
@@ -132,17 +134,13 @@ class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
     AUTO_FOCUS = ""  # the keys belong to the board, not to the (hidden) filter field
 
-    def __init__(
-        self,
-        session: Session,
-        now: Callable[[], datetime],
-        due_badge: DueBadge = no_badge,
-    ) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__(id="board")
-        self.session = session
-        self.now = now
-        self.due_badge = due_badge
-        self.lists = StageLists(session.board)
+        self.context = context
+        self.session = context.session
+        self.now = context.now
+        self.due_badge = context.due_badge
+        self.lists = StageLists(self.session.board)
         self.column_index = 0
         self.undo_stack: list[Undo] = []
 
@@ -168,13 +166,13 @@ class BoardScreen(Screen[None]):
         )
         with Horizontal(id="status-line"):
             yield Static(id="status")
-            yield SyncStatus(self.session)
+            yield SyncStatus(self.session, merged=self.context.board_changed)
         yield FittingFooter()
 
     def on_mount(self) -> None:
         filter_input = self.query_one("#filter", Input)
         filter_input.display = False
-        filter_input.cursor_blink = getattr(self.app, "cursor_blink", True)
+        filter_input.cursor_blink = self.context.cursor_blink
         for stage in STAGES:
             self._show_stage(stage)
         self._set_active(self._first_column_with_cards())
@@ -271,9 +269,14 @@ class BoardScreen(Screen[None]):
             column.cursor = min(cursor, max(0, len(column.ids) - 1))
         self._show_status()
 
-    def board_changed(self, changed_ids: set[str]) -> None:
+    def cards_changed(self, card_ids: set[str]) -> None:
         """The board changed from outside (a merge): repaint, the focus stays on its card."""
-        self.refresh_cards(set(changed_ids))
+        self.refresh_cards(set(card_ids))
+
+    def templates_reloaded(self) -> None:
+        """The templates changed: every badge may say something else now."""
+        for stage in STAGES:
+            self.column(stage).forget()
 
     # --- changing the board -------------------------------------------------------------------
 
@@ -289,7 +292,7 @@ class BoardScreen(Screen[None]):
         if stage == card.stage and not outcome:
             return
         if stage == "closed" and outcome is None:
-            from tui.screens.close_outcome import CloseOutcomeScreen
+            from tui.board.close_outcome import CloseOutcomeScreen
 
             def chosen(result: str | None) -> None:
                 if result:
@@ -311,9 +314,18 @@ class BoardScreen(Screen[None]):
         self.refresh_cards({card.id})
         self.focus_card(card.id)
         if stage == "closed" and outcome == "rejected":
-            from tui.screens.compose import after_rejection
+            self._after_rejection(card.id)  # the reply, and what I learned
 
-            after_rejection(self, card.id)  # the reply, and what I learned
+    def _after_rejection(self, card_id: str) -> None:
+        """A card was just closed as rejected: offer the learned note and the rejection reply."""
+        from tui.followups.rejected import RejectedScreen
+
+        def done(result: str | None) -> None:
+            self.refresh_cards({card_id})
+            if result == "reply":
+                self._write_letter(card_id, "rejection-reply")
+
+        self.app.push_screen(RejectedScreen(self.session, card_id), done)
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -416,34 +428,31 @@ class BoardScreen(Screen[None]):
         self.notify(f"Undone: {undo.description}.")
 
     def action_new_card(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         stage = STAGES[self.column_index] if self.column_index < len(STAGES) - 1 else STAGES[0]
-        self.app.push_screen(
-            CardEditScreen(self.session, None, now=self.now, stage=stage), self._edited
-        )
+        self.app.push_screen(CardEditScreen(self.context, None, stage=stage), self._edited)
 
     def action_edit_card(self) -> None:
-        from tui.screens.card_edit import CardEditScreen
+        from tui.card.edit import CardEditScreen
 
         card = self.focused_card
         if card is not None:
-            self.app.push_screen(CardEditScreen(self.session, card, now=self.now), self._edited)
+            self.app.push_screen(CardEditScreen(self.context, card), self._edited)
 
     def _edited(self, result: str | None) -> None:
+        """A screen opened from here returned: the card it changed (None: nothing changed)."""
         if not result:
             return
         self.refresh_cards({result})
         self.focus_card(result)
 
     def action_open_card(self) -> None:
-        from tui.screens.card_detail import CardDetailScreen
+        from tui.card.detail import CardDetailScreen
 
         card = self.focused_card
         if card is not None:
-            self.app.push_screen(
-                CardDetailScreen(self.session, card.id, now=self.now), self._edited
-            )
+            self.app.push_screen(CardDetailScreen(self.context, card.id), self._edited)
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -484,31 +493,41 @@ class BoardScreen(Screen[None]):
         self._show_status()
 
     def action_compose(self) -> None:
-        from tui.screens.compose import compose_from_board
-
         card = self.focused_card
         if card is not None:
-            compose_from_board(self, card)
+            self._write_letter(card.id)
+
+    def _write_letter(self, card_id: str, template: str | None = None) -> None:
+        from tui.followups.compose import ComposeScreen
+
+        self.app.push_screen(ComposeScreen(self.context, card_id, template), self._edited)
 
     def action_today(self) -> None:
-        from tui.screens.compose import today_from_board
+        from tui.followups.today import TodayScreen
 
-        today_from_board(self)
+        self.app.push_screen(TodayScreen(self.context), self._back_from_today)
+
+    def _back_from_today(self, shown: str | None) -> None:
+        """Today may have recorded notes and answers on any card: repaint them all, then put
+        the focus on the card it asked to show, if any."""
+        self.refresh_cards(None)
+        if shown:
+            self.focus_card(shown)
 
     def action_answered(self) -> None:
-        from tui.screens.compose import answered_from_board
+        from tui.followups.answered import AnsweredScreen
 
         card = self.focused_card
         if card is not None:
-            answered_from_board(self, card)
+            self.app.push_screen(AnsweredScreen(self.session, card.id), self._edited)
 
     def action_insight(self) -> None:
-        from tui.screens.insight import InsightScreen
+        from tui.insight.screen import InsightScreen
 
-        self.app.push_screen(InsightScreen(self.session, now=self.now))
+        self.app.push_screen(InsightScreen(self.context))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.board.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

@@ -3,8 +3,9 @@
 `SyncStatus` sits in the board's status line. When the session knows the folder (a
 `SyncedSession`, which every vault opened through `open_unlocked` is), it runs the folder
 watcher in a thread worker; each batch of changes is applied on the app's thread (a session is
-not thread-safe), then the board repaints the cards that changed through
-`FollowupApp.board_changed`, which keeps the focus on its card and leaves an open edit alone.
+not thread-safe), then what shows the cards that changed repaints them (`merged`: the app's
+`board_changed`, handed over by the board), keeping the focus on its card and leaving an open
+edit alone.
 The line shows the last merge, every other device with its name and when it was last seen,
 and how many files could not be read (the tooltip names them).
 
@@ -14,6 +15,7 @@ Must never touch the session off the app's thread, and never let a sync failure 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,12 +73,14 @@ class SyncStatus(Static):
         self,
         session: Session,
         *,
+        merged: Callable[[set[str]], None] | None = None,
         watch: bool = True,
         timing: Timing | None = None,
         id: str | None = "sync-status",
     ) -> None:
         super().__init__("", id=id)
         self.session = session
+        self.merged = merged  # told the ids of the cards a merge changed, before it is saved
         self.watch_folder = watch and isinstance(session, SyncedSession)
         self.timing = timing
         self.watching = threading.Event()  # set once the watcher sees the folder (tests wait)
@@ -156,10 +160,8 @@ class SyncStatus(Static):
         assert isinstance(self.session, SyncedSession)
         before = set(self.session.problems)
         applied = apply_changes(self.session, batch, save=False)
-        if applied.cards:
-            board_changed = getattr(self.app, "board_changed", None)
-            if board_changed is not None:
-                board_changed(applied.cards)
+        if applied.cards and self.merged is not None:
+            self.merged(applied.cards)
         for path, reason in applied.unreadable.items():
             if path not in before:
                 self.notify(

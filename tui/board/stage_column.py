@@ -28,7 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from store.cards.board import Board
-from tui.widgets.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
+from tui.board.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
 
 CARD_LINES = 3  # title + age, role, badge / outcome
 CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards

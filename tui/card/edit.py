@@ -10,7 +10,6 @@ Must never write the vault other than through `Session.change`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -24,7 +23,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from store.cards.fields import field_value
 from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
-from store.vault.session import Session
+from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
 # (field, label, kind, hint): kind "line" is an Input, "lines" a TextArea of one item per
@@ -116,22 +115,17 @@ class CardEditScreen(Screen[str | None]):
         Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Leave without saving"),
     ]
 
-    def __init__(
-        self,
-        session: Session,
-        card: Card | None,
-        now: Callable[[], datetime],
-        stage: str = "interviewed",
-    ) -> None:
+    def __init__(self, context: AppContext, card: Card | None, stage: str = "interviewed") -> None:
         super().__init__(id="edit")
-        self.session = session
+        self.context = context
+        self.session = context.session
         self.card = card
-        self.now = now
+        self.now = context.now
         self.stage = stage
         self.before = form_values(card)
 
     def compose(self) -> ComposeResult:
-        blink = getattr(self.app, "cursor_blink", True)
+        blink = self.context.cursor_blink
         title = f"Edit {self.card.company}" if self.card else "New card"
         with VerticalScroll(id="form"):
             yield Static(title, classes="detail-title")
