@@ -83,14 +83,6 @@ def record_round(
     return board.card(card.id)
 
 
-def record_closed(board: Board, card_id: str, outcome: str, learned: str | None = None) -> Card:
-    """Close a card with its outcome, keeping what I learned (appended, never replacing)."""
-    card = board.card(card_id)
-    board.move(card.id, "closed", outcome=outcome)
-    record_learned(board, card.id, learned)
-    return board.card(card.id)
-
-
 def record_learned(board: Board, card_id: str, learned: str | None) -> Card:
     card = board.card(card_id)
     text = (learned or "").strip()

@@ -15,7 +15,7 @@ user may have edited: `install_defaults` only creates files that do not exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -552,7 +552,3 @@ def _order(template: Template) -> tuple[int, int, float, str]:
     stages = [STAGES.index(s) for s in template.stages]
     hours = [r.amount * {"hours": 1, "days": 24, "weeks": 168}[r.unit] for r in template.due]
     return (min(stages), max(stages), min(hours, default=float("inf")), template.name)
-
-
-def describe_problems(problems: Iterable[TemplateProblem]) -> list[str]:
-    return [str(p) for p in problems]
