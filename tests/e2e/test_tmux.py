@@ -7,77 +7,14 @@ move in the vault with `followup-tui show --json`. Nothing here imports the app.
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
-from terminal import WAIT, Terminal
+from terminal import Terminal, User
 
 pytestmark = pytest.mark.tmux
 
 COLUMNS, LINES = 120, 36
-
-
-def installed_script() -> str:
-    """The console script of this venv (not a module run): what a user's shell would start."""
-    beside_python = Path(sys.executable).with_name("followup-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("followup-tui")
-    if not found:
-        pytest.fail("the followup-tui console script is not installed (pip install -e .)")
-    return found
-
-
-@dataclass
-class User:
-    """One user's environment: a config dir, a passphrase file, and a vault made by the CLI."""
-
-    script: str
-    env: dict[str, str]
-    vault: Path
-
-    def cli(self, *args: str) -> str:
-        result = subprocess.run(
-            [self.script, "--vault", str(self.vault), *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=WAIT,
-        )
-        assert result.returncode == 0, f"followup-tui {' '.join(args)}: {result.stderr}"
-        return result.stdout
-
-    def card(self, card_id: str) -> dict:
-        return json.loads(self.cli("show", card_id, "--json"))
-
-
-@pytest.fixture
-def user(tmp_path: Path) -> User:
-    secret = tmp_path / "passphrase"
-    secret.write_text(PASSPHRASE + "\n")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("FOLLOWUP_") and k not in ("COLUMNS", "LINES")
-    }
-    env.update(
-        FOLLOWUP_CONFIG_DIR=str(tmp_path / "config"),
-        FOLLOWUP_PASSWORD_FILE=str(secret),
-        FOLLOWUP_DATA_DIR=str(tmp_path / "data"),
-        TERM="xterm-256color",
-        COLORTERM="truecolor",
-    )
-    me = User(installed_script(), env, tmp_path / "vault")
-    me.cli("init", str(me.vault), "--device-name", "tmux-laptop")
-    return me
 
 
 def test_a_card_moved_with_keys_in_a_real_terminal_is_in_the_vault_after_quitting(

@@ -3,12 +3,12 @@ edit in $EDITOR → mark sent; live template edits; answers; closing as rejected
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NOW, make_app, shown
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
@@ -17,13 +17,8 @@ from tui.screens.compose import AnsweredScreen, ComposeScreen, RejectedScreen
 from tui.screens.today import TodayScreen
 from tui.widgets.card_face import card_face
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 SIZE = (130, 40)
-
-
-def fixed_now() -> datetime:
-    return NOW
 
 
 @pytest.fixture
@@ -43,16 +38,6 @@ def add_card(session, **extra: Any) -> str:
         **extra,
     }
     return session.change(lambda board: board.add(fields, at=INTERVIEW))
-
-
-def make_app(session) -> FollowupApp:
-    return FollowupApp(session=session, now=fixed_now, cursor_blink=False)
-
-
-def on_disk(laptop, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
 
 
 @pytest.fixture
@@ -111,7 +96,7 @@ async def test_today_compose_edit_and_mark_sent_moves_the_card_and_logs_the_text
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         assert [i.card.company for i in app.screen.items] == ["Globex"]
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert card["stage"] == "thanked"
     (sent,) = [e for e in card["timeline"] if e["kind"] == "note_sent"]
     assert sent["template"] == "thank-you"
@@ -190,7 +175,7 @@ async def test_a_template_that_cannot_render_for_this_card_cannot_be_sent(laptop
         await pilot.press("s")
         await pilot.pause()
         assert compose.is_current
-    assert not [e for e in on_disk(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
+    assert not [e for e in shown(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
 
 
 async def test_the_answered_key_records_an_answer_and_a_new_promised_date(laptop, session) -> None:
@@ -203,7 +188,7 @@ async def test_the_answered_key_records_an_answer_and_a_new_promised_date(laptop
         await pilot.press(*"Deciding next week", "enter", *"2026-03-20", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert card["stage"] == "waiting"
     assert card["promised_by"] == "2026-03-20"
     assert [e.get("text") for e in card["timeline"] if e["kind"] == "answered"] == [
@@ -222,7 +207,7 @@ async def test_a_bad_promised_date_is_shown_and_nothing_is_recorded(laptop, sess
         screen = app.screen
         assert isinstance(screen, AnsweredScreen)
         assert "Bad date 'someday'" in str(screen.query_one("#answered-error").render())
-    assert not [e for e in on_disk(laptop, card_id)["timeline"] if e["kind"] == "answered"]
+    assert not [e for e in shown(laptop, card_id)["timeline"] if e["kind"] == "answered"]
 
 
 async def test_closing_as_rejected_offers_the_reply_and_keeps_what_i_learned(
@@ -245,7 +230,7 @@ async def test_closing_as_rejected_offers_the_reply_and_keeps_what_i_learned(
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert (card["stage"], card["outcome"]) == ("closed", "rejected")
     assert card["learned"] == "Practise system design out loud"
     assert [e["template"] for e in card["timeline"] if e["kind"] == "note_sent"] == [

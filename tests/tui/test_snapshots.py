@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, add_sample_cards, fixed_now
+from conftest import PASSPHRASE, SIZE, add_sample_cards, fixed_now
 from textual.pilot import Pilot
 
 from store.config import Config

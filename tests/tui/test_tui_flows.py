@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, add_sample_cards, fixed_now, make_app, shown
+from conftest import PASSPHRASE, SIZE, add_sample_cards, fixed_now, make_app, shown
 
 from store.config import Config
 from tui.app import FollowupApp
@@ -178,13 +177,6 @@ async def test_an_unreadable_password_file_is_shown_on_the_unlock_screen(
 
 
 # --- new card and edit ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def board(laptop):
-    session = laptop.session()
-    ids = add_sample_cards(session)
-    return laptop, session, ids
 
 
 async def test_new_card_form_writes_every_field(board) -> None:

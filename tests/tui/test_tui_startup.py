@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, fixed_now
+from conftest import PASSPHRASE, SIZE, fixed_now
 
 from tui.app import FollowupApp
 
