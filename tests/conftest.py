@@ -32,6 +32,7 @@ from terminal import WAIT
 from store.cards.model import Interviewer
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.pilot import Pilot
 
     from store.cards.board import Board
@@ -287,6 +288,46 @@ async def until(pilot: Pilot, what: str, done: Callable[[], bool]) -> None:
     while not done():
         assert time.monotonic() < deadline, f"the app never showed {what} in {WAIT:.0f} s"
         await pilot.pause(0.05)
+
+
+async def wait_for_screen(pilot: Pilot, screen_id: str) -> None:
+    """Unlocking runs in a worker thread (Argon2id): wait until its screen shows up."""
+
+    def showing() -> bool:
+        screen = pilot.app.screen
+        return screen.id == screen_id and screen.is_mounted
+
+    await until(pilot, f"the screen {screen_id!r}", showing)
+    await pilot.pause()  # its widgets mount after it does
+
+
+async def wait_for_text(pilot: Pilot, selector: str, text: str) -> str:
+    """What the widget at `selector` shows, once it shows `text`."""
+
+    def said() -> bool:
+        widget = pilot.app.screen.query_one(selector)
+        return text in str(widget.render()) and widget.display
+
+    await until(pilot, f"{selector} saying {text!r}", said)
+    return str(pilot.app.screen.query_one(selector).render())
+
+
+def palette_highlights(app: App[Any], command: str) -> bool:
+    """The command palette has searched all that was typed and highlights `command`.
+
+    The palette searches in a worker and shows its hits in batches (every quarter second):
+    Enter before the last search is done picks from an older list, or from none.
+    """
+    from textual.command import CommandList, CommandPalette
+
+    palette = app.screen
+    if not isinstance(palette, CommandPalette):
+        return False
+    if any(worker.node is palette and not worker.is_finished for worker in app.workers):
+        return False
+    hits = palette.query_one(CommandList)
+    highlighted = hits.highlighted_option
+    return highlighted is not None and command in str(highlighted.prompt)
 
 
 # --- the story of a search, for the insight numbers ------------------------------------------------

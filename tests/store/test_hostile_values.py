@@ -12,6 +12,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,20 +112,31 @@ def test_first_commands_of_a_new_laptop_at_once_agree_on_one_device_id(tmp_path:
     """Two shells on a fresh config: one device, not a second replica under an id nobody
     keeps."""
     env = {**os.environ, "FOLLOWUP_CONFIG_DIR": str(tmp_path / "config")}
-    code = (
-        "import sys, time; from store.config import Config; "
-        "time.sleep(max(0.0, float(sys.argv[1]) - time.time())); "  # all start at one moment
-        "print(Config.load().device_id)"
+    go = tmp_path / "go"
+    code = (  # each says it is ready, then all start at one moment: when `go` appears
+        "import pathlib, sys, time\n"
+        "from store.config import Config\n"
+        "pathlib.Path(sys.argv[1]).touch()\n"
+        "deadline = time.monotonic() + 60\n"
+        "while not pathlib.Path(sys.argv[2]).exists() and time.monotonic() < deadline:\n"
+        "    time.sleep(0.001)\n"
+        "print(Config.load().device_id)\n"
     )
-    import time
-
-    start = str(time.time() + 2.0)
+    ready = [tmp_path / f"ready-{n}" for n in range(6)]
     runs = [
         subprocess.Popen(
-            [sys.executable, "-c", code, start], cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE
+            [sys.executable, "-c", code, str(mark), str(go)],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
         )
-        for _ in range(6)
+        for mark in ready
     ]
+    deadline = time.monotonic() + 60
+    while not all(mark.exists() for mark in ready):
+        assert time.monotonic() < deadline, "the shells never started"
+        time.sleep(0.01)
+    go.touch()
     ids = {run.communicate(timeout=60)[0].strip() for run in runs}
     assert len(ids) == 1
     assert ids.pop().decode() in (tmp_path / "config" / "config.yaml").read_text()

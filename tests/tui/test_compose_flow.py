@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NOW, make_app, shown
+from conftest import NOW, make_app, shown, until
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
@@ -151,7 +151,13 @@ async def test_editing_a_template_while_the_app_runs_changes_the_next_render_and
         assert compose.note is not None
 
         path.write_text(original)  # fixed again: picked up by the screen's own re-read
-        await pilot.pause(1.3)
+        problem_shown = compose.query_one("#compose-problem")
+        fixed = "Thank you for taking the time"
+        await until(
+            pilot,
+            "the fixed template",
+            lambda: fixed in preview(app) and not problem_shown.display,
+        )
         assert "Thank you for taking the time" in preview(app)
         assert not compose.query_one("#compose-problem").display
 
@@ -256,7 +262,6 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     laptop,
 ) -> None:
     """The board's folder watcher reports template files; the badges follow the new rule."""
-    import time
 
     from conftest import PASSPHRASE
 
@@ -272,24 +277,19 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         status = app.screen.query_one(SyncStatus)
-        deadline = time.monotonic() + 20
-        while not status.watching.is_set():
-            assert time.monotonic() < deadline, "the watcher never started"
-            await pilot.pause(0.05)
+        await until(pilot, "the watcher running", status.watching.is_set)
         card = session.board.card(card_id)
         assert app.due_badge(card, NOW) == "thank-you 22 h overdue"
 
         path.write_text(path.read_text().replace("hours: 24", "hours: 48"))
-        deadline = time.monotonic() + 20
-        while app.due_badge(card, NOW) != "thank-you due in 2 h":
-            assert time.monotonic() < deadline, "the new rule never reached the board"
-            await pilot.pause(0.05)
+        await until(
+            pilot,
+            "the new rule on the board",
+            lambda: app.due_badge(card, NOW) == "thank-you due in 2 h",
+        )
 
         path.write_text("stage: [interviewed\n")
-        deadline = time.monotonic() + 20
-        while not app.templates.problems():
-            assert time.monotonic() < deadline, "the broken file was never reported"
-            await pilot.pause(0.05)
+        await until(pilot, "the broken file reported", lambda: bool(app.templates.problems()))
         (problem,) = app.templates.problems()
         assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
         assert app.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import Laptop, synced
+from conftest import Laptop, synced, until
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -20,8 +20,6 @@ async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_f
     """Dropbox names a conflicted copy after a host name anyone on the account picks; the app
     tells the user about the copy it cannot read, as text: no title change, no screen clear,
     no markup (a `[@click=…]` would be an action)."""
-    import time as clock
-
     from tui.app import FollowupApp
     from tui.widgets.sync_status import SyncStatus
 
@@ -32,15 +30,14 @@ async def test_a_file_name_with_escape_codes_in_the_folder_reaches_no_terminal_f
     app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
     async with app.run_test(size=(120, 36)) as pilot:
         status = app.screen.query_one(SyncStatus)
-        deadline = clock.monotonic() + 20
-        while not status.watching.is_set():
-            assert clock.monotonic() < deadline
-            await pilot.pause(0.05)
+        await until(pilot, "the watcher running", status.watching.is_set)
         name = f"{session.device} ({hostile}'s conflicted copy 2026-01-01).json"
         (a.vault / "replicas" / name).write_bytes(b"garbage")
-        while not any("conflicted copy" in n.message for n in app._notifications):
-            assert clock.monotonic() < deadline + 20, "the bad copy was never reported"
-            await pilot.pause(0.05)
+        await until(
+            pilot,
+            "the bad copy reported",
+            lambda: any("conflicted copy" in n.message for n in app._notifications),
+        )
         for note in app._notifications:
             assert "\x1b" not in note.message and "\x07" not in note.message
         shown = [n for n in app._notifications if "conflicted copy" in n.message]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from conftest import make_app, tell_the_story
+from conftest import make_app, palette_highlights, tell_the_story, until
 
 from store.vault.session import Session
 from tui.screens.board import BoardScreen
@@ -60,9 +60,9 @@ async def test_insight_is_in_the_command_palette(laptop) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"insight")
-        await pilot.pause(0.3)
+        await until(pilot, "the palette on Insight", lambda: palette_highlights(app, "Insight"))
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, "the insight screen", lambda: isinstance(app.screen, InsightScreen))
         assert isinstance(app.screen, InsightScreen)
 
 
@@ -74,8 +74,12 @@ async def test_insight_follows_a_change_to_the_board(laptop) -> None:
         await pilot.press("s")
         await pilot.pause()
         session.change(lambda board: board.add({"company": "Late arrival"}))
-        await pilot.pause(1.3)
-        assert "8 cards" in str(app.screen.query_one("#insight-title").render())
+
+        def title() -> str:
+            return str(app.screen.query_one("#insight-title").render())
+
+        await until(pilot, "8 cards", lambda: "8 cards" in title())
+        assert "8 cards" in title()
 
 
 def test_insight_screen_snapshot(laptop, snap_compare) -> None:

@@ -82,7 +82,10 @@ async def test_an_open_edit_stays_as_typed_while_the_board_merges(make_laptop, t
         assert b.cli("edit", acme, "--notes", "from b").code == 0
         arrive(b, a)
         await until(pilot, "b's edit", lambda: session.board.card(acme).notes == "from b")
-        await pilot.pause(0.1)
+        # The board repaints, then saves the merge (`SyncStatus._apply`): wait for the save, the
+        # end of what the merge does, then for the app to settle.
+        await until(pilot, "the merge saved", lambda: not session.unsaved)
+        await pilot.pause()
 
         assert app.screen is editing
         assert role.value == "lead"

@@ -7,7 +7,7 @@ read back through the CLI (`show --json`) as another process would see it.
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, SIZE, make_app, shown
+from conftest import SAMPLE, SIZE, make_app, palette_highlights, shown, until
 
 from store.cards.model import STAGES
 from store.config import Config
@@ -324,9 +324,13 @@ async def test_command_palette_runs_a_board_action(board) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"next stage")
-        await pilot.pause(0.5)
+        await until(
+            pilot, "the palette on Next stage", lambda: palette_highlights(app, "Next stage")
+        )
         await pilot.press("enter")
-        await pilot.pause()
+        await until(
+            pilot, "Globex in Thanked", lambda: session.board.card(ids["Globex"]).stage == "thanked"
+        )
         assert shown(laptop, ids["Globex"])["stage"] == "thanked"
 
 
