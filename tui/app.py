@@ -39,10 +39,13 @@ from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
 from tui.cli import crash_line, log_crash
+from tui.closed_terminal import surviving_a_closed_terminal
 from tui.screens.board import BoardScreen
 from tui.widgets.card_face import DueBadge, no_badge
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from store.notes.templates import TemplateSet
     from tui.screens.unlock import TemplatesLoading
 
@@ -133,6 +136,10 @@ class FollowupApp(App[int]):
             self.session_opened(self.session)
             return
         self.push_screen(self.first_screen())
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, one that survives its terminal closing (tui/closed_terminal.py)."""
+        return surviving_a_closed_terminal(super().get_driver_class())
 
     def _watch_for_hangup(self) -> None:
         """Quit when the terminal is gone (window closed, ssh dropped).
