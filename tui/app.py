@@ -29,7 +29,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -46,9 +46,13 @@ from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defau
 from tui.board.card_face import DueBadge, no_badge
 from tui.board.screen import BoardScreen
 from tui.board.sync_status import SyncStatus
+from tui.closed_terminal import surviving_a_closed_terminal
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
 from tui.crash import Crash, crash_line, log_crash
 from tui.launch import OpenedVault
+
+if TYPE_CHECKING:
+    from textual.driver import Driver
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
@@ -132,6 +136,10 @@ class FollowupApp(App[int]):
             self.session_opened(OpenedVault(self._given_session))
             return
         self.push_screen(self.first_screen(), self.session_opened)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, one that survives its terminal closing (tui/closed_terminal.py)."""
+        return surviving_a_closed_terminal(super().get_driver_class())
 
     def _watch_for_hangup(self) -> None:
         """Quit when the terminal is gone (window closed, ssh dropped).

@@ -10,9 +10,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from conftest import PASSPHRASE
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import PASSPHRASE, PROJECT_DIR
 
 
 def ids(laptop) -> set[str]:
@@ -46,7 +44,7 @@ def _run(config_dir: Path, *args: str, stdin: str | None = None, **env: str):
         capture_output=True,
         text=True,
         env=environment,
-        cwd=ROOT,
+        cwd=PROJECT_DIR,
         timeout=60,
     )
 

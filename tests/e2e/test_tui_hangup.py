@@ -2,7 +2,9 @@
 
 Under `make run` the terminal's hang-up goes to make, which waits for its child; the app must
 notice on its own that its terminal is gone instead of spinning on end-of-file for ever.
-Here the app ignores SIGHUP, so only that check can end it.
+Here the app ignores SIGHUP, so only that check can end it. It must end however loaded the
+machine is: Textual's writer thread used to die on the closed terminal and block the app's exit
+once 30 writes had queued up (tui/closed_terminal.py).
 """
 
 from __future__ import annotations

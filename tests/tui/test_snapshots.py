@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, add_sample_cards, fixed_now
+from conftest import PASSPHRASE, SIZE, add_sample_cards, fixed_now, until
 from textual.pilot import Pilot
 
 from store.config import Config
@@ -151,10 +150,8 @@ def test_unlock_after_a_wrong_passphrase(
     async def wrong_passphrase(pilot: Pilot) -> None:
         pilot.app.screen.query_one("#passphrase").value = PASSPHRASE + " (typo)"
         await pilot.press("enter")
-        for _ in range(200):
-            if pilot.app.screen.query_one("#unlock-error").display:
-                break
-            await pilot.pause(0.05)
+        error = pilot.app.screen.query_one("#unlock-error")
+        await until(pilot, "the unlock error", lambda: error.display)
         await pilot.pause()
 
     assert snap_compare(app, run_before=wrong_passphrase, terminal_size=SIZE)

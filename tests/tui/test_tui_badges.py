@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from conftest import NOW, SIZE, add_sample_cards, make_app
 from rich.cells import cell_len
-from test_tui_board import NOW, SIZE, add_sample_cards, make_app
 
 from store.cards.board import Board
 from store.notes.due import DueItem, parse_rule

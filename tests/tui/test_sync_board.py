@@ -7,41 +7,20 @@ its own, keeps the focus on its card, and leaves an open edit form as the user l
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import PASSPHRASE, Laptop
+from conftest import Laptop, make_app, synced, until
 from syncthing import deliver_like_syncthing
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from store.config import Config
-from store.vault.crypto import Vault
-from sync.folder import SyncedSession, open_folder
-from tui.app import FollowupApp
+from sync.folder import SyncedSession
 from tui.board.sync_status import SyncStatus
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 20.0
-
-
-def synced(laptop: Laptop) -> SyncedSession:
-    with laptop.active():
-        return open_folder(Vault.unlock(laptop.vault, PASSPHRASE), Config.load())
 
 
 def replica_of(laptop: Laptop) -> Path:
     with laptop.active():
         return laptop.vault / "replicas" / f"{Config.load().device_id}.json"
-
-
-async def until(pilot: Pilot, what: str, done: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"the board never showed {what}"
-        await pilot.pause(0.05)
 
 
 def two_laptops(make_laptop, tmp_path: Path) -> tuple[Laptop, Laptop, SyncedSession, list[str]]:
@@ -62,7 +41,7 @@ def arrive(b: Laptop, a: Laptop) -> None:
 
 async def test_replica_from_another_laptop_updates_the_running_board(make_laptop, tmp_path):
     a, b, session, (acme, globex) = two_laptops(make_laptop, tmp_path)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         status = app.screen.query_one(SyncStatus)
         await until(pilot, "the watcher running", status.watching.is_set)
@@ -87,7 +66,7 @@ async def test_replica_from_another_laptop_updates_the_running_board(make_laptop
 
 async def test_an_open_edit_stays_as_typed_while_the_board_merges(make_laptop, tmp_path):
     a, b, session, (acme, _) = two_laptops(make_laptop, tmp_path)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         status = app.screen.query_one(SyncStatus)
         await until(pilot, "the watcher running", status.watching.is_set)
@@ -103,7 +82,10 @@ async def test_an_open_edit_stays_as_typed_while_the_board_merges(make_laptop, t
         assert b.cli("edit", acme, "--notes", "from b").code == 0
         arrive(b, a)
         await until(pilot, "b's edit", lambda: session.board.card(acme).notes == "from b")
-        await pilot.pause(0.1)
+        # The board repaints, then saves the merge (`SyncStatus._apply`): wait for the save, the
+        # end of what the merge does, then for the app to settle.
+        await until(pilot, "the merge saved", lambda: not session.unsaved)
+        await pilot.pause()
 
         assert app.screen is editing
         assert role.value == "lead"
@@ -112,7 +94,7 @@ async def test_an_open_edit_stays_as_typed_while_the_board_merges(make_laptop, t
 
 async def test_unreadable_file_shows_on_the_status_line(make_laptop, tmp_path):
     a, b, session, _ = two_laptops(make_laptop, tmp_path)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         status = app.screen.query_one(SyncStatus)
         await until(pilot, "the watcher running", status.watching.is_set)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, fixed_now
+from conftest import PASSPHRASE, SIZE, fixed_now, until, wait_for_screen
 
 from tui.app import FollowupApp
 
@@ -27,11 +26,7 @@ async def unlock(pilot: Any) -> None:
     field.focus()
     field.value = PASSPHRASE
     await pilot.press("enter")
-    for _ in range(400):
-        if pilot.app.screen.id == "board" and pilot.app.screen.is_mounted:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the board never showed")
+    await wait_for_screen(pilot, "board")
 
 
 async def test_templates_read_while_the_vault_unlocks_are_the_ones_in_use(locked) -> None:
@@ -78,14 +73,6 @@ def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypa
 # --- the key derived while the app loads ---------------------------------------------------------
 
 
-async def wait_for_board(pilot: Any) -> None:
-    for _ in range(400):
-        if pilot.app.screen.id == "board" and pilot.app.screen.is_mounted:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"the board never showed; the app shows {pilot.app.screen.id}")
-
-
 async def test_an_unlock_begun_before_the_app_loads_opens_the_board_asking_once(
     laptop, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -103,7 +90,7 @@ async def test_an_unlock_begun_before_the_app_loads_opens_the_board_asking_once(
     assert launch._in_advance is not None
     app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_board(pilot)
+        await wait_for_screen(pilot, "board")
         assert app.context.session.vault.path == laptop.vault
     assert runs.read_text().splitlines() == ["run"]
     assert launch._in_advance is None
@@ -121,16 +108,15 @@ async def test_a_wrong_passphrase_unlocked_in_advance_is_said_and_a_typed_one_un
     monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE")  # what the user types next is what counts
     app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(400):
+
+        def said_wrong() -> bool:
             error = app.screen.query("#unlock-error")
-            if (
+            return bool(
                 error
                 and error.first().display
                 and "Wrong passphrase" in str(error.first().render())
-            ):
-                break
-            await pilot.pause(0.05)
-        else:
-            raise AssertionError("the wrong passphrase was never reported")
+            )
+
+        await until(pilot, "the wrong passphrase reported", said_wrong)
         await unlock(pilot)
         assert app.context.is_open

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from test_tui_board import add_sample_cards, make_app
+from conftest import make_app
 
 from tui.board.help import HelpScreen
 from tui.board.screen import BoardScreen
@@ -27,13 +27,6 @@ def footer_text(app: Any) -> str:
         w for w in footer.query("FooterKey, FooterLabel") if w.region.right <= footer.size.width
     ]
     return " ".join(str(w.render()) for w in shown)
-
-
-@pytest.fixture
-def sample(laptop):
-    session = laptop.session()
-    add_sample_cards(session)
-    return session
 
 
 @pytest.mark.parametrize("size", SIZES)

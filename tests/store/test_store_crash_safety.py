@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import PASSPHRASE
+from conftest import PASSPHRASE, PROJECT_DIR
 
 from store.config import Config
 from store.files import TEMP_SUFFIX
@@ -56,7 +56,7 @@ def _writer(laptop, done: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         text=True,
         env=env,
-        cwd=Path(__file__).resolve().parent.parent,
+        cwd=PROJECT_DIR,
     )
 
 

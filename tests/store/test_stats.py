@@ -1,4 +1,7 @@
-"""Insight numbers on a fixed search, checked number by number, and `followup-tui stats`."""
+"""Insight numbers on a fixed search, checked number by number, and `followup-tui stats`.
+
+The search is `tell_the_story` in tests/conftest.py: the insight screen's tests open it too.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from conftest import at, tell_the_story
 
 from store.cards.board import Board
 from store.cards.model import Card
@@ -14,62 +18,10 @@ from store.transfer import stats
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
 
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 def fixed_search() -> list[Card]:
     board = Board("0123456789ab")
     tell_the_story(board)
     return board.all(include_deleted=True)
-
-
-def tell_the_story(board: Board) -> None:
-    """Eight applications whose stories exercise every number (times in UTC)."""
-
-    def card(company: str, interviewed: str | None, created: str, **fields) -> str:
-        values = {"company": company, **fields}
-        if interviewed:
-            values["interviewed_at"] = at(interviewed)
-        return board.add(values, at=at(created))
-
-    acme = card("Acme", "2025-03-03T10:00", "2025-03-03T10:00")
-    board.log(acme, "note_sent", at=at("2025-03-03T18:00"), template="thank-you")  # 8 h
-    board.move(acme, "thanked", at=at("2025-03-03T18:00"))
-    board.log(acme, "answered", at=at("2025-03-10T10:00"))  # 7 days
-    board.move(acme, "closed", outcome="offer", at=at("2025-03-12T10:00"))
-
-    globex = card("Globex", "2025-03-05T09:00", "2025-03-05T09:00")
-    board.log(globex, "note_sent", at=at("2025-03-07T09:00"), template="thank-you")  # 48 h
-    board.move(globex, "thanked", at=at("2025-03-07T09:00"))
-    board.move(globex, "waiting", at=at("2025-03-08T09:00"))
-    # due on the 7th day after the last contact (the thank-you, 03-07): 03-14, sent that day
-    board.log(globex, "note_sent", at=at("2025-03-14T12:00"), template="follow-up")
-    board.move(globex, "followed-up", at=at("2025-03-14T12:00"))
-    board.move(globex, "closed", outcome="rejected", at=at("2025-03-20T09:00"))  # 15 days
-
-    initech = card(
-        "Initech", "2025-03-10T14:00", "2025-03-10T14:00", promised_by=at("2025-03-17T00:00")
-    )
-    board.move(initech, "waiting", at=at("2025-03-11T09:00"))
-    # due the day after the promised date (03-18); sent on 03-20: late
-    board.log(initech, "note_sent", at=at("2025-03-20T10:00"), template="follow-up")
-    board.move(initech, "followed-up", at=at("2025-03-20T10:00"))
-
-    hooli = card("Hooli", "2025-04-01T10:00", "2025-04-01T10:00")
-    board.move(hooli, "thanked", at=at("2025-04-01T20:00"))  # no note recorded: the move, 10 h
-    board.move(hooli, "followed-up", at=at("2025-04-15T10:00"))  # due 04-08: late
-    board.move(hooli, "closed", outcome="no-answer", at=at("2025-05-01T10:00"))
-
-    umbrella = card("Umbrella", "2025-05-01T10:00", "2025-05-01T10:00")
-    board.log(umbrella, "answered", at=at("2025-05-04T10:00"))  # 3 days
-    board.move(umbrella, "closed", outcome="withdrew", at=at("2025-05-05T10:00"))
-
-    # imported as already rejected: an answer, but no moment to measure
-    card("Soylent", "2025-02-01T10:00", "2025-05-10T10:00", stage="closed", outcome="rejected")
-    card("Stark", None, "2025-05-20T10:00")
-    trashed = card("Trashed", "2025-03-01T10:00", "2025-03-01T10:00")
-    board.delete(trashed)
 
 
 def test_numbers_of_the_whole_search() -> None:

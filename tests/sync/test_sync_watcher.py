@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, Laptop
+from conftest import PASSPHRASE, Laptop, synced
 from syncthing import deliver_in_chunks, deliver_like_syncthing
 
 from store.config import Config
@@ -77,15 +77,6 @@ class Watched:
 
     def reads_of(self, path: Path) -> list[ReplicaRead]:
         return [c for c in self.changes if isinstance(c, ReplicaRead) and c.path == path]
-
-
-def synced(laptop: Laptop) -> SyncedSession:
-    with laptop.active():
-        config = Config.load()
-        if config.device_name != laptop.name:
-            config.device_name = laptop.name
-            config.save()
-        return open_folder(Vault.unlock(laptop.vault, PASSPHRASE), config)
 
 
 @pytest.fixture

@@ -6,87 +6,13 @@ read back through the CLI (`show --json`) as another process would see it.
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 import pytest
+from conftest import SAMPLE, SIZE, make_app, palette_highlights, shown, until
 
-from store.cards.model import STAGES, Interviewer
+from store.cards.model import STAGES
 from store.config import Config
-from store.vault.session import Session
 from tui.app import FollowupApp
 from tui.board.screen import BOARD_BINDINGS, BoardScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-SIZE = (120, 36)
-
-# company, role, stage, days since the interview, extra fields
-SAMPLE: list[tuple[str, str, str, int, dict[str, Any]]] = [
-    (
-        "Acme",
-        "Backend developer",
-        "interviewed",
-        1,
-        {
-            "interviewers": [Interviewer("Ann Lee", "CTO", "ann@acme.io")],
-            "tags": ["remote", "python"],
-            "key_points": ["Their move to event sourcing", "On-call once a month"],
-            "questions": ["How would you shard the orders table?"],
-            "links": ["https://acme.example/jobs/42"],
-            "contact_email": "jobs@acme.example",
-            "round": "second",
-            "notes": "Ann liked the migration story.",
-        },
-    ),
-    ("Globex", "Data engineer", "interviewed", 3, {"tags": ["hybrid"]}),
-    ("Initech", "SRE", "thanked", 5, {"interviewers": [Interviewer("Bill Lumbergh")]}),
-    ("Umbrella", "Staff engineer", "waiting", 9, {}),
-    ("Hooli", "Frontend developer", "waiting", 12, {}),
-    ("Stark Industries", "Engineering manager", "followed-up", 16, {}),
-    ("Wayne Enterprises", "Platform engineer", "closed", 30, {"outcome": "rejected"}),
-]
-
-
-def fixed_now() -> datetime:
-    return NOW
-
-
-def add_sample_cards(session: Session) -> dict[str, str]:
-    """The sample board; returns company → card id."""
-
-    def add(board: Any) -> dict[str, str]:
-        ids = {}
-        for company, role, stage, days, extra in SAMPLE:
-            when = NOW - timedelta(days=days)
-            fields = {"company": company, "role": role, "interviewed_at": when, **extra}
-            card_id = board.add(fields, at=when)
-            if stage != "interviewed":
-                board.move(
-                    card_id, stage, outcome=extra.get("outcome"), at=when + timedelta(hours=5)
-                )
-            ids[company] = card_id
-        return ids
-
-    return session.change(add)
-
-
-def make_app(session: Session, **kwargs: Any) -> FollowupApp:
-    return FollowupApp(session=session, now=fixed_now, cursor_blink=False, **kwargs)
-
-
-def shown(laptop: Any, card_id: str) -> dict[str, Any]:
-    """The card as a separate process reads it from the vault."""
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
-@pytest.fixture
-def board(laptop):
-    session = laptop.session()
-    ids = add_sample_cards(session)
-    return laptop, session, ids
 
 
 def screen_of(app: FollowupApp) -> BoardScreen:
@@ -398,9 +324,13 @@ async def test_command_palette_runs_a_board_action(board) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"next stage")
-        await pilot.pause(0.5)
+        await until(
+            pilot, "the palette on Next stage", lambda: palette_highlights(app, "Next stage")
+        )
         await pilot.press("enter")
-        await pilot.pause()
+        await until(
+            pilot, "Globex in Thanked", lambda: session.board.card(ids["Globex"]).stage == "thanked"
+        )
         assert shown(laptop, ids["Globex"])["stage"] == "thanked"
 
 

@@ -3,12 +3,12 @@ edit in $EDITOR → mark sent; live template edits; answers; closing as rejected
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import NOW, make_app, shown, until
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
@@ -19,13 +19,8 @@ from tui.followups.compose import ComposeScreen
 from tui.followups.rejected import RejectedScreen
 from tui.followups.today import TodayScreen
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 SIZE = (130, 40)
-
-
-def fixed_now() -> datetime:
-    return NOW
 
 
 @pytest.fixture
@@ -45,16 +40,6 @@ def add_card(session, **extra: Any) -> str:
         **extra,
     }
     return session.change(lambda board: board.add(fields, at=INTERVIEW))
-
-
-def make_app(session) -> FollowupApp:
-    return FollowupApp(session=session, now=fixed_now, cursor_blink=False)
-
-
-def on_disk(laptop, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
 
 
 @pytest.fixture
@@ -113,7 +98,7 @@ async def test_today_compose_edit_and_mark_sent_moves_the_card_and_logs_the_text
         await pilot.pause()
         assert isinstance(app.screen, TodayScreen)
         assert [i.card.company for i in app.screen.items] == ["Globex"]
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert card["stage"] == "thanked"
     (sent,) = [e for e in card["timeline"] if e["kind"] == "note_sent"]
     assert sent["template"] == "thank-you"
@@ -168,7 +153,13 @@ async def test_editing_a_template_while_the_app_runs_changes_the_next_render_and
         assert compose.note is not None
 
         path.write_text(original)  # fixed again: picked up by the screen's own re-read
-        await pilot.pause(1.3)
+        problem_shown = compose.query_one("#compose-problem")
+        fixed = "Thank you for taking the time"
+        await until(
+            pilot,
+            "the fixed template",
+            lambda: fixed in preview(app) and not problem_shown.display,
+        )
         assert "Thank you for taking the time" in preview(app)
         assert not compose.query_one("#compose-problem").display
 
@@ -192,7 +183,7 @@ async def test_a_template_that_cannot_render_for_this_card_cannot_be_sent(laptop
         await pilot.press("s")
         await pilot.pause()
         assert compose.is_current
-    assert not [e for e in on_disk(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
+    assert not [e for e in shown(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
 
 
 async def test_the_answered_key_records_an_answer_and_a_new_promised_date(laptop, session) -> None:
@@ -205,7 +196,7 @@ async def test_the_answered_key_records_an_answer_and_a_new_promised_date(laptop
         await pilot.press(*"Deciding next week", "enter", *"2026-03-20", "enter")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert card["stage"] == "waiting"
     assert card["promised_by"] == "2026-03-20"
     assert [e.get("text") for e in card["timeline"] if e["kind"] == "answered"] == [
@@ -224,7 +215,7 @@ async def test_a_bad_promised_date_is_shown_and_nothing_is_recorded(laptop, sess
         screen = app.screen
         assert isinstance(screen, AnsweredScreen)
         assert "Bad date 'someday'" in str(screen.query_one("#answered-error").render())
-    assert not [e for e in on_disk(laptop, card_id)["timeline"] if e["kind"] == "answered"]
+    assert not [e for e in shown(laptop, card_id)["timeline"] if e["kind"] == "answered"]
 
 
 async def test_closing_as_rejected_offers_the_reply_and_keeps_what_i_learned(
@@ -247,7 +238,7 @@ async def test_closing_as_rejected_offers_the_reply_and_keeps_what_i_learned(
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
-    card = on_disk(laptop, card_id)
+    card = shown(laptop, card_id)
     assert (card["stage"], card["outcome"]) == ("closed", "rejected")
     assert card["learned"] == "Practise system design out loud"
     assert [e["template"] for e in card["timeline"] if e["kind"] == "note_sent"] == [
@@ -273,7 +264,6 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     laptop,
 ) -> None:
     """The board's folder watcher reports template files; the badges follow the new rule."""
-    import time
 
     from conftest import PASSPHRASE
 
@@ -289,24 +279,21 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         status = app.screen.query_one(SyncStatus)
-        deadline = time.monotonic() + 20
-        while not status.watching.is_set():
-            assert time.monotonic() < deadline, "the watcher never started"
-            await pilot.pause(0.05)
+        await until(pilot, "the watcher running", status.watching.is_set)
         card = session.board.card(card_id)
         assert app.context.due_badge(card, NOW) == "thank-you 22 h overdue"
 
         path.write_text(path.read_text().replace("hours: 24", "hours: 48"))
-        deadline = time.monotonic() + 20
-        while app.context.due_badge(card, NOW) != "thank-you due in 2 h":
-            assert time.monotonic() < deadline, "the new rule never reached the board"
-            await pilot.pause(0.05)
+        await until(
+            pilot,
+            "the new rule on the board",
+            lambda: app.context.due_badge(card, NOW) == "thank-you due in 2 h",
+        )
 
         path.write_text("stage: [interviewed\n")
-        deadline = time.monotonic() + 20
-        while not app.context.templates.problems():
-            assert time.monotonic() < deadline, "the broken file was never reported"
-            await pilot.pause(0.05)
+        await until(
+            pilot, "the broken file reported", lambda: bool(app.context.templates.problems())
+        )
         (problem,) = app.context.templates.problems()
         assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
         assert app.context.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version

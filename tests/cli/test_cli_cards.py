@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE, Laptop, Result
+from conftest import PASSPHRASE, Laptop, Result, add, assert_error
 
 from tui.cli import main
 
@@ -20,17 +20,6 @@ JSON_KEYS = {
     "questions", "promised_by", "links", "contact_email", "notes", "tags", "outcome", "learned",
     "deleted", "created_at", "conflicts", "timeline",
 }  # fmt: skip
-
-
-def assert_error(result: Result, *words: str, code: int = 1) -> None:
-    """A user error: exit 1, nothing on stdout, exactly one line on stderr saying what."""
-    assert result.code == code, result
-    assert result.out == ""
-    assert result.err.endswith("\n") and result.err.count("\n") == 1, result.err
-    assert result.err.startswith("followup-tui: ")
-    assert "Traceback" not in result.err
-    for word in words:
-        assert word in result.err, result.err
 
 
 def run_main(*args: str) -> Result:
@@ -42,13 +31,6 @@ def run_main(*args: str) -> Result:
         except SystemExit as exit_:
             code = int(exit_.code or 0)
     return Result(code, out.getvalue(), err.getvalue())
-
-
-def add(laptop: Laptop, company: str = "Acme", *args: str) -> str:
-    result = laptop.cli("add", "--company", company, *args)
-    assert result.code == 0, result.err
-    assert result.out.count("\n") == 1  # the id and nothing else
-    return result.out.strip()
 
 
 # --- errors -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from conftest import PROJECT_DIR
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.theme import Theme
@@ -222,7 +223,7 @@ def test_a_themes_path_that_is_a_file_is_reported_not_fatal(tmp_path: Path) -> N
 
 
 def test_the_readmes_example_theme_loads(user_dir: Path) -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     example = readme.split("# ~/.config/followup-tui/themes/harbour.yaml\n", 1)[1]
     (user_dir / "harbour.yaml").write_text(example.split("```", 1)[0])
     themes, errors = load_themes(user_dir)

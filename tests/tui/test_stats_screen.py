@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from test_stats import tell_the_story
+from conftest import make_app, palette_highlights, tell_the_story, until
 
 from store.vault.session import Session
-from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 from tui.insight.screen import InsightScreen
 
@@ -27,16 +26,12 @@ def story_session(laptop: Any) -> Session:
     return session
 
 
-def make_app(session: Session) -> FollowupApp:
-    return FollowupApp(session=session, now=fixed_now, cursor_blink=False)
-
-
 def section(screen: InsightScreen, name: str) -> str:
     return str(screen.query_one(f"#section-{name}").render())
 
 
 async def test_s_opens_insight_with_the_numbers_of_the_search(laptop) -> None:
-    app = make_app(story_session(laptop))
+    app = make_app(story_session(laptop), now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s")
@@ -59,28 +54,32 @@ async def test_s_opens_insight_with_the_numbers_of_the_search(laptop) -> None:
 
 
 async def test_insight_is_in_the_command_palette(laptop) -> None:
-    app = make_app(story_session(laptop))
+    app = make_app(story_session(laptop), now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"insight")
-        await pilot.pause(0.3)
+        await until(pilot, "the palette on Insight", lambda: palette_highlights(app, "Insight"))
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await until(pilot, "the insight screen", lambda: isinstance(app.screen, InsightScreen))
         assert isinstance(app.screen, InsightScreen)
 
 
 async def test_insight_follows_a_change_to_the_board(laptop) -> None:
     session = story_session(laptop)
-    app = make_app(session)
+    app = make_app(session, now=fixed_now)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
         session.change(lambda board: board.add({"company": "Late arrival"}))
-        await pilot.pause(1.3)
-        assert "8 cards" in str(app.screen.query_one("#insight-title").render())
+
+        def title() -> str:
+            return str(app.screen.query_one("#insight-title").render())
+
+        await until(pilot, "8 cards", lambda: "8 cards" in title())
+        assert "8 cards" in title()
 
 
 def test_insight_screen_snapshot(laptop, snap_compare) -> None:
@@ -91,4 +90,6 @@ def test_insight_screen_snapshot(laptop, snap_compare) -> None:
         await pilot.press("s")
         await pilot.pause()
 
-    assert snap_compare(make_app(session), terminal_size=SIZE, run_before=open_insight)
+    assert snap_compare(
+        make_app(session, now=fixed_now), terminal_size=SIZE, run_before=open_insight
+    )

@@ -8,8 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
-from test_tui_board import SIZE, add_sample_cards, fixed_now, make_app, shown
+from conftest import (
+    PASSPHRASE,
+    SIZE,
+    add_sample_cards,
+    fixed_now,
+    make_app,
+    shown,
+    until,
+    wait_for_screen,
+    wait_for_text,
+)
 
 from store.config import Config
 from tui.app import FollowupApp
@@ -17,27 +26,6 @@ from tui.board.screen import BoardScreen
 from tui.opening.first_run import passphrase_strength, sync_folder_choices
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-async def wait_for_screen(pilot: Any, screen_id: str, tries: int = 400) -> None:
-    """Unlocking runs in a worker thread (Argon2id): wait until its screen shows up."""
-    for _ in range(tries):
-        screen = pilot.app.screen
-        if screen.id == screen_id and screen.is_mounted:
-            await pilot.pause()  # its widgets mount after it does
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"{screen_id} never showed; the app shows {pilot.app.screen.id}")
-
-
-async def wait_for_text(pilot: Any, selector: str, text: str, tries: int = 400) -> str:
-    for _ in range(tries):
-        widget = pilot.app.screen.query_one(selector)
-        shown_text = str(widget.render())
-        if text in shown_text and widget.display:
-            return shown_text
-        await pilot.pause(0.05)
-    raise AssertionError(f"{selector} never said {text!r}")
 
 
 async def type_into(pilot: Any, selector: str, text: str) -> None:
@@ -108,10 +96,8 @@ async def test_first_run_on_a_synced_folder_opens_the_other_laptops_vault(
         await wait_for_screen(pilot, "board")
         board = app.screen
         assert isinstance(board, BoardScreen)
-        for _ in range(400):  # the columns fill just after the screen mounts
-            if board.focused_card is not None:
-                break
-            await pilot.pause(0.05)
+        # the columns fill just after the screen mounts
+        await until(pilot, "a focused card", lambda: board.focused_card is not None)
         assert board.focused_card is not None and board.focused_card.company == "Acme"
     assert Config.load().device_name == "home laptop"
 
@@ -178,13 +164,6 @@ async def test_an_unreadable_password_file_is_shown_on_the_unlock_screen(
 
 
 # --- new card and edit ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def board(laptop):
-    session = laptop.session()
-    ids = add_sample_cards(session)
-    return laptop, session, ids
 
 
 async def test_new_card_form_writes_every_field(board) -> None:
@@ -435,9 +414,12 @@ async def test_an_open_detail_shows_a_merged_change(make_laptop) -> None:
         assert b.cli("edit", ids["Globex"], "--notes", "They called back!").code == 0
         with a.active():
             app.board_changed(session.reload())
-        await pilot.pause(0.2)
-        text = "\n".join(str(w.render()) for w in app.screen.query("Static"))
-        assert "They called back!" in text
+
+        def text() -> str:
+            return "\n".join(str(w.render()) for w in app.screen.query("Static"))
+
+        await until(pilot, "the merged note", lambda: "They called back!" in text())
+        assert "They called back!" in text()
 
 
 # --- large boards -----------------------------------------------------------------------------
