@@ -84,7 +84,9 @@ def test_unknown_stage_is_a_usage_error_and_bad_values_are_one_line(laptop: Lapt
     assert_error(laptop.cli("edit", card), "Nothing to change")
     assert_error(laptop.cli("edit", card, "--company", ""), "needs a company")
     assert_error(laptop.cli("resolve", card, "notes", "--keep", "0"), "no conflict on 'notes'")
-    assert_error(laptop.cli("resolve", card, "shoe_size", "--keep", "0"), "Unknown field 'shoe_size'")
+    assert_error(
+        laptop.cli("resolve", card, "shoe_size", "--keep", "0"), "Unknown field 'shoe_size'"
+    )
 
 
 @pytest.mark.parametrize(

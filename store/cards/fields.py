@@ -108,6 +108,8 @@ def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | 
         return split_links(text)
     if name == "tags":
         return split_tags(text)
+    if name in ("salary", "currency", "posting_text"):
+        return normalize_document(name, text)  # read (and checked) as the CLI reads them
     return text
 
 
