@@ -288,9 +288,9 @@ class CardDetailScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_attachment":
             try:
-                return True if self.card.attachments else None
+                return bool(self.card.attachments)  # hidden on a card without files
             except UnknownCard:
-                return None
+                return False
         return True
 
     def action_open_attachment(self) -> None:
