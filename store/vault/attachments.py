@@ -87,7 +87,7 @@ def store_blob(vault: Vault, device: str, plaintext: bytes) -> Stored:
         try:
             read_blob(vault, name, digest)
         except AttachmentUnavailable as exc:
-            raise AttachmentUnavailable(
+            raise type(exc)(
                 f"{exc} It was left as it is: move it out of the vault folder and attach again."
             ) from None
         return Stored(name, digest, len(plaintext), written=False)

@@ -86,14 +86,19 @@ def document_fields(args: argparse.Namespace) -> dict[str, Any]:
     return fields
 
 
+def _limit_text(limit: int) -> str:
+    return f"{limit // MIB} MB" if limit >= MIB and limit % MIB == 0 else size_text(limit)
+
+
 def _read_input(source: str, limit: int, what: str) -> bytes:
     """The bytes of FILE (or stdin for `-`), at most `limit`: every failure is one line."""
+    hint = " (attach --limit MB raises it)" if what == "file" else ""
     if source == "-":
         take_stdin()
         data = sys.stdin.buffer.read(limit + 1)
         if len(data) > limit:
             raise BadValue(
-                f"stdin: the {what} is over the {size_text(limit)} allowed; nothing saved."
+                f"stdin: the {what} is over the {_limit_text(limit)} allowed{hint}; nothing saved."
             )
         return data
     path = Path(source).expanduser()
@@ -106,7 +111,8 @@ def _read_input(source: str, limit: int, what: str) -> bytes:
     except OSError as exc:
         if exc.errno == 27:  # EFBIG: read_capped's "bigger than the N allowed"
             raise FollowupError(
-                f"{source}: the {what} is over the {size_text(limit)} allowed; nothing was saved."
+                f"{source}: the {what} is over the {_limit_text(limit)} allowed{hint}; "
+                "nothing was saved."
             ) from None
         raise FollowupError(
             f"{source}: cannot read it ({exc.strerror or exc}); nothing was saved."
