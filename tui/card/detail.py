@@ -324,7 +324,8 @@ class CardDetailScreen(Screen[str | None]):
             return []
         now, tz = self.now(), self.context.tz
         return [
-            f"{item.template}: {item.relative(now, tz)}  ({item.rule.describe()})"
+            f"{item.template if item.kind == 'note' else item.title}: {item.relative(now, tz)}"
+            f"  ({item.rule.describe()})"
             for item in card_items(card, templates.all(), now, tz)
         ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -38,29 +39,30 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def row_cells(row: OfferRow) -> tuple[Content, ...]:
-    """One offer as table cells; a deadline passed or today is in the error/warning colour."""
+def row_cells(row: OfferRow, colours: dict[str, str]) -> tuple[str | Text, ...]:
+    """One offer as table cells; a deadline passed (or two days away) in the error (warning)
+    colour of the theme. Plain text and `rich` Text: the table measures those to size columns."""
     card, offer = row.card, row.offer
     what = f"{card.company} — {card.role}" if card.role else card.company
     days = row.days_left
-    style = (
-        "$text-muted"
+    colour = (
+        colours.get("text-muted", "")
         if not row.open or days is None
-        else "$error"
+        else colours.get("error", "")
         if days < 0
-        else "$warning"
+        else colours.get("warning", "")
         if days <= 2
-        else "$text"
+        else ""
     )
     return (
-        Content(one_line(what)),
-        Content(offer.salary_text() or "—"),
-        Content(one_line(offer.bonus) or "—"),
-        Content(one_line(offer.equity) or "—"),
-        Content(offer.start.isoformat() if offer.start else "—"),
-        Content(offer.answer_by.isoformat() if offer.answer_by else "—"),
-        Content.styled(row.days_text(), style),
-        Content.styled(row.status(), "$text-muted" if not row.open else "$text"),
+        one_line(what),
+        offer.salary_text() or "—",
+        one_line(offer.bonus) or "—",
+        one_line(offer.equity) or "—",
+        offer.start.isoformat() if offer.start else "—",
+        offer.answer_by.isoformat() if offer.answer_by else "—",
+        Text(row.days_text(), style=f"bold {colour}".strip() if colour else ""),
+        Text(row.status(), style=colours.get("text-muted", "") if not row.open else ""),
     )
 
 
@@ -86,7 +88,7 @@ class OffersScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="offers-body"):
             yield Static(id="offers-title")
-            table: DataTable[Content] = DataTable(id="offers-table", cursor_type="row")
+            table: DataTable[str | Text] = DataTable(id="offers-table", cursor_type="row")
             table.add_columns(*COLUMNS)
             yield table
             yield Static(id="offers-empty")
@@ -110,7 +112,7 @@ class OffersScreen(Screen[str | None]):
         keep = table.cursor_row
         table.clear()
         for row in self.rows:
-            table.add_row(*row_cells(row), key=row.card.id)
+            table.add_row(*row_cells(row, self.app.theme_variables), key=row.card.id)
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         open_count = sum(1 for r in self.rows if r.open)
