@@ -306,6 +306,10 @@ def attachments_view(events: Any) -> tuple[Attachment, ...]:
             or not _HEX64.fullmatch(blob)
         ):
             continue
+        try:
+            name = check_attachment_name(name)
+        except BadValue:  # another replica's name that could escape a folder: a safe one
+            name = f"attachment-{sha[:12]}"
         found.append(Attachment(event.id, name, size, sha, blob, event.at, event.device))
     return tuple(found)
 

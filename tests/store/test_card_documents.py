@@ -126,6 +126,9 @@ def test_an_attach_event_of_the_wrong_shape_is_passed_over_not_a_crash() -> None
     board.log(card, ATTACHED, name="x.pdf", size="big", sha256=SHA, blob="../../etc")
     board.log(card, ATTACHED, name="", size=1, sha256=SHA, blob=SHA)
     assert board.card(card).attachments == ()
+    board.log(card, ATTACHED, name="../../.bashrc", size=1, sha256=SHA, blob=SHA)
+    (escaped,) = board.card(card).attachments  # from another replica: kept, under a safe name
+    assert escaped.name == f"attachment-{SHA[:12]}"
 
 
 def test_the_answer_by_day_is_a_due_item_until_the_card_is_closed() -> None:

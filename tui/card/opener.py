@@ -95,9 +95,9 @@ class PrivateCopies:
         if not self._registered:
             atexit.register(self.remove_all)
             self._registered = True
-        path = folder / Path(name).name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        path = folder / (Path(name).name.lstrip(".") or "attachment")
         try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
