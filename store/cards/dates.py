@@ -284,3 +284,41 @@ def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) 
         return day
     moment = parse_when(text, now=now, tz=tz)
     return moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()
+
+
+# --- lengths of time ----------------------------------------------------------------------------
+
+_DURATION_PART = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(w|wk|wks|weeks?|d|days?|h|hr|hrs|hours?|m|min|mins|minutes?)(?![a-z])",
+    re.IGNORECASE,
+)
+_DURATION_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
+LONGEST_DURATION = timedelta(days=366)
+
+
+def parse_duration(text: str) -> timedelta:
+    """A length of time as people write it: `1h`, `90m`, `1h30m`, `2 hours`, `1 day`, `1:30`.
+
+    The one reader of lengths (an interview's duration, a calendar alarm's lead). A bare
+    number is refused: "30" could be minutes or hours, and a reminder an hour late is missed.
+    """
+    raw = str(text).strip()
+    hours_minutes = re.fullmatch(r"(\d{1,3}):([0-5]\d)", raw)
+    if hours_minutes:
+        return timedelta(hours=int(hours_minutes[1]), minutes=int(hours_minutes[2]))
+    compact = raw.lower().replace(",", " ").replace(" and ", " ")
+    total = 0.0
+    position = 0
+    for match in _DURATION_PART.finditer(compact):
+        if compact[position : match.start()].strip():
+            break
+        total += float(match[1]) * _DURATION_UNITS[match[2][0].lower()]
+        position = match.end()
+    else:
+        if position and not compact[position:].strip():
+            if total > LONGEST_DURATION.total_seconds():
+                raise BadValue(f"{quoted(raw)} is longer than a year; give a shorter time.")
+            return timedelta(seconds=round(total))
+    raise BadValue(
+        f"{quoted(raw)} is not a length of time; write it like 1h, 30m, 1h30m or 2 days."
+    )

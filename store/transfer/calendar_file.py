@@ -1,0 +1,159 @@
+"""The calendar file of config.yaml's `calendar_file: PATH`: an .ics kept current for a calendar
+app subscribed to it (README, "Mail, clipboard and calendar").
+
+`CalendarFile.refresh` builds the calendar (`store.transfer.ics`: the due notes with their
+alarms, the interviews still to come) and rewrites the file atomically only when an event
+changed: the DTSTAMP lines, which say when the text was made, do not count, so a calendar app
+reading the file every few minutes sees the same bytes until something really changed. UIDs are
+stable (card + template, card + interview), so an updated event replaces the old one.
+
+The file is plaintext (companies, people, dates), so it is written with mode 0600 and refused
+anywhere inside the vault folder, which is synced to every device and the cloud.
+
+Must never write inside the vault folder, never write a file whose content did not change, and
+never raise anything but `FollowupError` for a setting or a write that fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from store.cards.dates import parse_duration
+from store.errors import BadValue, FollowupError
+from store.files import atomic_write
+from store.untrusted import quoted
+
+OFF_WORDS = frozenset({"off", "none", "no", "false", "never"})
+LONGEST_LEAD = timedelta(days=28)
+
+
+def alarm_lead(text: str | None, where: str = "config.yaml") -> timedelta | None:
+    """The lead of the calendar's alarms from `calendar_alarm` (unset: an hour; `off`: none)."""
+    from store.transfer.ics import DEFAULT_ALARM
+
+    if text is None or not str(text).strip():
+        return DEFAULT_ALARM
+    if str(text).strip().lower() in OFF_WORDS:
+        return None
+    try:
+        lead = parse_duration(str(text))
+    except BadValue as exc:
+        raise FollowupError(f"{where}: calendar_alarm: {exc}") from None
+    if lead > LONGEST_LEAD:
+        raise FollowupError(
+            f"{where}: calendar_alarm {quoted(text)} is more than four weeks ahead; "
+            "give something like 1h or 1d."
+        )
+    return lead
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def calendar_path(text: str, vault: Path, where: str = "config.yaml") -> Path:
+    """Where `calendar_file` points (a symlink followed), or why it may not be written there."""
+    path = Path(os.path.expandvars(str(text).strip())).expanduser()
+    if not str(text).strip() or not path.is_absolute():
+        raise FollowupError(
+            f"{where}: calendar_file {quoted(text)} should be a full path, e.g. "
+            "~/.local/share/followup.ics."
+        )
+    target = path.resolve()
+    if _inside(target, Path(vault).resolve()):
+        raise FollowupError(
+            f"{where}: calendar_file {path} is inside the vault folder, which is synced: the "
+            "calendar is plaintext and would reach every device and the cloud. Put it elsewhere."
+        )
+    if target.is_dir():
+        raise FollowupError(f"{where}: calendar_file {path} is a folder; give a file name.")
+    return target
+
+
+def _events_only(text: str) -> str:
+    """The calendar without its DTSTAMP lines: what says whether an event changed."""
+    return "".join(
+        line for line in text.splitlines(keepends=True) if not line.startswith("DTSTAMP:")
+    )
+
+
+@dataclass
+class Refreshed:
+    written: bool = False
+    error: str | None = None  # the setting or the write failed: one line to show
+
+
+class CalendarFile:
+    """One device's calendar file; keep one per process and call `refresh` when things move."""
+
+    def __init__(self, setting: str, alarm: str | None, vault: Path) -> None:
+        self.setting = setting
+        self.alarm_setting = alarm
+        self.vault = Path(vault)
+        self._written: str | None = None  # what we last wrote (without DTSTAMPs)
+        self._signature: tuple[int, int] | None = None  # its mtime and size on disk
+
+    @classmethod
+    def from_config(cls, config: Any, vault: Path) -> CalendarFile | None:
+        """The config's calendar file, or None when `calendar_file` is not set."""
+        setting = getattr(config, "calendar_file", None)
+        if not setting:
+            return None
+        return cls(setting, getattr(config, "calendar_alarm", None), vault)
+
+    def text(self, cards: Iterable[Any], templates: Any, now: datetime, tz: tzinfo | None) -> str:
+        from store.notes.due import board_items
+        from store.transfer.ics import calendar_from_items, upcoming_interviews
+
+        cards = list(cards)
+        items = board_items(cards, templates.all(), now, tz, include_upcoming=True)
+        return calendar_from_items(
+            items,
+            now,
+            alarm=alarm_lead(self.alarm_setting),
+            interviews=upcoming_interviews(cards, now),
+        )
+
+    def refresh(
+        self, cards: Iterable[Any], templates: Any, now: datetime, tz: tzinfo | None = None
+    ) -> Refreshed:
+        """Rewrite the file if an event in it changed; say what went wrong in one line."""
+        try:
+            path = calendar_path(self.setting, self.vault)
+            text = self.text(cards, templates, now, tz)
+            return Refreshed(written=self.write(path, text))
+        except FollowupError as exc:
+            return Refreshed(error=str(exc))
+
+    def write(self, path: Path, text: str) -> bool:
+        events = _events_only(text)
+        if events == self._written and self._signature == _signature(path):
+            return False
+        if self._written is None or self._signature != _signature(path):
+            try:
+                on_disk = path.read_text(encoding="utf-8", newline="")
+            except (OSError, UnicodeDecodeError):
+                on_disk = None
+            if on_disk is not None and _events_only(on_disk) == events:
+                self._written, self._signature = events, _signature(path)
+                return False
+        atomic_write(path, text.encode("utf-8"), mode=0o600)  # a new file: never wider
+        self._written, self._signature = events, _signature(path)
+        return True
+
+
+def _signature(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size)
