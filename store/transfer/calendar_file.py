@@ -17,19 +17,22 @@ never raise anything but `FollowupError` for a setting or a write that fails.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from store.cards.dates import parse_duration
-from store.errors import BadValue, FollowupError
+from store.errors import BadValue, FollowupError, WriteFailed
 from store.files import atomic_write
 from store.untrusted import quoted
 
 OFF_WORDS = frozenset({"off", "none", "no", "false", "never"})
 LONGEST_LEAD = timedelta(days=28)
+MAX_CALENDAR_BYTES = 256 * 1024 * 1024
+OUR_MARK = b"PRODID:-//followup-tui//"
+RECHECK = 300.0  # seconds: how often the calendar is built again when nothing changed
 
 
 def alarm_lead(text: str | None, where: str = "config.yaml") -> timedelta | None:
@@ -90,6 +93,7 @@ def _events_only(text: str) -> str:
 class Refreshed:
     written: bool = False
     error: str | None = None  # the setting or the write failed: one line to show
+    repeated: bool = False  # the same error as last time (said once is enough)
 
 
 class CalendarFile:
@@ -101,6 +105,18 @@ class CalendarFile:
         self.vault = Path(vault)
         self._written: str | None = None  # what we last wrote (without DTSTAMPs)
         self._signature: tuple[int, int] | None = None  # its mtime and size on disk
+        self._seen: object = None  # what `stale` was last given
+        self._checked: float | None = None  # and when
+        self._error: str | None = None
+
+    def stale(self, state: object, clock: float, every: float = RECHECK) -> bool:
+        """True when the calendar should be built again: `state` (the board's and the
+        templates' versions) moved, or `every` seconds passed on the monotonic `clock`
+        (an interview ends, an item stops being reminded, without any change)."""
+        if state == self._seen and self._checked is not None and clock - self._checked < every:
+            return False
+        self._seen, self._checked = state, clock
+        return True
 
     @classmethod
     def from_config(cls, config: Any, vault: Path) -> CalendarFile | None:
@@ -110,12 +126,14 @@ class CalendarFile:
             return None
         return cls(setting, getattr(config, "calendar_alarm", None), vault)
 
-    def text(self, cards: Iterable[Any], templates: Any, now: datetime, tz: tzinfo | None) -> str:
+    def text(
+        self, cards: Iterable[Any], templates: Sequence[Any], now: datetime, tz: tzinfo | None
+    ) -> str:
         from store.notes.due import board_items
         from store.transfer.ics import calendar_from_items, upcoming_interviews
 
         cards = list(cards)
-        items = board_items(cards, templates.all(), now, tz, include_upcoming=True)
+        items = board_items(cards, templates, now, tz, include_upcoming=True)
         return calendar_from_items(
             items,
             now,
@@ -124,31 +142,58 @@ class CalendarFile:
         )
 
     def refresh(
-        self, cards: Iterable[Any], templates: Any, now: datetime, tz: tzinfo | None = None
+        self,
+        cards: Iterable[Any],
+        templates: Sequence[Any],
+        now: datetime,
+        tz: tzinfo | None = None,
     ) -> Refreshed:
-        """Rewrite the file if an event in it changed; say what went wrong in one line."""
+        """Rewrite the file if an event in it changed; say what went wrong in one line.
+
+        `cards` and `templates` (the templates in use, `TemplateSet.all()`) are read-only
+        views, so this may run off the thread that changes the board."""
         try:
             path = calendar_path(self.setting, self.vault)
             text = self.text(cards, templates, now, tz)
-            return Refreshed(written=self.write(path, text))
+            written = self.write(path, text)
         except FollowupError as exc:
-            return Refreshed(error=str(exc))
+            repeated, self._error = str(exc) == self._error, str(exc)
+            return Refreshed(error=str(exc), repeated=repeated)
+        self._error = None
+        return Refreshed(written=written)
 
     def write(self, path: Path, text: str) -> bool:
         events = _events_only(text)
         if events == self._written and self._signature == _signature(path):
             return False
         if self._written is None or self._signature != _signature(path):
-            try:
-                on_disk = path.read_text(encoding="utf-8", newline="")
-            except (OSError, UnicodeDecodeError):
-                on_disk = None
+            on_disk = _read_ours(path)
             if on_disk is not None and _events_only(on_disk) == events:
                 self._written, self._signature = events, _signature(path)
                 return False
         atomic_write(path, text.encode("utf-8"), mode=0o600)  # a new file: never wider
         self._written, self._signature = events, _signature(path)
         return True
+
+
+def _read_ours(path: Path) -> str | None:
+    """The calendar file as we last wrote it; None when there is none yet. A file of someone
+    else's (another calendar the setting names by mistake) is refused, never written over."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(MAX_CALENDAR_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise WriteFailed(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+    if not head.strip():
+        return None  # an empty file (touched by hand, or a write cut short): ours to fill
+    if OUR_MARK not in head[:2000]:
+        raise FollowupError(
+            f"calendar_file {path} holds a file followup-tui did not write; it is left alone. "
+            "Remove it, or name another file in config.yaml."
+        )
+    return head.decode("utf-8", "replace").replace("\r\n", "\n").replace("\n", "\r\n")
 
 
 def _signature(path: Path) -> tuple[int, int] | None:

@@ -41,6 +41,10 @@ def escape_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets (continuations start with one space)."""
+    if line.isascii():  # one octet a character: cut by position (most lines, and quick)
+        if len(line) <= 75:
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
