@@ -12,7 +12,7 @@ Pure functions: no program is run here.
 from __future__ import annotations
 
 import re
-from email.utils import formataddr, getaddresses
+from email.utils import getaddresses
 from urllib.parse import quote
 
 from store.cards.model import Card
@@ -32,10 +32,22 @@ def recipient(card: Card) -> str:
         return " ".join(card.contact_email.split())
     for person in card.interviewers:
         if person.email:
-            if person.name and person.name != person.email:
-                return formataddr((person.name, person.email))
-            return person.email
+            return address_text(person.name, person.email)
     return ""
+
+
+_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')
+
+
+def address_text(name: str, address: str) -> str:
+    """`Änne Lee <ann@acme.io>` as a person reads it (quoted only where the name needs it);
+    the message file encodes it for the wire."""
+    name = one_line(name)
+    if not name or name == address:
+        return address
+    if _SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
 
 
 def one_line(text: str) -> str:

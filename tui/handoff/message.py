@@ -19,11 +19,11 @@ import tempfile
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from store.errors import FollowupError
-from tui.handoff.mailto import addresses, one_line
+from tui.handoff.mailto import address_text, addresses, one_line
 
 LONGEST_8BIT_LINE = 998  # octets (RFC 5322 2.1.1)
 
@@ -35,9 +35,9 @@ def message_bytes(
     message = EmailMessage(policy=policy.default)
     pairs = addresses(to)
     if pairs:
-        message["To"] = ", ".join(formataddr(pair) for pair in pairs)
+        message["To"] = ", ".join(address_text(*pair) for pair in pairs)
     if sender and sender[1]:
-        message["From"] = formataddr((one_line(sender[0]), one_line(sender[1])))
+        message["From"] = address_text(sender[0], one_line(sender[1]))
     message["Subject"] = one_line(subject)
     message["Date"] = format_datetime(now.astimezone())
     domain = sender[1].rpartition("@")[2] if sender and "@" in sender[1] else "followup-tui"
