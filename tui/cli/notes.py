@@ -161,6 +161,10 @@ def cmd_compose(args: argparse.Namespace) -> int:
         raise BadValue("--from-file records an edited note: use it with --sent.")
     if args.to is not None and not args.mailto:
         raise BadValue("--to says who a mailto: URL goes to: use it with --mailto.")
+    if args.to is not None:
+        from tui.handoff.mailto import addresses
+
+        addresses(args.to)  # a typo is said before anything else
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     templates = load_templates(session)
