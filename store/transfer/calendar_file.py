@@ -17,6 +17,7 @@ never raise anything but `FollowupError` for a setting or a write that fails.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -79,6 +80,12 @@ def calendar_path(text: str, vault: Path, where: str = "config.yaml") -> Path:
         )
     if target.is_dir():
         raise FollowupError(f"{where}: calendar_file {path} is a folder; give a file name.")
+    try:
+        special = not stat.S_ISREG(target.stat().st_mode)
+    except OSError:
+        special = False  # not there yet (or unreadable: the write says why)
+    if special:  # a device or a pipe: renaming a file over it would replace it
+        raise FollowupError(f"{where}: calendar_file {path} is not a regular file; name a file.")
     return target
 
 

@@ -96,3 +96,14 @@ def test_a_folder_or_a_place_that_cannot_hold_the_file_is_one_clear_line(
     done = CalendarFile(str(a_file / "c.ics"), None, vault).refresh([], [], NOW)
     assert done.error and "c.ics: cannot" in done.error and "Not a directory" in done.error
     assert a_file.read_text() == "mine"
+
+
+def test_a_device_or_a_pipe_is_never_replaced_by_the_calendar(tmp_path: Path, vault: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.ics"
+    os.mkfifo(pipe)
+    for path in (pipe, Path("/dev/null")):
+        done = CalendarFile(str(path), None, vault).refresh(a_board().all(), TEMPLATES, NOW)
+        assert done.error and "not a regular file" in done.error
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and stat.S_ISCHR(os.stat("/dev/null").st_mode)

@@ -155,7 +155,7 @@ class MailHandOff:
                 severity="warning",
                 timeout=15,
             )
-        self._beside([*argv, url], None, "the mailto: opener", letter, "your mail client", None)
+        self._beside([*argv, url], None, "the mailto: opener", letter, "your mail app", None, url)
 
     def _beside(
         self,
@@ -165,15 +165,17 @@ class MailHandOff:
         letter: Letter,
         how: str,
         file: Path | None,
+        url: str | None = None,
     ) -> None:
-        """Start a windowed client (or the opener) off the screen's thread, then ask."""
+        """Start a windowed client (or the opener) off the screen's thread, then ask. A `url`
+        the opener was given is not repeated in full in its error message."""
         app = self.screen.app
         if file is not None:
             self.files.add(file)
 
         def start() -> None:
             try:
-                mail.start_beside(argv, stdin, setting)
+                mail.start_beside(argv, stdin, setting, hide=url)
             except FollowupError as exc:
                 app.call_from_thread(self._start_failed, str(exc), file)
             else:
@@ -205,7 +207,7 @@ class MailHandOff:
         self.screen.app.push_screen(
             AskScreen(
                 f"Did the note{to} go out?",
-                f"It went to {how}. Only a yes records it on the card as sent.",
+                f"It was handed to {how}. Only a yes records it on the card as sent.",
                 yes="yes: record it as sent (the card moves on)",
                 no="no, not yet",
             ),

@@ -119,11 +119,13 @@ def opener(platform: str | None = None) -> list[str]:
     )
 
 
-def _first_line(stream: IO[bytes]) -> str:
+def _first_line(stream: IO[bytes], hide: str | None = None) -> str:
+    """The last thing a program said on stderr, short (a long URL it repeats is `hide`)."""
     stream.seek(0)
-    lines = [
-        line.strip() for line in stream.read(64 * 1024).decode("utf-8", "replace").splitlines()
-    ]
+    said = stream.read(64 * 1024).decode("utf-8", "replace")
+    if hide:
+        said = said.replace(hide, "the mailto: link")
+    lines = [line.strip() for line in said.splitlines()]
     text = next((line for line in reversed(lines) if line), "")
     text = printable(text)
     return text if len(text) <= ERROR_CHARS else text[:ERROR_CHARS] + "…"
@@ -175,7 +177,9 @@ def run_waiting(
             raise _failed(name, result.returncode, _first_line(errors), NOT_RECORDED)
 
 
-def start_beside(argv: Sequence[str], stdin: bytes | None, setting: str) -> None:
+def start_beside(
+    argv: Sequence[str], stdin: bytes | None, setting: str, hide: str | None = None
+) -> None:
     """Start a program with a window of its own (or the URL opener) and let it run.
 
     Blocks up to `QUICK_FAILURE` seconds (call it off the screen's thread) to catch a program
@@ -204,8 +208,8 @@ def start_beside(argv: Sequence[str], stdin: bytes | None, setting: str) -> None
             return  # still running: the mail client is open
         if code != 0:
             what = (
-                "is a mail app set for mailto: links? " + NOT_RECORDED
+                "nothing was recorded as sent (is a mail app set for mailto: links?)"
                 if setting == "the mailto: opener"
                 else NOT_RECORDED
             )
-            raise _failed(name, code, _first_line(errors), what)
+            raise _failed(name, code, _first_line(errors, hide), what)
