@@ -99,23 +99,21 @@ def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
     raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
 
 
-def _optional_flag(data: dict[str, Any], key: str, path: Path) -> bool | None:
+def _handoff_flag(data: dict[str, Any], key: str) -> bool | str | None:
+    """true / false; anything else is kept as written and refused where it is used (the mail
+    hand-off says so), so a typo there never stops the app from opening."""
     value = data.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    raise FollowupError(f"{path}: {key} should be true or false, not {value!r}.")
+    return value if value is None or isinstance(value, bool) else str(value)
 
 
-def _optional_words(data: dict[str, Any], key: str, path: Path) -> str | None:
-    """A setting a person writes as words or a number (`calendar_alarm: 1h`, or `0`)."""
+def _handoff_words(data: dict[str, Any], key: str) -> str | None:
+    """A hand-off setting as text (`calendar_alarm: 1h`, `0`, `off`), checked where used."""
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
     if value is False:  # `calendar_alarm: off` reads as false in YAML
         return "off"
-    raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
+    return str(value)
 
 
 def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
@@ -134,8 +132,8 @@ class Config:
     profile: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
     mail_command: str | None = None  # e.g. "neomutt -H {file}"; None: a mailto: link
-    mail_command_sends: bool | None = None  # None: guessed from the program (msmtp sends)
-    mail_command_waits: bool | None = None  # None: guessed (a terminal client is waited for)
+    mail_command_sends: bool | str | None = None  # None: guessed from the program (msmtp sends)
+    mail_command_waits: bool | str | None = None  # None: guessed (a terminal client: waited for)
     calendar_file: str | None = None  # an .ics file kept current with the due notes
     calendar_alarm: str | None = None  # the alarms' lead, e.g. "1h"; "off": no alarms
     extra: dict[str, Any] = field(default_factory=dict)  # keys of a newer version, kept
@@ -166,11 +164,11 @@ class Config:
             theme=_optional_text(data, "theme", path),
             profile=_settings_map(data, "profile", path),
             keymap=_settings_map(data, "keymap", path),
-            mail_command=_optional_text(data, "mail_command", path),
-            mail_command_sends=_optional_flag(data, "mail_command_sends", path),
-            mail_command_waits=_optional_flag(data, "mail_command_waits", path),
-            calendar_file=_optional_text(data, "calendar_file", path),
-            calendar_alarm=_optional_words(data, "calendar_alarm", path),
+            mail_command=_handoff_words(data, "mail_command"),
+            mail_command_sends=_handoff_flag(data, "mail_command_sends"),
+            mail_command_waits=_handoff_flag(data, "mail_command_waits"),
+            calendar_file=_handoff_words(data, "calendar_file"),
+            calendar_alarm=_handoff_words(data, "calendar_alarm"),
             extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
             path=path,
         )

@@ -96,13 +96,20 @@ def mail_command(config: Any) -> MailCommand | None:
     except ValueError as exc:
         raise FollowupError(f"config.yaml: mail_command cannot be read ({exc}).") from None
     program = Path(words[0]).name
-    sends = getattr(config, "mail_command_sends", None)
-    waits = getattr(config, "mail_command_waits", None)
+    sends = _flag(config, "mail_command_sends")
+    waits = _flag(config, "mail_command_waits")
     return MailCommand(
         words,
-        sends=program in SENDERS if sends is None else bool(sends),
-        waits=program not in WINDOWED if waits is None else bool(waits),
+        sends=program in SENDERS if sends is None else sends,
+        waits=program not in WINDOWED if waits is None else waits,
     )
+
+
+def _flag(config: Any, key: str) -> bool | None:
+    value = getattr(config, key, None)
+    if value is None or isinstance(value, bool):
+        return value
+    raise FollowupError(f"config.yaml: {key} should be true or false, not {value!r}.")
 
 
 def opener(platform: str | None = None) -> list[str]:
