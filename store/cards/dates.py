@@ -270,6 +270,45 @@ def infer_date_order(values: Iterable[str], fallback: str) -> str:
     return fallback
 
 
+_DURATION = re.compile(
+    r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?))?\s*"
+    r"(?:(?P<minutes>\d+)\s*(?:m|min|mins|minutes?)?)?",
+    re.IGNORECASE,
+)
+MAX_DURATION_MINUTES = 24 * 60
+
+
+def parse_duration(text: str) -> int:
+    """How long an interview lasts, in minutes: `45 min`, `90`, `1 h`, `1.5h`, `1h30`, `1:30`.
+
+    A bare number is minutes. From one minute to a day: an on-site day is long, a week is a typo.
+    """
+    original = text
+    text = " ".join(str(text).strip().split())
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    match = None if clock or len(text) > 24 else _DURATION.fullmatch(text)
+    if clock:
+        minutes = int(clock[1]) * 60 + int(clock[2])
+    elif text and match and (match["hours"] or match["minutes"]):
+        hours = float((match["hours"] or "0").replace(",", "."))
+        minutes = round(hours * 60) + int(match["minutes"] or 0)
+    else:
+        raise BadValue(f"Bad duration {quoted(original)}: use e.g. 45 min, 1 h, 1h30 or 2 h.")
+    if not 0 < minutes <= MAX_DURATION_MINUTES:
+        raise BadValue(
+            f"Bad duration {quoted(original)}: an interview lasts from a minute to 24 hours."
+        )
+    return minutes
+
+
+def duration_text(minutes: int) -> str:
+    """Minutes as people say them: "45 min", "1 h", "1 h 30 min"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
 def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> date:
     """A calendar day (a promised answer date): the local date of what was typed."""
     original = text
@@ -284,41 +323,3 @@ def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) 
         return day
     moment = parse_when(text, now=now, tz=tz)
     return moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()
-
-
-# --- lengths of time ----------------------------------------------------------------------------
-
-_DURATION_PART = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(w|wk|wks|weeks?|d|days?|h|hr|hrs|hours?|m|min|mins|minutes?)(?![a-z])",
-    re.IGNORECASE,
-)
-_DURATION_UNITS = {"w": 7 * 86400, "d": 86400, "h": 3600, "m": 60}
-LONGEST_DURATION = timedelta(days=366)
-
-
-def parse_duration(text: str) -> timedelta:
-    """A length of time as people write it: `1h`, `90m`, `1h30m`, `2 hours`, `1 day`, `1:30`.
-
-    The one reader of lengths (an interview's duration, a calendar alarm's lead). A bare
-    number is refused: "30" could be minutes or hours, and a reminder an hour late is missed.
-    """
-    raw = str(text).strip()
-    hours_minutes = re.fullmatch(r"(\d{1,3}):([0-5]\d)", raw)
-    if hours_minutes:
-        return timedelta(hours=int(hours_minutes[1]), minutes=int(hours_minutes[2]))
-    compact = raw.lower().replace(",", " ").replace(" and ", " ")
-    total = 0.0
-    position = 0
-    for match in _DURATION_PART.finditer(compact):
-        if compact[position : match.start()].strip():
-            break
-        total += float(match[1]) * _DURATION_UNITS[match[2][0].lower()]
-        position = match.end()
-    else:
-        if position and not compact[position:].strip():
-            if total > LONGEST_DURATION.total_seconds():
-                raise BadValue(f"{quoted(raw)} is longer than a year; give a shorter time.")
-            return timedelta(seconds=round(total))
-    raise BadValue(
-        f"{quoted(raw)} is not a length of time; write it like 1h, 30m, 1h30m or 2 days."
-    )

@@ -17,6 +17,7 @@ never raise anything but `FollowupError` for a setting or a write that fails.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,30 +31,28 @@ from store.files import atomic_write
 from store.untrusted import quoted
 
 OFF_WORDS = frozenset({"off", "none", "no", "false", "never"})
-LONGEST_LEAD = timedelta(days=28)
 MAX_CALENDAR_BYTES = 256 * 1024 * 1024
 OUR_MARK = b"PRODID:-//followup-tui//"
 RECHECK = 300.0  # seconds: how often the calendar is built again when nothing changed
 
 
 def alarm_lead(text: str | None, where: str = "config.yaml") -> timedelta | None:
-    """The lead of the calendar's alarms from `calendar_alarm` (unset: an hour; `off`: none)."""
+    """The lead of the calendar's alarms from `calendar_alarm` (unset: an hour; `off`: none;
+    `0`: at the deadline itself). Read like an interview's duration: `30 min`, `1 h`, `1h30`,
+    a bare number of minutes, up to a day."""
     from store.transfer.ics import DEFAULT_ALARM
 
     if text is None or not str(text).strip():
         return DEFAULT_ALARM
-    if str(text).strip().lower() in OFF_WORDS:
+    words = str(text).strip().lower()
+    if words in OFF_WORDS:
         return None
+    if re.fullmatch(r"0+\s*(?:h|hr|hrs|hours?|m|min|mins|minutes?)?", words):
+        return timedelta(0)  # 0, 0m, 0 min: ring at the moment itself
     try:
-        lead = parse_duration(str(text))
+        return timedelta(minutes=parse_duration(str(text)))
     except BadValue as exc:
         raise FollowupError(f"{where}: calendar_alarm: {exc}") from None
-    if lead > LONGEST_LEAD:
-        raise FollowupError(
-            f"{where}: calendar_alarm {quoted(text)} is more than four weeks ahead; "
-            "give something like 1h or 1d."
-        )
-    return lead
 
 
 def _inside(path: Path, folder: Path) -> bool:

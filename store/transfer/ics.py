@@ -138,7 +138,7 @@ def interview_length(card: Card) -> timedelta:
     given = getattr(card, "duration", None)
     if isinstance(given, timedelta) and given > timedelta(0):
         return given
-    if isinstance(given, int | float) and not isinstance(given, bool) and 0 < given < 24 * 60:
+    if isinstance(given, int | float) and not isinstance(given, bool) and 0 < given <= 24 * 60:
         return timedelta(minutes=given)
     return DEFAULT_INTERVIEW
 

@@ -50,6 +50,7 @@ class MailHandOff:
         self.context = context
         self.record = record
         self.files: set[Path] = set()  # message files still waiting for their question
+        self.opening = False  # a client is being started beside the board: one at a time
 
     # --- y ------------------------------------------------------------------------------------
 
@@ -66,6 +67,9 @@ class MailHandOff:
     # --- m ------------------------------------------------------------------------------------
 
     def mail(self, letter: Letter) -> None:
+        if self.opening:
+            self.screen.notify("Still opening the mail client…", title="Mail", timeout=4)
+            return
         try:
             addresses(letter.to)  # a typo on the To: line is said before anything runs
             command = mail.mail_command(self.context.config)
@@ -172,6 +176,7 @@ class MailHandOff:
         app = self.screen.app
         if file is not None:
             self.files.add(file)
+        self.opening = True
 
         def start() -> None:
             try:
@@ -185,11 +190,13 @@ class MailHandOff:
         self.screen.run_worker(start, thread=True, group="mail", exit_on_error=False)
 
     def _start_failed(self, text: str, file: Path | None) -> None:
+        self.opening = False
         self._drop(file)
         self._failed(text)
 
     def ask_sent(self, letter: Letter, how: str, file: Path | None = None) -> None:
         """The question after the hand-off: only a yes records the letter as sent."""
+        self.opening = False
         if file is not None:
             self.files.add(file)
         to = f" to {letter.to}" if letter.to.strip() else ""
