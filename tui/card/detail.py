@@ -173,6 +173,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             what = f"sent {event.get('template', 'a note')}"
             if event.get("subject"):
                 what += f": “{event.get('subject')}”"
+            if event.get("to"):  # handed to a mail client for this address
+                what += f" to {event.get('to')}"
         elif event.kind == "answered":
             what = "they answered"
         elif event.kind in ("attached", "detached"):

@@ -13,8 +13,9 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from datetime import datetime
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from store.config import Config
@@ -111,6 +112,38 @@ def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class CalendarOnWatch:
+    """`calendar_file` kept current while `sync` runs: after the merge, after each batch, and
+    every five minutes (interviews end, reminders stop), on the thread that owns the session."""
+
+    def __init__(self, session: SyncedSession) -> None:
+        from store.transfer.calendar_file import CalendarFile
+
+        self.session = session
+        self.file = CalendarFile.from_config(session.config, session.vault.path)
+        self.templates = TemplateSet.for_vault(session.vault.path) if self.file else None
+
+    def templates_changed(self, paths: tuple[Path, ...]) -> None:
+        if self.templates is not None:
+            for path in paths:
+                if path == self.templates.folder:
+                    self.templates.reload_all()
+                else:
+                    self.templates.reload(path)
+
+    def refresh(self, say: Callable[[str], None]) -> None:
+        if self.file is None or self.templates is None:
+            return
+        state = (self.session.board.version, self.templates.version)
+        if not self.file.stale(state, time.monotonic()):
+            return
+        done = self.file.refresh(self.session.board.all(), self.templates.all(), datetime.now(UTC))
+        if done.error and not done.repeated:
+            say(f"calendar not written: {done.error}")
+        elif done.written:
+            say(f"calendar written: {self.file.setting}")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     session = _synced(open_session(args.vault))
     merged = _names(session, session.merged_files) or "no other replica"
@@ -127,17 +160,26 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"followup-tui: {path.name}: {reason}", file=sys.stderr)
     if session.stignore_problem:
         print(f"followup-tui: {session.stignore_problem}", file=sys.stderr)
+    calendar = CalendarOnWatch(session)
+    calendar.refresh(lambda line: print(f"followup-tui: {line}", file=sys.stderr))
     if not args.watch:
         return 0
     stop = threading.Event()
+
+    def applied(batch: Applied) -> None:
+        for line in describe(batch, session):
+            _log(line)
+        calendar.templates_changed(batch.templates)
+
     with _stop_on_sigterm(stop), contextlib.suppress(KeyboardInterrupt):
         run(
             session,
             stop,
-            on_applied=lambda applied: [_log(line) for line in describe(applied, session)],
+            on_applied=applied,
             ready=lambda: print(
                 f"Watching {session.vault.path} (Ctrl-C stops).", file=sys.stderr, flush=True
             ),
+            on_idle=(lambda: calendar.refresh(_log)) if calendar.file else None,
         )
     print("Stopped watching.", file=sys.stderr)
     return 0
