@@ -25,7 +25,7 @@ from store.cards.board import Board
 from store.cards.model import STAGES
 from store.notes.due import board_items
 from store.notes.templates import TemplateSet, default_files
-from tui.screens.today import board_badge
+from tui.context import board_badge
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
 TZ = UTC
@@ -56,13 +56,6 @@ def fill(count: int, seed: int = 11) -> Board:
     return board
 
 
-class _BadgeApp:
-    """What `board_badge` reads from the app: its template set."""
-
-    def __init__(self, templates: TemplateSet) -> None:
-        self.templates = templates
-
-
 def main(sizes: list[int]) -> None:
     templates = TemplateSet(None)
     rules = templates.all()
@@ -78,7 +71,7 @@ def main(sizes: list[int]) -> None:
             repeat=3,
         )
         row("Today list (all rules, all cards, sorted)", listed, plain)
-        badge = board_badge(_BadgeApp(templates))  # type: ignore[arg-type]
+        badge = board_badge(lambda: templates, None)  # as the app makes it: local time
         sample = cards[: min(200, len(cards))]
         per_badge = measure(lambda b=badge, s=sample: [b(c, NOW) for c in s]) / len(sample)
         per_read = measure(lambda b=board, s=sample: [b.card(c.id) for c in s]) / len(sample)
@@ -88,7 +81,7 @@ def main(sizes: list[int]) -> None:
     card = fill(1).all()[0]
     template = templates.get("thank-you")
     profile = {"name": "Sam Doe", "signature": "Sam Doe"}
-    from store.notes.render import card_context
+    from store.notes.placeholders import card_context
 
     context = card_context(card, profile, NOW, TZ)
     plain_env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)

@@ -138,7 +138,7 @@ import inspect
 import sys
 from pathlib import Path
 from tui.app import FollowupApp
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 def beside_app(path):  # the app's stylesheet, found from here as it is from tui/app.py
     return Path(inspect.getfile(FollowupApp)).parent / path
@@ -176,7 +176,7 @@ import inspect
 import sys
 from pathlib import Path
 import tui.app
-from tui.screens.board import BoardScreen
+from tui.board.screen import BoardScreen
 
 def beside_app(path):  # the app's stylesheet, found from here as it is from tui/app.py
     return Path(inspect.getfile(tui.app.FollowupApp)).parent / path

@@ -1,5 +1,11 @@
 """This device's settings: its id and name, the last vault, theme, and the note-writer's profile.
 
+Also how this device hands letters and dates on (README, "Mail, clipboard and calendar"):
+`mail_command` (with `mail_command_sends` / `mail_command_waits` when the guess from the
+program's name is wrong), `calendar_file` and `calendar_alarm`. They are kept as the user wrote
+them and read where they are used, so a typo in one of them is one clear line there and never
+stops the app from opening. Keys this version does not know are kept as they are on every save.
+
 Kept as YAML in the user config dir (platformdirs), or in `$FOLLOWUP_CONFIG_DIR`, which tests
 use to run two "laptops" on one machine. Never in the synced folder: it names this device.
 """
@@ -24,6 +30,23 @@ from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 APP_NAME = "followup-tui"
 CONFIG_FILE = "config.yaml"
+# The keys `Config` reads; any other key in the file is kept as it is (`Config.extra`).
+KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "device_id",
+        "device_name",
+        "vault",
+        "theme",
+        "profile",
+        "keymap",
+        "mail_command",
+        "mail_command_sends",
+        "mail_command_waits",
+        "calendar_file",
+        "machine",
+        "calendar_alarm",
+    }
+)
 DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names a replica file
 
 
@@ -111,6 +134,23 @@ def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
     raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
 
 
+def _handoff_flag(data: dict[str, Any], key: str) -> bool | str | None:
+    """true / false; anything else is kept as written and refused where it is used (the mail
+    hand-off says so), so a typo there never stops the app from opening."""
+    value = data.get(key)
+    return value if value is None or isinstance(value, bool) else str(value)
+
+
+def _handoff_words(data: dict[str, Any], key: str) -> str | None:
+    """A hand-off setting as text (`calendar_alarm: 1h`, `0`, `off`), checked where used."""
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if value is False:  # `calendar_alarm: off` reads as false in YAML
+        return "off"
+    return str(value)
+
+
 def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
@@ -126,6 +166,12 @@ class Config:
     theme: str | None = None
     profile: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    mail_command: str | None = None  # e.g. "neomutt -H {file}"; None: a mailto: link
+    mail_command_sends: bool | str | None = None  # None: guessed from the program (msmtp sends)
+    mail_command_waits: bool | str | None = None  # None: guessed (a terminal client: waited for)
+    calendar_file: str | None = None  # an .ics file kept current with the due notes
+    calendar_alarm: str | None = None  # the alarms' lead, e.g. "1h"; "off": no alarms
+    extra: dict[str, Any] = field(default_factory=dict)  # keys of a newer version, kept
     path: Path = field(default_factory=lambda: config_dir() / CONFIG_FILE)
     machine: str | None = None  # the `machine_id()` this config was last used on
     machine_saved: bool = field(default=False, compare=False, repr=False)  # in the file yet?
@@ -161,6 +207,12 @@ class Config:
             theme=_optional_text(data, "theme", path),
             profile=_settings_map(data, "profile", path),
             keymap=_settings_map(data, "keymap", path),
+            mail_command=_handoff_words(data, "mail_command"),
+            mail_command_sends=_handoff_flag(data, "mail_command_sends"),
+            mail_command_waits=_handoff_flag(data, "mail_command_waits"),
+            calendar_file=_handoff_words(data, "calendar_file"),
+            calendar_alarm=_handoff_words(data, "calendar_alarm"),
+            extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
             path=path,
             machine=_optional_text(data, "machine", path),
         )
@@ -214,4 +266,13 @@ class Config:
         if self.machine:
             data["machine"] = self.machine
             self.machine_saved = True
-        return yaml.safe_dump(data, sort_keys=False).encode("utf-8")
+        handoff = {
+            "mail_command": self.mail_command,
+            "mail_command_sends": self.mail_command_sends,
+            "mail_command_waits": self.mail_command_waits,
+            "calendar_file": self.calendar_file,
+            "calendar_alarm": self.calendar_alarm,
+        }
+        data.update({k: v for k, v in handoff.items() if v is not None})
+        data.update({k: v for k, v in self.extra.items() if k not in data})
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")

@@ -6,11 +6,17 @@ screen binds to a key is also in the command palette (`ActionCommands`), and eve
 be remapped by binding id through `Config.keymap`. The theme chosen in the palette is saved
 per device in the config.
 
+The app holds what every screen reads in one typed `AppContext` (`self.context`) and hands it
+to the screens it opens. Screens report back: first run and unlock return the vault they
+opened, the board's children return what they changed, and the context tells the app when the
+board or the templates changed underneath; the app then tells every screen that shows them.
+
 An error nothing caught ends the app with one line on stderr and its traceback in the config
 dir's crash.log (`FollowupApp._handle_exception`, `run`), never a traceback on screen.
 
 This module must never write card data itself: screens change the board only through
-`Session.change`, so each change is on disk before it is shown.
+`Session.change`, so each change is on disk before it is shown. It never imports `tui.cli`
+(the CLI is the outer layer and imports this).
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,7 +34,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-from textual.message import Message
 from textual.screen import Screen
 from textual.theme import Theme
 
@@ -38,13 +43,18 @@ from store.untrusted import printable
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
-from tui.cli import crash_line, log_crash
-from tui.screens.board import BoardScreen
-from tui.widgets.card_face import DueBadge, no_badge
+from tui.board.card_face import DueBadge, no_badge
+from tui.board.screen import BoardScreen
+from tui.board.sync_status import SyncStatus
+from tui.closed_terminal import surviving_a_closed_terminal
+from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
+from tui.crash import Crash, crash_line, log_crash
+from tui.launch import OpenedVault
 
 if TYPE_CHECKING:
-    from store.notes.templates import TemplateSet
-    from tui.screens.unlock import TemplatesLoading
+    from textual.driver import Driver
+
+    from tui.handoff.calendar import CalendarKeeper
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
@@ -86,10 +96,6 @@ class ActionCommands(Provider):
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
 
 
-def local_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class FollowupApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "followup"
@@ -108,31 +114,35 @@ class FollowupApp(App[int]):
         home: Path | None = None,
     ) -> None:
         super().__init__()
-        self.session = session
-        self.config = config or (session.config if session else Config.load())
+        config = config or (session.config if session else Config.load())
+        # What every screen reads: handed to each screen this app opens.
+        self.context = AppContext(config, now, cursor_blink=cursor_blink, due_badge=due_badge)
+        self.context.board_changed = self.board_changed
+        self.context.templates_reloaded = self._templates_reloaded
+        self._given_session = session
         self.vault_arg = Path(vault).expanduser().resolve() if vault else None
-        self.now = now
-        self.due_badge = due_badge
-        self.cursor_blink = cursor_blink
         self.home = home
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
-        self.templates: TemplateSet | None = None  # loaded when a session opens (today.py)
-        self.templates_loading: TemplatesLoading | None = None  # read while unlocking
         self.crash: Crash | None = None  # the first error nothing caught, once logged
+        self._calendar_keeper: CalendarKeeper | None = None  # when config.yaml names a calendar
 
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self._watch_for_hangup()
         self._load_themes()
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
+        if self.context.config.keymap:
+            self.set_keymap(self.context.config.keymap)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.session is not None:
-            self.session_opened(self.session)
+        if self._given_session is not None:
+            self.session_opened(OpenedVault(self._given_session))
             return
-        self.push_screen(self.first_screen())
+        self.push_screen(self.first_screen(), self.session_opened)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver, one that survives its terminal closing (tui/closed_terminal.py)."""
+        return surviving_a_closed_terminal(super().get_driver_class())
 
     def _watch_for_hangup(self) -> None:
         """Quit when the terminal is gone (window closed, ssh dropped).
@@ -160,42 +170,47 @@ class FollowupApp(App[int]):
 
         self.set_interval(1.0, check)
 
-    def first_screen(self) -> Screen[None]:
-        """First run on a new device or an empty folder; else unlock (or unlock at once)."""
-        from tui.cli.context import board_vault, take_unlock_in_advance
-        from tui.screens.first_run import FirstRunScreen
-        from tui.screens.unlock import UnlockScreen
+    def first_screen(self) -> Screen[OpenedVault]:
+        """First run on a new device or an empty folder; else unlock (or unlock at once).
 
-        path, ready = board_vault(self.vault_arg, self.config)
+        Either returns the vault it opened (`session_opened` shows the board).
+        """
+        from tui.launch import board_vault, take_unlock_in_advance
+        from tui.opening.first_run import FirstRunScreen
+        from tui.opening.unlock import UnlockScreen
+
+        context = self.context
+        path, ready = board_vault(self.vault_arg, context.config)
         if not ready or path is None:
-            return FirstRunScreen(self.config, folder=path, home=self.home)
+            return FirstRunScreen(context, folder=path, home=self.home)
         advance = take_unlock_in_advance(path)  # started by `followup-tui` before this loaded
         if advance is not None:
             if advance.error is not None:
-                return UnlockScreen(path, self.config, error=str(advance.error))
-            return UnlockScreen(path, self.config, passphrase=advance.passphrase, advance=advance)
+                return UnlockScreen(context, path, error=str(advance.error))
+            return UnlockScreen(context, path, passphrase=advance.passphrase, advance=advance)
         try:
             given = passphrase_from_env()
         except FollowupError as exc:
-            return UnlockScreen(path, self.config, error=str(exc))
-        return UnlockScreen(path, self.config, passphrase=given)
+            return UnlockScreen(context, path, error=str(exc))
+        return UnlockScreen(context, path, passphrase=given)
 
-    def session_opened(self, session: Session) -> None:
+    def session_opened(self, opened: OpenedVault | None) -> None:
         """The vault is open: show the board (from now on, every change is written at once)."""
-        self.session = session
+        if opened is None:
+            return
+        session = opened.session
         # The board's card state lives as long as the app: keep the cyclic garbage collector
-        # from walking it again and again (see `unlock.long_lived_objects`).
+        # from walking it again and again (see `store.vault.replica.long_lived_objects`).
         gc.freeze()
-        from tui.screens.today import attach_templates
-
-        loading, self.templates_loading = self.templates_loading, None
-        preloaded = loading.result(session.vault.path) if loading else None
-        attach_templates(self, session, preloaded)  # note templates, and the due badges
-        board = BoardScreen(session, now=self.now, due_badge=self.due_badge)
-        if len(self.screen_stack) > 1:
-            self.switch_screen(board)
-        else:
-            self.push_screen(board)
+        for problem in self.context.opened(session, opened.templates):
+            self.notify(
+                f"{problem}\nThe last good (or built-in) version is in use.",
+                title="Template not loaded",
+                severity="warning",
+                timeout=12,
+            )
+        self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
+        self._keep_calendar_file()
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
         if problems:
             self.notify(
@@ -210,8 +225,40 @@ class FollowupApp(App[int]):
         if notices:
             self.notify("\n".join(notices), title="This device", timeout=20, markup=False)
 
+    def _keep_calendar_file(self) -> None:
+        """`calendar_file` in config.yaml: keep it current while the board is open (built on a
+        thread; a setting or a write that fails is said once, and nothing else stops)."""
+        from tui.handoff.calendar import CalendarKeeper
+
+        keeper = CalendarKeeper(self.context)
+        if keeper.file is None:
+            return
+
+        def tick() -> None:
+            job = keeper.job()
+            if job is not None:
+                self.run_worker(partial(self._build_calendar, job), thread=True, group="calendar")
+
+        self._calendar_keeper = keeper
+        tick()
+        self.set_interval(2.0, tick)
+
+    def _build_calendar(self, job: Callable[[], Any]) -> None:
+        done = job()
+        if done.error and not done.repeated:
+            self.call_from_thread(
+                self.notify, done.error, title="Calendar not written", severity="warning"
+            )
+
     def on_unmount(self) -> None:
+        keeper = self._calendar_keeper
+        job = keeper.job() if keeper is not None else None
+        if job is not None:
+            job()  # the last change before quitting reaches the calendar too
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
+        from tui.card.opener import copies
+
+        copies.remove_all()  # the decrypted copies of attachments opened in a viewer
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing caught ends the app: into the crash log, and no traceback shown.
@@ -246,15 +293,9 @@ class FollowupApp(App[int]):
         Call it on the app's thread (`app.call_from_thread(app.board_changed, ids)` from a
         worker). The focus stays on the same card; an open edit form is left alone.
         """
-        board = self.board_screen
-        if board is None:
-            return
-        board.board_changed(changed_ids)
-        from tui.screens.card_detail import CardDetailScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, CardDetailScreen) and screen.card_id in changed_ids:
-                self.call_later(screen.card_changed)
+        for screen in self.screen_stack:  # the board, and a card open above it
+            if isinstance(screen, ShowsCards):
+                screen.cards_changed(set(changed_ids))
 
     def templates_changed(self, paths: Iterable[Path] | None = None) -> None:
         """Template files changed (the folder watcher saw them; None: re-read them all).
@@ -262,13 +303,27 @@ class FollowupApp(App[int]):
         Call it on the app's thread. A broken file is shown with its line and the last good
         version stays in use; the badges, Today and an open compose screen follow.
         """
-        from tui.screens.today import reload_templates
+        self.context.reload_templates(paths)
 
-        reload_templates(self, paths)
+    def _templates_reloaded(self, report: TemplatesReport) -> None:
+        """The templates were read again (by the watcher, or a screen): say what broke or was
+        fixed, and repaint every screen that shows what they decide."""
+        for problem in report.broken:
+            self.notify(
+                f"{problem}\nThe last good version is still in use.",
+                title="Template not loaded",
+                severity="error",
+                timeout=12,
+            )
+        if report.fixed:
+            self.notify(", ".join(p.name for p in report.fixed), title="Template fixed")
+        for screen in self.screen_stack:
+            if isinstance(screen, ShowsTemplates):
+                screen.templates_reloaded()
 
-    def on_sync_status_templates_changed(self, event: Message) -> None:
-        """The board's folder watcher saw template files change (SyncStatus.TemplatesChanged)."""
-        self.templates_changed(getattr(event, "paths", None))
+    def on_sync_status_templates_changed(self, event: SyncStatus.TemplatesChanged) -> None:
+        """The board's folder watcher saw template files change."""
+        self.templates_changed(event.paths)
 
     # --- themes -------------------------------------------------------------------------------
 
@@ -277,37 +332,31 @@ class FollowupApp(App[int]):
         return variable_defaults(self.current_theme)
 
     def _load_themes(self) -> None:
-        loaded, errors = load_themes(self.config.dir / USER_THEMES_FOLDER)
+        loaded, errors = load_themes(self.context.config.dir / USER_THEMES_FOLDER)
         for theme in loaded:
             self.register_theme(theme)
         self.theme_errors = list(errors)
         for error in errors:
             self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
-        self.theme = choose_theme(self.config.theme, self.available_themes)
+        self.theme = choose_theme(self.context.config.theme, self.available_themes)
         self._theme_at_start = self.theme
-        if self.config.theme and self.theme != self.config.theme:
+        if self.context.config.theme and self.theme != self.context.config.theme:
             self.notify(
-                f"Theme {self.config.theme!r} is not available; showing {self.theme}.",
+                f"Theme {self.context.config.theme!r} is not available; showing {self.theme}.",
                 severity="warning",
             )
 
     def _theme_changed(self, theme: Theme) -> None:
         """Remember a theme the user picked (not the default shown before any choice)."""
-        if theme.name == self.config.theme:
+        if theme.name == self.context.config.theme:
             return
-        if self.config.theme is None and theme.name == self._theme_at_start:
+        if self.context.config.theme is None and theme.name == self._theme_at_start:
             return
-        self.config.theme = theme.name
+        self.context.config.theme = theme.name
         try:
-            self.config.save()
+            self.context.config.save()
         except OSError as exc:
             self.notify(f"Could not remember the theme ({exc.strerror}).", severity="warning")
-
-
-@dataclass(frozen=True)
-class Crash:
-    error: Exception
-    log: str  # where the traceback was written
 
 
 def run(vault: str | None) -> int:

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from store.cards.clock import Clock, later, stamp_device, stamp_key, stamp_wall_ms
+from store.cards.fields import normalize
 from store.cards.model import (
     DEFAULTS,
     FIELDS,
-    LIST_FIELDS,
-    OUTCOMES,
-    STAGES,
     TEXT_FIELDS,
     Card,
     CardState,
-    Interviewer,
     card_view,
     current_value,
     iso_utc,
@@ -39,51 +36,6 @@ EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
 
 def new_id() -> str:
     return secrets.token_hex(6)
-
-
-def normalize(name: str, value: Any) -> Any:
-    """The stored JSON form of a field value, or `BadValue` saying what is wrong with it."""
-    if name not in FIELDS:
-        raise BadValue(f"Unknown field {name!r}; fields are: {', '.join(sorted(FIELDS))}.")
-    if name == "stage":
-        if value not in STAGES:
-            raise BadValue(f"Unknown stage {value!r}; stages are: {', '.join(STAGES)}.")
-        return value
-    if name == "outcome":
-        if value in (None, ""):
-            return None
-        value = str(value).strip().lower().replace(" ", "-").replace("_", "-")
-        if value not in OUTCOMES:
-            raise BadValue(f"Unknown outcome {value!r}; outcomes are: {', '.join(OUTCOMES)}.")
-        return value
-    if name in ("interviewed_at", "created_at"):
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                value = value.astimezone()
-            return iso_utc(value)
-        raise BadValue(f"{name} must be a date and time.")
-    if name == "promised_by":
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        raise BadValue("promised_by must be a date.")
-    if name == "deleted":
-        return bool(value)
-    if name == "interviewers":
-        return [
-            (i if isinstance(i, Interviewer) else Interviewer.from_json(i)).to_json()
-            for i in value or ()
-        ]
-    if name in LIST_FIELDS:
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in value or () if str(v).strip()]
-    return "" if value is None else str(value)
 
 
 class Board:

@@ -1,8 +1,14 @@
-"""Reading dates the way people type them, in the local time zone, stored as UTC.
+"""Reading dates the way people type them (and spreadsheets write them), in the local time
+zone, stored as UTC. The one date parser of the app: the CLI, the card form and the importer
+all read a date here.
 
 Accepts ISO 8601 (with or without an offset), `YYYY-MM-DD HH:MM`, `today`, `yesterday`,
-`tomorrow`, `now`, each optionally followed by a time (`today 14:00`, `yesterday 9am`), and
-`N days ago` / `in N days`. Anything else is a `BadValue` that quotes what was typed.
+`tomorrow`, `now`, each optionally followed by a time (`today 14:00`, `yesterday 9am`),
+`N days ago` / `in N days`, and what spreadsheets write: `03/04/2025`, `13.03.2025 14:00`,
+`Mar 3, 2025`, `Tue, 4 March 2025 2pm`, `March 5th, 2025 at 9:30 am`. A slashed date whose day
+and month could be swapped is read in the `order` given (the importer settles it from the
+file); without one it is refused, since a person typing it meant only one of the two. Anything
+else is a `BadValue` that quotes what was typed.
 
 Only years `FIRST_YEAR`..`LAST_YEAR` are accepted: an interview in year 1 or 9999 is a typo,
 and a moment at the edge of what `datetime` holds would overflow the day arithmetic of the due
@@ -12,6 +18,8 @@ rules and the calendar export later. This module must never raise anything but `
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from store.errors import BadValue
@@ -20,31 +28,77 @@ from store.untrusted import quoted
 FIRST_YEAR = 1900
 LAST_YEAR = 2199
 
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+DATE_ORDERS = ("auto", "dmy", "mdy")
+
+_TIME = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(am|pm)?", re.IGNORECASE)
 _RELATIVE = re.compile(r"^(?:(\d+)\s+days?\s+ago|in\s+(\d+)\s+days?)$", re.IGNORECASE)
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_WEEKDAYS = re.compile(
+    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE
+)
+_TRAILING_TIME = re.compile(
+    r"^(?P<day>.*?)[\sT,@]+(?:at\s+)?(?P<time>\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:am|pm)?|\s*(?:am|pm)))$",
+    re.IGNORECASE,
+)
+# A day written with numbers: 2025-03-04, 03/04/2025, 4.3.25 (the separator used twice).
+NUMERIC_DATE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{2,4})$")
+ISO_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A date as read: a moment, and whether the text gave a time of day at all."""
+
+    at: datetime
+    day_only: bool
+
+    @property
+    def day(self) -> date:
+        return self.at.astimezone().date()
 
 
 def local_tz() -> tzinfo:
     return datetime.now().astimezone().tzinfo or UTC
 
 
-def _parse_time(text: str, original: str) -> time:
-    match = _TIME.match(text.strip())
+def _time_of_day(text: str, original: str) -> time:
+    match = _TIME.fullmatch(text.strip())
     if not match:
         raise BadValue(f"Bad time in {quoted(original)}: use HH:MM, e.g. 14:00.")
-    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    hour, minute, second = int(match[1]), int(match[2] or 0), int(match[3] or 0)
+    half = (match[4] or "").lower()
     if half:
         if not 1 <= hour <= 12:
             raise BadValue(
                 f"Bad time in {quoted(original)}: {hour} is not an hour on a 12-hour clock."
             )
         hour = hour % 12 + (12 if half == "pm" else 0)
-    if hour > 23 or minute > 59:
+    if hour > 23 or minute > 59 or second > 59:
         raise BadValue(
             f"Bad time in {quoted(original)}: {hour:02d}:{minute:02d} is not a time of day."
         )
-    return time(hour, minute)
+    return time(hour, minute, second)
 
 
 def _localize(day: date, at: time, tz: tzinfo | None) -> datetime:
@@ -56,13 +110,21 @@ def _localize(day: date, at: time, tz: tzinfo | None) -> datetime:
 
 def parse_when(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
     """A moment typed by a person, as an aware UTC datetime (years `FIRST_YEAR`..`LAST_YEAR`)."""
+    return read_moment(text, now, tz).at
+
+
+def read_moment(
+    text: str, now: datetime | None = None, tz: tzinfo | None = None, order: str | None = None
+) -> Moment:
+    """`parse_when`, also saying whether the text gave a time of day (a spreadsheet's date
+    alone matches any time that day)."""
     try:
-        moment = _parse_when(text, now, tz)
+        moment = _read(text, now, tz, order)
     except (OverflowError, ValueError) as exc:  # a day beyond what a datetime can hold
         if isinstance(exc, BadValue):
             raise
         raise _out_of_range(text) from None
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+    if not FIRST_YEAR <= moment.at.year <= LAST_YEAR:
         raise _out_of_range(text)
     return moment
 
@@ -73,7 +135,7 @@ def _out_of_range(text: str) -> BadValue:
     )
 
 
-def _parse_when(text: str, now: datetime | None, tz: tzinfo | None) -> datetime:
+def _read(text: str, now: datetime | None, tz: tzinfo | None, order: str | None) -> Moment:
     original = text
     text = " ".join(str(text).strip().split())
     if not text:
@@ -82,31 +144,169 @@ def _parse_when(text: str, now: datetime | None, tz: tzinfo | None) -> datetime:
     local_now = now.astimezone(tz) if tz is not None else now.astimezone()
     lowered = text.lower()
     if lowered == "now":
-        return now.astimezone(UTC)
+        return Moment(now.astimezone(UTC), False)
     relative = _RELATIVE.match(lowered)
     if relative:
         # Days on the wall clock: "3 days ago" at 10:00 is 10:00 then, across a DST change too.
         days = -int(relative[1]) if relative[1] else int(relative[2])
         day = local_now.date() + timedelta(days=days)
-        return _localize(day, local_now.time().replace(tzinfo=None), tz).astimezone(UTC)
+        at = local_now.time().replace(tzinfo=None)
+        return Moment(_localize(day, at, tz).astimezone(UTC), False)
     word, _, rest = lowered.partition(" ")
     if word in _WORDS:
         day = local_now.date() + timedelta(days=_WORDS[word])
-        at = _parse_time(rest, original) if rest else time(9, 0) if word != "today" else None
-        if at is None:
-            at = time(local_now.hour, local_now.minute)
-        return _localize(day, at, tz).astimezone(UTC)
+        clock = _time_of_day(rest, original) if rest else time(9, 0) if word != "today" else None
+        if clock is None:
+            clock = time(local_now.hour, local_now.minute)
+        return Moment(_localize(day, clock, tz).astimezone(UTC), False)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        pass  # "2025-03-04 2pm" is still a date: the spreadsheet forms below read it
+    else:
+        has_time = len(text) > 10
+        if parsed.tzinfo is None:
+            parsed = _localize(parsed.date(), parsed.time() if has_time else time(9, 0), tz)
+        day_only = not has_time and ISO_DATE_PREFIX.match(text) is not None
+        return Moment(parsed.astimezone(UTC), day_only)
+    spreadsheet = _spreadsheet_moment(text, original, tz, order)
+    if spreadsheet is None:
         raise BadValue(
             f"Bad date {quoted(original)}: use ISO 8601 (2026-11-20 10:30), today 14:00 or "
             "yesterday."
-        ) from None
-    if parsed.tzinfo is None:
-        has_time = len(text) > 10
-        parsed = _localize(parsed.date(), parsed.time() if has_time else time(9, 0), tz)
-    return parsed.astimezone(UTC)
+        )
+    return spreadsheet
+
+
+def _spreadsheet_moment(
+    text: str, original: str, tz: tzinfo | None, order: str | None
+) -> Moment | None:
+    """`Tue, 4 March 2025 2pm`, `03/04/2025 14:00`…: None when `text` is none of those."""
+    body = _WEEKDAYS.sub("", text)
+    clock: time | None = None
+    with_time = _TRAILING_TIME.match(body)
+    try:
+        if with_time and not NUMERIC_DATE.match(body):
+            clock = _time_of_day(with_time["time"], original)
+            body = with_time["day"].strip(" ,")
+        numeric = NUMERIC_DATE.match(body)
+        day = _numeric_day(numeric, order, original) if numeric else _named_day(body)
+    except _Ambiguous:
+        raise  # a real date, but which one is for the person to say
+    except (ValueError, BadValue):
+        return None
+    return Moment(_localize(day, clock or time(9, 0), tz).astimezone(UTC), clock is None)
+
+
+class _Ambiguous(BadValue):
+    """A slashed date that reads as two days, and no order to pick one."""
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    return value + 2000 if len(text) <= 2 else value
+
+
+def _numeric_day(match: re.Match[str], order: str | None, original: str) -> date:
+    first, sep, second, third = match[1], match[2], match[3], match[4]
+    if len(first) == 4:
+        return date(int(first), int(second), int(third))
+    year, one, other = _year(third), int(first), int(second)
+    if sep == "." or order == "dmy":
+        return date(year, other, one)
+    if order == "mdy" or one == other or other > 12:
+        return date(year, one, other)
+    if one > 12:
+        return date(year, other, one)
+    raise _Ambiguous(
+        f"Bad date {quoted(original)}: it could be {date(year, other, one).isoformat()} (day "
+        f"first) or {date(year, one, other).isoformat()} (month first); type it as YYYY-MM-DD."
+    )
+
+
+def _named_day(text: str) -> date:
+    tokens = [
+        t
+        for t in re.findall(r"[a-z]+|\d+", text.lower())
+        if t not in ("st", "nd", "rd", "th", "of")
+    ]
+    months = [t for t in tokens if t in _MONTHS]
+    numbers = [t for t in tokens if t.isdigit()]
+    if len(months) != 1 or len(numbers) != 2 or len(tokens) != 3:
+        raise ValueError(text)
+    year_token = next((n for n in numbers if len(n) == 4 or int(n) > 31), numbers[1])
+    day_token = numbers[0] if year_token is numbers[1] else numbers[1]
+    return date(_year(year_token), _MONTHS[months[0]], int(day_token))
+
+
+def parse_moment(
+    text: str, order: str = "mdy", now: datetime | None = None, tz: tzinfo | None = None
+) -> Moment:
+    """A date (and maybe a time) from a file's cell: `read_moment` with the file's day order
+    (`order` "mdy" or "dmy"; dotted dates are always day first), and an error worded for the
+    line of a report ("line 7: bad date '32/13/2024'")."""
+    try:
+        return read_moment(text, now, tz, order)
+    except BadValue:
+        raise BadValue(f"bad date {str(text).strip()!r}") from None
+
+
+def infer_date_order(values: Iterable[str], fallback: str) -> str:
+    """Day or month first for slashed dates: the file's own dates settle it when any can."""
+    day_first = month_first = 0
+    for value in values:
+        match = NUMERIC_DATE.match(" ".join(value.split()[:1]))
+        if not match or len(match[1]) == 4 or match[2] == ".":
+            continue
+        first, second = int(match[1]), int(match[3])
+        if first > 12 >= second:
+            day_first += 1
+        elif second > 12 >= first:
+            month_first += 1
+    if day_first > month_first:
+        return "dmy"
+    if month_first > day_first:
+        return "mdy"
+    return fallback
+
+
+_DURATION = re.compile(
+    r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?))?\s*"
+    r"(?:(?P<minutes>\d+)\s*(?:m|min|mins|minutes?)?)?",
+    re.IGNORECASE,
+)
+MAX_DURATION_MINUTES = 24 * 60
+
+
+def parse_duration(text: str) -> int:
+    """How long an interview lasts, in minutes: `45 min`, `90`, `1 h`, `1.5h`, `1h30`, `1:30`.
+
+    A bare number is minutes. From one minute to a day: an on-site day is long, a week is a typo.
+    """
+    original = text
+    text = " ".join(str(text).strip().split())
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    match = None if clock or len(text) > 24 else _DURATION.fullmatch(text)
+    if clock:
+        minutes = int(clock[1]) * 60 + int(clock[2])
+    elif text and match and (match["hours"] or match["minutes"]):
+        hours = float((match["hours"] or "0").replace(",", "."))
+        minutes = round(hours * 60) + int(match["minutes"] or 0)
+    else:
+        raise BadValue(f"Bad duration {quoted(original)}: use e.g. 45 min, 1 h, 1h30 or 2 h.")
+    if not 0 < minutes <= MAX_DURATION_MINUTES:
+        raise BadValue(
+            f"Bad duration {quoted(original)}: an interview lasts from a minute to 24 hours."
+        )
+    return minutes
+
+
+def duration_text(minutes: int) -> str:
+    """Minutes as people say them: "45 min", "1 h", "1 h 30 min"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> date:

@@ -37,12 +37,20 @@ from typing import Any
 
 from store.cards.clock import stamp_device, stamp_key
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
+from store.cards.documents import (
+    DOCUMENT_DEFAULTS,
+    DOCUMENT_PLAIN_FIELDS,
+    DOCUMENT_TEXT_FIELDS,
+    Attachment,
+    Offer,
+    attachments_view,
+    offer_view,
+)
+from store.cards.stages import OUTCOMES, STAGES
+from store.errors import BadValue
 from store.untrusted import clean_text
 
-STAGES: tuple[str, ...] = ("interviewed", "thanked", "waiting", "followed-up", "closed")
-OUTCOMES: tuple[str, ...] = ("offer", "rejected", "withdrew", "no-answer")
-
-# Fields whose concurrent edits are shown as conflicts (what a person wrote by hand).
+# Fields whose concurrent edits are kept as conflicts (what a person wrote by hand).
 TEXT_FIELDS: frozenset[str] = frozenset(
     {
         "company",
@@ -62,6 +70,10 @@ TEXT_FIELDS: frozenset[str] = frozenset(
 PLAIN_FIELDS: frozenset[str] = frozenset(
     {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
 )
+# --- issue 14, parts 1–3: the posting, the résumé sent, the offer (store/cards/documents.py) ---
+TEXT_FIELDS = TEXT_FIELDS | DOCUMENT_TEXT_FIELDS
+PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS
+# --- end of issue 14, parts 1–3 ---------------------------------------------------------------
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
 LIST_FIELDS: frozenset[str] = frozenset(
@@ -86,6 +98,7 @@ DEFAULTS: dict[str, Any] = {
     "promised_by": None,
     "deleted": False,
     "created_at": None,
+    **DOCUMENT_DEFAULTS,  # issue 14, parts 1–3
 }
 
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
@@ -189,19 +202,28 @@ def merge_card(a: CardState, b: CardState) -> CardState:
     return {"f": dict(sorted(fields.items())), "t": dict(sorted(timeline.items()))}
 
 
-def malformed(card: Any) -> str | None:
-    """What is wrong with a card's state read from a replica, or None when it can be merged.
+_STAMP = re.compile(r"\d{13}\.\d{5}\.[0-9a-zA-Z_-]{1,64}")  # what `store.cards.clock` writes
 
-    Only authenticated files get here, so this guards against a newer app's format or a bug,
-    not an attacker: a bad card must be a clear error, never a crash halfway through a merge.
+
+def malformed(card: Any, thorough: bool = False) -> str | None:
+    """What is wrong with a card's state, or None when it can be merged: the one check of
+    card data that comes from elsewhere (a replica, a backup).
+
+    The quick check (the shape a merge relies on) runs for every card a replica brings: only
+    authenticated files get there, so it guards against a newer app's format or a bug, not an
+    attacker, and a bad card must be a clear error, never a crash halfway through a merge. A
+    backup is a file anyone may have edited: `thorough` also checks every stamp, every event's
+    id and time, and that the fields read as a card.
     """
-    if not isinstance(card, dict) or not isinstance(card.get("f"), dict):
-        return "is not a card"
-    if not isinstance(card.get("t"), dict):
-        return "has no timeline"
+    if (
+        not isinstance(card, dict)
+        or not isinstance(card.get("f"), dict)
+        or not isinstance(card.get("t"), dict)
+    ):
+        return "its state is not a card's fields and timeline"
     for name, entries in card["f"].items():
         if type(entries) is not list or not entries:
-            return f"has no versions of {name!r}"
+            return f"field {name!r} holds no versions"
         for entry in entries:
             # `type(...) is` rather than isinstance: this runs for every version of every card
             # a replica brings (JSON makes exactly these types).
@@ -210,12 +232,46 @@ def malformed(card: Any) -> str | None:
                 or not 2 <= len(entry) <= 3
                 or type(entry[1]) is not str
                 or (len(entry) == 3 and type(entry[2]) is not dict)
+                or (thorough and not _stamped(entry))
             ):
-                return f"has a malformed version of {name!r}"
-    for event in card["t"].values():
+                return f"field {name!r} has a malformed version"
+    for event_id, event in card["t"].items():
         if type(event) is not dict or "id" not in event:
-            return "has a malformed timeline event"
+            return f"timeline event {event_id!r} is malformed"
+        if thorough:
+            if event["id"] != event_id or type(event.get("kind")) is not str:
+                return f"timeline event {event_id!r} is malformed"
+            try:
+                if parse_iso_utc(str(event.get("at") or "")) is None:
+                    return f"timeline event {event_id!r} has no time"
+            except (ValueError, OverflowError):
+                return f"timeline event {event_id!r} has no time"
+    if thorough:
+        try:
+            card_view("-", card)
+        except (ValueError, TypeError, AttributeError, KeyError):
+            return "its fields do not read as a card"
     return None
+
+
+def _stamped(entry: Entry) -> bool:
+    """Every stamp of a version is one the clock could have written."""
+    if not _STAMP.fullmatch(entry[1]):
+        return False
+    return len(entry) == 2 or all(
+        type(device) is str and type(stamp) is str and _STAMP.fullmatch(stamp)
+        for device, stamp in entry[2].items()
+    )
+
+
+def check_state(card_id: str, state: Any) -> CardState:
+    """A card's state from a backup, checked thoroughly (`malformed`), in canonical form."""
+    if not CARD_ID.fullmatch(card_id):
+        raise BadValue(f"bad card id {card_id!r}")
+    problem = malformed(state, thorough=True)
+    if problem:
+        raise BadValue(problem)
+    return compact_card({"f": dict(state["f"]), "t": dict(state["t"])})
 
 
 def merge_cards(
@@ -231,11 +287,11 @@ def merge_cards(
         current = merged.get(card_id)
         if current is not None and current == card:
             continue
-        problem = malformed(card)
         if current is None and not CARD_ID.fullmatch(card_id):
-            problem = "has an id this app never makes"
+            raise ValueError(f"card {card_id!r} has an id this app never makes")
+        problem = malformed(card)
         if problem:
-            raise ValueError(f"card {card_id!r} {problem}")
+            raise ValueError(f"card {card_id!r} is damaged: {problem}")
         if current is None:
             merged[card_id] = compact_card(card)
             changed.add(card_id)
@@ -318,7 +374,7 @@ class Interviewer:
         text = self.name
         if self.title:
             text += f", {self.title}"
-        if self.email:
+        if self.email and self.email != self.name:  # a bare address is its own name
             text += f" <{self.email}>"
         return text
 
@@ -387,6 +443,13 @@ class Card:
     # The stamps of every stored version of each field, newest first. An editor passes the Card
     # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # --- issue 14, parts 1–3: the posting, what was sent, the offer --------------------------
+    posting_url: str = ""
+    posting_text: str = ""
+    resume: str = ""  # the label of the résumé version sent ("v3-backend")
+    offer: Offer = field(default_factory=Offer)
+    attachments: tuple[Attachment, ...] = ()
+    # --- end of issue 14, parts 1–3 ----------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
         """The stable, documented shape of `--json` output (see README)."""
@@ -414,6 +477,11 @@ class Card:
                 for name, items in self.conflicts.items()
             },
             "timeline": [e.to_json() for e in self.timeline],
+            # issue 14, parts 1–3
+            "posting": {"url": self.posting_url, "text": self.posting_text},
+            "resume": self.resume,
+            "attachments": [a.to_json() for a in self.attachments],
+            "offer": self.offer.to_json() if self.offer else None,
         }
 
     @property
@@ -541,4 +609,10 @@ def card_view(card_id: str, state: CardState) -> Card:
         conflicts=conflicts,
         updated=updated,
         versions=versions,
+        # issue 14, parts 1–3
+        posting_url=_text(value("posting_url")),
+        posting_text=_text(value("posting_text")),
+        resume=_text(value("resume")),
+        offer=offer_view(value),
+        attachments=attachments_view(events),
     )

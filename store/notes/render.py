@@ -1,8 +1,8 @@
 """Rendering a note: a template's text filled in from one card and the profile, in a sandbox.
 
 A template is text the user (or any device that syncs the folder) wrote, so it is treated as
-untrusted: it may read the placeholders built here from plain dicts, lists and strings, and
-nothing else. Concretely, on top of jinja2's `SandboxedEnvironment`:
+untrusted: it may read the placeholders (plain dicts, lists and strings) and nothing else.
+Concretely, on top of jinja2's `SandboxedEnvironment`:
 - no globals (`range`, `lipsum`, `cycler`, `namespace`… are unknown names), no calls at all,
   no `include`/`import`/`extends`/macros, no attribute of any Python object: `a.b` only reads
   key `b` of a placeholder record, and `loop.index`-style loop counters;
@@ -13,8 +13,8 @@ nothing else. Concretely, on top of jinja2's `SandboxedEnvironment`:
 An unknown placeholder is an error that names it, never an empty string. A failed render
 produces no text at all.
 
-This module must never touch a file, the clock or the network: `now` and the time zone are
-passed in, and the card is a `store.model.Card`.
+The placeholders themselves (what a note may read of a card) are built in
+`store.notes.placeholders`. This module must never touch a file, the clock or the network.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
 from types import FrameType, TracebackType
 from typing import Any
 
@@ -36,9 +35,8 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.tests import TESTS
 
-from store.cards.model import Card, Interviewer
 from store.errors import FollowupError
-from store.notes.due import answers, last_contact, local, notes_sent
+from store.notes.placeholders import PLACEHOLDERS
 
 MAX_TEXT = 50_000  # characters in any one value a template builds, and in a rendered note
 MAX_ITEMS = 10_000  # items in any list a template builds
@@ -46,50 +44,6 @@ MAX_LINES_RUN = 50_000  # template lines executed in one render
 MAX_SOURCE = 32_000  # characters of one subject or body
 _MARKER = "<note template>"  # the file name jinja gives the compiled template's code
 
-PROFILE_KEYS: tuple[str, ...] = ("name", "signature", "email", "phone")
-
-# Every placeholder a note may use, with what it holds (shown by `followup-tui templates`).
-PLACEHOLDERS: dict[str, str] = {
-    "company": "the company's name",
-    "role": "the role you interviewed for",
-    "round": "the interview round, e.g. 'second' (may be empty)",
-    "interviewer": "the first interviewer: .name .first_name .title .email (empty if none)",
-    "interviewers": "every interviewer, each with .name .first_name .title .email",
-    "interviewer_names": "the interviewers' first names, e.g. 'Ann, Bo and Cy'",
-    "key_points": "the key points from the interview (a list)",
-    "questions": "the questions you were asked (a list)",
-    "interview_date": "the interview's day, e.g. 'Tuesday 3 March'",
-    "interview_time": "the interview's time, e.g. '14:00'",
-    "days_since_interview": "whole days since the interview",
-    "promised_by": "the day they promised an answer by, e.g. 'Friday 13 March' (may be empty)",
-    "last_sent_on": "the day you last sent a note (may be empty)",
-    "days_since_contact": "whole days since you were last in touch",
-    "answered": "true when the employer has answered",
-    "contact_email": "the contact e-mail on the card",
-    "links": "the links on the card (a list)",
-    "tags": "the card's tags (a list)",
-    "notes": "your notes on the card",
-    "outcome": "offer, rejected, withdrew, no-answer, or empty",
-    "today": "today, e.g. 'Wednesday 4 March'",
-    "me": "your profile: .name .first_name .signature .email .phone",
-    "signature": "your signature (or your name when you set none)",
-}
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _LOOP_FIELDS = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
 )
@@ -116,111 +70,6 @@ class NoteError(FollowupError):
 
 class _Budget(Exception):
     """Raised inside the template's own frames when a render does too much."""
-
-
-# --- the placeholders, as plain data ----------------------------------------------------------
-
-
-def day_text(moment: datetime, tz: tzinfo | None) -> str:
-    """'Tuesday 3 March': the same in every locale, so notes read the same on every laptop."""
-    when = local(moment, tz)
-    return f"{_WEEKDAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
-
-
-def _person(person: Interviewer) -> dict[str, str]:
-    name = person.name.strip()
-    return {
-        "name": name,
-        "first_name": name.split()[0] if name else "",
-        "title": person.title,
-        "email": person.email,
-    }
-
-
-def _names(people: list[dict[str, str]]) -> str:
-    names = [p["first_name"] for p in people if p["first_name"]]
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def card_context(
-    card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None
-) -> dict[str, Any]:
-    """Every placeholder for `card`: only dicts, lists, strings, numbers, booleans."""
-    people = [_person(p) for p in card.interviewers]
-    empty_person = {"name": "", "first_name": "", "title": "", "email": ""}
-    contact = last_contact(card)
-    sent = notes_sent(card)
-    me = {key: str(profile.get(key, "") or "") for key in PROFILE_KEYS}
-    me["first_name"] = me["name"].split()[0] if me["name"].strip() else ""
-    interviewed = card.interviewed_at
-    return {
-        "company": card.company,
-        "role": card.role,
-        "round": card.round,
-        "interviewer": dict(people[0]) if people else empty_person,
-        "interviewers": people,
-        "interviewer_names": _names(people),
-        "key_points": list(card.key_points),
-        "questions": list(card.questions),
-        "interview_date": day_text(interviewed, tz) if interviewed else "",
-        "interview_time": f"{local(interviewed, tz):%H:%M}" if interviewed else "",
-        "days_since_interview": (
-            max(0, (local(now, tz).date() - local(interviewed, tz).date()).days)
-            if interviewed
-            else 0
-        ),
-        "promised_by": (
-            day_text(datetime.combine(card.promised_by, datetime.min.time(), UTC), UTC)
-            if card.promised_by
-            else ""
-        ),
-        "last_sent_on": day_text(max(e.at for e in sent), tz) if sent else "",
-        "days_since_contact": (
-            max(0, (local(now, tz).date() - local(contact, tz).date()).days) if contact else 0
-        ),
-        "answered": bool(answers(card)),
-        "contact_email": card.contact_email,
-        "links": list(card.links),
-        "tags": list(card.tags),
-        "notes": card.notes,
-        "outcome": card.outcome or "",
-        "today": day_text(now, tz),
-        "me": me,
-        "signature": me["signature"] or me["name"],
-    }
-
-
-def sample_card() -> Card:
-    """A card with every field filled, for trying a template out when it is loaded."""
-    moment = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
-    return Card(
-        id="000000000000",
-        company="Example Ltd",
-        role="Backend developer",
-        stage="interviewed",
-        round="second",
-        interviewed_at=moment,
-        interviewers=(Interviewer("Ann Lee", "CTO", "ann@example.com"), Interviewer("Bo Chen")),
-        key_points=("the migration to event sourcing", "on-call once a month"),
-        questions=("How would you shard the orders table?",),
-        promised_by=moment.date(),
-        links=("https://example.com/jobs/1",),
-        contact_email="jobs@example.com",
-        notes="Liked the team.",
-        tags=("remote",),
-        outcome="rejected",
-        learned="",
-        deleted=False,
-        created_at=moment,
-        timeline=(),
-        conflicts={},
-        updated="",
-    )
-
-
-SAMPLE_PROFILE = {"name": "Sam Doe", "signature": "Sam Doe\n+1 555 0100", "email": "sam@x.org"}
 
 
 # --- the sandbox --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ user may have edited: `install_defaults` only creates files that do not exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from store.cards.model import OUTCOMES, STAGES, Card
+from store.cards.model import Card
+from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
 from store.notes.due import (
@@ -34,15 +35,8 @@ from store.notes.due import (
     parse_rules,
     stage_after_sending,
 )
-from store.notes.render import (
-    SAMPLE_PROFILE,
-    CompiledText,
-    NoteError,
-    card_context,
-    compile_text,
-    render_text,
-    sample_card,
-)
+from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
+from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
 
 DEFAULTS_DIR = Path(__file__).parent / "default_templates"
@@ -563,7 +557,3 @@ def _order(template: Template) -> tuple[int, int, float, str]:
     stages = [STAGES.index(s) for s in template.stages]
     hours = [r.amount * {"hours": 1, "days": 24, "weeks": 168}[r.unit] for r in template.due]
     return (min(stages), max(stages), min(hours, default=float("inf")), template.name)
-
-
-def describe_problems(problems: Iterable[TemplateProblem]) -> list[str]:
-    return [str(p) for p in problems]

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from store.cards.board import Board
-from store.cards.model import OUTCOMES, STAGES, Card, iso_utc
+from store.cards.model import Card, iso_utc
+from store.cards.stages import OUTCOMES, STAGES, outcome_words
 from store.notes.templates import TemplateError, read_template_file
 from store.transfer.importer import BACKUP_FORMAT, IMPORT_FIELDS
 from store.untrusted import spreadsheet_cell
@@ -126,16 +127,12 @@ def _md(text: str) -> str:
     return " ".join(str(text).split()).translate(_MD_SPECIAL)
 
 
-def _outcome_words(outcome: str) -> str:
-    return outcome.replace("-", " ")
-
-
 def _card_md(card: Card) -> list[str]:
     title = _md(card.company) + (f" — {_md(card.role)}" if card.role else "")
     lines = [f"### {title}", ""]
     facts: list[str] = []
     if card.outcome:
-        facts.append(f"- **Outcome:** {_outcome_words(card.outcome)}")
+        facts.append(f"- **Outcome:** {outcome_words(card.outcome)}")
     if card.interviewed_at:
         round_ = f" ({_md(card.round)} round)" if card.round else ""
         facts.append(f"- **Interviewed:** {_local(card.interviewed_at)}{round_}")
@@ -192,7 +189,7 @@ def to_markdown(cards: Iterable[Card], now: datetime | None = None) -> str:
         heading = f"## {stage.capitalize()} ({len(cards_here)})"
         if stage == "closed" and cards_here:
             tally = [
-                f"{sum(1 for c in cards_here if c.outcome == o)} {_outcome_words(o)}"
+                f"{sum(1 for c in cards_here if c.outcome == o)} {outcome_words(o)}"
                 for o in OUTCOMES
                 if any(c.outcome == o for c in cards_here)
             ]

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from store.cards.model import OUTCOMES, STAGES, Card, Event
+from store.cards.model import Card, Event
+from store.cards.stages import OUTCOMES, STAGES, outcome_words
 from store.notes.due import ANSWERED, NOTE_SENT, DueRule, apply_rule, parse_rules
 
 THANK_YOU = "thank-you"
@@ -289,7 +290,7 @@ def rows(result: Stats) -> list[tuple[str, list[tuple[str, float, float, str]]]]
         ),
     ]
     counts = {
-        **{o.replace("-", " "): n for o, n in result.outcomes.items()},
+        **{outcome_words(o): n for o, n in result.outcomes.items()},
         "still open": result.open,
     }
     top = max(counts.values(), default=0)

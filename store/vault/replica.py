@@ -4,6 +4,14 @@ The replica holds the device's whole merged state, so any one replica is a full 
 its own device writes it; several processes of that device take a local lock (outside the
 synced folder), re-read, merge and write atomically. A replica that fails to open is never
 overwritten or deleted here.
+
+How TinyDB is used (the design card names it): for its storage layer and its file shape, not
+its queries. The plaintext of a replica is a TinyDB database, a JSON object of tables
+(`cards`: card id → CRDT state, `devices`, `meta`), and `EncryptedStorage` is the TinyDB
+`Storage` that opens and seals it (`read()` / `write()`, as TinyDB's own storages). The merge
+needs every card in memory at once, so `Board` reads and writes the tables whole through that
+storage; nothing goes through TinyDB's `Table` API (its integer document ids would not fit
+card ids anyway).
 """
 
 from __future__ import annotations
@@ -18,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Storage, TinyDB
-from tinydb.table import Table
 
 from store.errors import ReplicaUnreadable, WriteFailed
 from store.files import atomic_write, refuse_link, remove_stale_temps
@@ -70,12 +77,6 @@ def long_lived_objects() -> Iterator[None]:
     with collector_paused():
         yield
         gc.freeze()
-
-
-class _StrIdTable(Table):
-    """Card ids are random strings, not TinyDB's integer counters."""
-
-    document_id_class = str  # type: ignore[assignment]
 
 
 class EncryptedStorage(Storage):
@@ -147,7 +148,6 @@ class Replica:
         self.path = replica_path(vault, device)
         self.lock_path = Path(lock_path)
         self.db = TinyDB(self.path, vault, device, device, storage=EncryptedStorage)
-        self.db.table_class = _StrIdTable
         self._signature: tuple[int, int, int] | None = None
 
     @property

@@ -1,7 +1,9 @@
 """`followup-tui`: with no command it opens the board; with one it acts and exits.
 
 Every failure a user can cause ends as one line on stderr and exit status 1 (usage errors: 2).
-No traceback reaches a user: an unexpected error is logged to the config dir and summarised.
+No traceback reaches a user: an unexpected error is logged to the config dir and summarised
+(`tui/crash.py`). The CLI is the outer layer of `tui/`: it imports the app and the launch path,
+and nothing in them imports it.
 """
 
 from __future__ import annotations
@@ -12,14 +14,12 @@ import gc
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from typing import Any, TextIO
 
 from store.errors import FollowupError, WriteFailed
-from store.untrusted import one_line as printable_line
 from store.untrusted import printable
+from tui.crash import crash_line, log_crash, one_line
 
 # Each module has `register(subparsers)`; its commands set `func(args) -> int`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.transfer",
     "tui.cli.sync_commands",
     "tui.cli.notes",
+    "tui.cli.documents",
 )
 
 
@@ -53,42 +54,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
-
-
-def log_crash(error: BaseException) -> str:
-    """Append the traceback of `error` to the config dir's crash.log; returns where it went.
-
-    The CLI and the app both end here, so a user has one file to send. Only the owner may read
-    it: an error message may quote a card.
-    """
-    try:
-        from store.config import config_dir
-
-        path = config_dir() / "crash.log"
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "a", encoding="utf-8") as handle:
-            handle.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n")
-            handle.write("".join(traceback.format_exception(error)) + "\n")
-        return str(path)
-    except OSError:
-        return "(no log could be written)"
-
-
-def crash_line(error: BaseException, where: str) -> str:
-    """What a user reads instead of a traceback: the error in one line, and where the log is."""
-    what = f"{type(error).__name__}: {one_line(error)}"
-    return f"followup-tui: unexpected error ({what}); details in {where}."
-
-
-MAX_ERROR_LINE = 1000  # characters: a message quoting a pasted novel is still one line
-
-
-def one_line(text: object) -> str:
-    """An error message as the single line a user sees: file names may hold newlines, and a
-    card's text or another device's file name may hold escape codes (shown, never obeyed)."""
-    line = printable_line(text)
-    return line if len(line) <= MAX_ERROR_LINE else line[: MAX_ERROR_LINE - 1] + "…"
 
 
 class CommandOutput:
@@ -191,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         request_device_name(getattr(args, "device_name", None))
         if args.command is None:
-            from tui.cli.context import unlock_in_advance
+            from tui.launch import unlock_in_advance
 
             unlock_in_advance(args.vault)  # Argon2id on a thread while Textual loads
             from tui.app import run

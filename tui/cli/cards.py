@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import socket
 import sys
 from pathlib import Path
@@ -16,7 +15,9 @@ from typing import Any
 
 from store.cards.board import Board
 from store.cards.dates import parse_day, parse_when
-from store.cards.model import STAGES, Card, Interviewer, version_text
+from store.cards.fields import parse_person
+from store.cards.model import Card, version_text
+from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
 from store.errors import BadValue, FollowupError
 from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
@@ -26,22 +27,7 @@ from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from tui.cli import one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
-
-_PERSON = re.compile(
-    r"^\s*(?P<name>[^<,]*?)\s*(?:,\s*(?P<title>[^<]*?)\s*)?(?:<(?P<email>[^>]*)>)?\s*$"
-)
-
-
-def parse_interviewer(text: str) -> Interviewer:
-    """`Name`, `Name <email>` or `Name, Title <email>`."""
-    match = _PERSON.match(text)
-    if not match or not (match["name"] or match["email"]):
-        raise BadValue(f'Bad interviewer {text!r}: use "Name, Title <email>".')
-    return Interviewer(
-        name=match["name"] or (match["email"] or ""),
-        title=match["title"] or "",
-        email=(match["email"] or "").strip(),
-    )
+from tui.cli.documents import add_document_options, document_fields, document_lines
 
 
 def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
@@ -64,8 +50,9 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
     parser.add_argument("--contact-email", default=None)
     parser.add_argument("--notes", default=None)
     parser.add_argument("--tag", action="append", metavar="TAG", default=None)
-    parser.add_argument("--outcome", default=None, help="offer, rejected, withdrew, no-answer")
+    parser.add_argument("--outcome", default=None, help=", ".join(OUTCOMES))
     parser.add_argument("--learned", default=None, help="what I learned (kept on the card)")
+    add_document_options(parser)  # the posting, the résumé sent, the offer (issue 14)
 
 
 def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -79,7 +66,7 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     if args.promised_by is not None:
         fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
     if args.interviewer is not None:
-        fields["interviewers"] = [parse_interviewer(i) for i in args.interviewer if i.strip()]
+        fields["interviewers"] = [parse_person(i) for i in args.interviewer if i.strip()]
     for option, name in (
         ("key_point", "key_points"),
         ("question", "questions"),
@@ -89,6 +76,7 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             fields[name] = value
+    fields.update(document_fields(args))  # issue 14
     return fields
 
 
@@ -117,9 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("move", help="move a card to a stage")
     p.add_argument("id")
     p.add_argument("stage", choices=STAGES)
-    p.add_argument(
-        "--outcome", default=None, help="with closed: offer, rejected, withdrew, no-answer"
-    )
+    p.add_argument("--outcome", default=None, help="with closed: " + ", ".join(OUTCOMES))
     p.set_defaults(func=cmd_move)
 
     p = subparsers.add_parser("edit", help="change fields of a card")
@@ -255,6 +241,7 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append("notes: " + card.notes)
     if card.learned:
         lines.append("learned: " + card.learned)
+    lines.extend(document_lines(card))  # issue 14
     for name, conflicts in card.conflicts.items():
         current = version_text(name, _stored_value(card, name))
         lines.append(f"CONFLICT on {name}: 0 = {current!r} (current)")
@@ -264,7 +251,8 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
     for event in card.timeline:
-        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k != "text")
+        hidden = ("text", "sha256", "blob", "attachment")  # an attachment's ids: show --json
+        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k not in hidden)
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())

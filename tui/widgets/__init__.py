@@ -1,1 +1,1 @@
-"""Widgets of the board and the pure helpers that decide what they show."""
+"""Widgets every area's screens share (the key bar). A widget of one area lives in that area."""

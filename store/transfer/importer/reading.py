@@ -1,0 +1,48 @@
+"""Reading a file to import: which kind it is (CSV or JSON), then the reader for that kind.
+
+Raises `FollowupError` only when the file cannot be read at all (missing, a folder, not text,
+not CSV or JSON); everything wrong inside it is a `Problem` on the `Source`.
+Must never write anything.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from store.cards.dates import DATE_ORDERS
+from store.errors import BadValue, FollowupError
+from store.transfer.importer.backup import read_json
+from store.transfer.importer.csv_file import read_csv
+from store.transfer.importer.source import Progress, Source
+from store.untrusted import MAX_IMPORT_BYTES, read_capped
+
+
+def read_source(
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    date_order: str = "auto",
+    kind: str = "auto",
+    progress: Progress | None = None,
+) -> Source:
+    """Read and check FILE; raises `FollowupError` when it cannot be read at all."""
+    path = Path(path)
+    try:
+        data = read_capped(path, MAX_IMPORT_BYTES, allow_pipe=True)
+    except FileNotFoundError:
+        raise FollowupError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise FollowupError(f"{path}: is a folder; give a CSV or JSON file.") from None
+    except OSError as exc:
+        raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+    if date_order not in DATE_ORDERS:
+        raise BadValue(f"--date-order must be one of {', '.join(DATE_ORDERS)}.")
+    if kind == "auto":
+        head = data[:64].lstrip(codecs.BOM_UTF8).lstrip()
+        looks_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
+        kind = "json" if looks_json else "csv"
+    if kind == "json":
+        if mapping:
+            raise BadValue("--map is for CSV files; a JSON backup names its fields itself.")
+        return read_json(data, path.name, progress)
+    return read_csv(data, path.name, mapping, date_order, progress)

@@ -1,0 +1,299 @@
+"""One column of the board: a virtual list that paints only the cards in view (the line API).
+
+A column may hold thousands of closed cards, so it is never one widget per card: it keeps a
+list of card ids and draws each visible line on demand from the card's `CardFace`, caching
+the drawn strips per card version. Every card has the same height, so line `y` belongs to
+card `y // CARD_HEIGHT` and scrolling is arithmetic.
+
+The column only shows and reports clicks; it must never change the board.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widget import Widget
+
+from store.cards.board import Board
+from tui.board.card_face import CardFace, DueBadge, card_face, fit_badge, no_badge
+
+CARD_LINES = 3  # title + age, role, badge / outcome
+CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
+MARGIN = 1  # blank cells left of a card (the gap to the column on its left)
+
+
+class StageTitle(Widget):
+    """A column's heading: the stage and how many cards it holds ("Interviewed  5", or
+    "3/15" under a filter). On a narrow column the name is cut, never the count."""
+
+    DEFAULT_CSS = """
+    StageTitle {
+        width: 1fr;
+        height: 1;
+    }
+    """
+
+    def __init__(self, name: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stage_name = name
+        self.count = ""
+
+    def show(self, count: str) -> None:
+        self.count = count
+        self.refresh()
+
+    def render(self) -> Content:
+        room = self.content_region.width - cell_len(self.count)
+        name, gap = self.stage_name, "  "
+        if cell_len(name) + 2 > room:
+            gap = " "
+            if cell_len(name) + 1 > room:
+                name = set_cell_size(name, room - 2) + "…" if room > 2 else ""
+        return Content.assemble(name, gap if name else "", (self.count, "dim"))
+
+
+class StageColumn(ScrollView, can_focus=False):
+    """The cards of one stage; the board screen owns the keys and tells it what to show."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "stage-column--card",
+        "stage-column--cursor",
+        "stage-column--focused",
+        "stage-column--title",
+        "stage-column--role",
+        "stage-column--age",
+        "stage-column--badge",
+        "stage-column--overdue",
+        "stage-column--outcome",
+        "stage-column--conflict",
+        "stage-column--empty",
+    }
+
+    DEFAULT_CSS = """
+    StageColumn {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+    active: reactive[bool] = reactive(False)
+
+    class CardClicked(Message):
+        """A card was clicked (`opened` on a double click)."""
+
+        def __init__(self, column: StageColumn, index: int, opened: bool) -> None:
+            super().__init__()
+            self.column = column
+            self.index = index
+            self.opened = opened
+
+    def __init__(
+        self,
+        stage: str,
+        board: Board,
+        now: Callable[[], datetime],
+        due_badge: DueBadge = no_badge,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.stage = stage
+        self.board = board
+        self.now = now
+        self.due_badge = due_badge
+        self.ids: list[str] = []
+        self.empty_text = ""
+        self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
+
+    # --- what it shows ------------------------------------------------------------------------
+
+    def set_ids(self, ids: list[str]) -> None:
+        """Show these cards (in this order); keeps the cursor in range."""
+        self.ids = ids
+        self._fit_virtual_size()
+        if self.cursor >= len(ids):
+            self.cursor = max(0, len(ids) - 1)
+        self.refresh()
+
+    @property
+    def card_id(self) -> str | None:
+        """The id under the cursor, if the column has any card."""
+        if 0 <= self.cursor < len(self.ids):
+            return self.ids[self.cursor]
+        return None
+
+    def forget(self) -> None:
+        """Drop drawn strips (the clock moved on, a theme changed, the badge rules changed)."""
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._strips.clear()
+        self._fit_virtual_size()
+
+    def _fit_virtual_size(self) -> None:
+        """All the cards, plus the few blank lines that let the last one sit on a card
+        boundary too: a column never shows half a card at its top."""
+        height = len(self.ids) * CARD_HEIGHT
+        view = self.scrollable_content_region.height
+        if view and height > view:
+            height += -(height - view) % CARD_HEIGHT
+        self.virtual_size = Size(0, height)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        # Repaint the two cards whose look changed; a scroll repaints the rest by itself.
+        self.scroll_to_cursor()
+        self.refresh_lines(old * CARD_HEIGHT, CARD_LINES)
+        self.refresh_lines(new * CARD_HEIGHT, CARD_LINES)
+
+    def watch_active(self) -> None:
+        self.refresh()
+
+    def scroll_to_cursor(self) -> None:
+        if not self.ids or not self.is_mounted:
+            return
+        # Scroll by whole cards (the least that shows the cursor's card), never half of one.
+        view = self.scrollable_content_region.height
+        top = self.cursor * CARD_HEIGHT
+        y = self.scroll_offset.y
+        if top < y:
+            y = top
+        elif top + CARD_LINES > y + view:
+            y = min(top, -(-(top + CARD_HEIGHT - view) // CARD_HEIGHT) * CARD_HEIGHT)
+        else:
+            return
+        self.scroll_to(y=y, animate=False, force=True, immediate=True)
+
+    @property
+    def page_cards(self) -> int:
+        """How many cards fit in the view (for page up / page down)."""
+        return max(1, self.scrollable_content_region.height // CARD_HEIGHT)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index, row = divmod(line, CARD_HEIGHT)
+        base = self.rich_style
+        if index >= len(self.ids):
+            if not self.ids and line == 1 and self.empty_text:
+                return self._text_line(self.empty_text, width, base)
+            return Strip.blank(width, base)
+        if row >= CARD_LINES:
+            return Strip.blank(width, base)
+        card_id = self.ids[index]
+        if index == self.cursor:
+            look = "stage-column--focused" if self.active else "stage-column--cursor"
+        else:
+            look = "stage-column--card"
+        card = self.board.card(card_id)
+        now = self.now()
+        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"))
+        strips = self._strips.get(key)
+        if strips is None:
+            face = card_face(card, now, self.due_badge)
+            strips = self._strips[key] = self._draw(face, look, width, base)
+        return strips[row]
+
+    def _text_line(self, text: str, width: int, base: Style) -> Strip:
+        style = self.get_component_rich_style("stage-column--empty")
+        inner = set_cell_size(" " * (MARGIN + 1) + text, width)
+        return Strip([Segment(inner, base + style)], width)
+
+    def _draw(self, face: CardFace, look: str, width: int, base: Style) -> list[Strip]:
+        card_style = base + self.get_component_rich_style(look)
+
+        def part(name: str) -> Style:
+            # Only the colour and text style of a part: its background is the card's. The full
+            # (not partial) style resolves "auto" colours such as $text-muted properly.
+            full = self.get_component_rich_style(name)
+            return card_style + Style(
+                color=full.color, bold=full.bold, italic=full.italic, dim=full.dim
+            )
+
+        inner = max(0, width - MARGIN - 2)
+        first = self._line(
+            [(face.title, part("stage-column--title"))],
+            (face.age, part("stage-column--age")),
+            inner,
+            card_style,
+        )
+        second = self._line([(face.role, part("stage-column--role"))], None, inner, card_style)
+        third_left: list[tuple[str, Style]] = []
+        if face.badge:
+            name = "stage-column--overdue" if face.overdue else "stage-column--badge"
+            room = inner - (2 if face.conflict else 0)  # " ⚠" keeps its place on the right
+            third_left.append((fit_badge(face.badge, room), part(name)))
+        elif face.outcome:
+            third_left.append((face.outcome, part("stage-column--outcome")))
+        mark = "⚠" if third_left else "⚠ conflict"  # two laptops edited it: see the detail
+        conflict = (mark, part("stage-column--conflict")) if face.conflict else None
+        third = self._line(third_left, conflict, inner, card_style)
+        margin = Segment(" " * MARGIN, base)
+        return [
+            Strip([margin, Segment(" ", card_style), *segments, Segment(" ", card_style)], width)
+            if width >= MARGIN + 2
+            else Strip.blank(width, base)
+            for segments in (first, second, third)
+        ]
+
+    @staticmethod
+    def _line(
+        left: list[tuple[str, Style]],
+        right: tuple[str, Style] | None,
+        width: int,
+        fill: Style,
+    ) -> list[Segment]:
+        """Left parts truncated with an ellipsis, the right part kept whole when it fits."""
+        right_text = f" {right[0]}" if right and right[0] else ""
+        room = width - cell_len(right_text) if cell_len(right_text) < width // 2 + 1 else width
+        if room == width:
+            right_text = ""
+        segments: list[Segment] = []
+        used = 0
+        for text, style in left:
+            text = " ".join(text.split())
+            if used + cell_len(text) > room:
+                text = (
+                    set_cell_size(text, max(0, room - used - 1)).rstrip() + "…"
+                    if room > used
+                    else ""
+                )
+            segments.append(Segment(text, style))
+            used += cell_len(text)
+        if used < room:
+            segments.append(Segment(" " * (room - used), fill))
+        if right_text and right:
+            segments.append(Segment(right_text, right[1]))
+        return segments
+
+    # --- mouse --------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index, row = divmod(self.scroll_offset.y + offset.y, CARD_HEIGHT)
+        if index < len(self.ids) and row < CARD_LINES:
+            event.stop()
+            self.post_message(self.CardClicked(self, index, opened=event.chain >= 2))

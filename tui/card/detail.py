@@ -1,0 +1,373 @@
+"""One card in full: every field, the people, the timeline, and conflicts to resolve.
+
+A conflict is a value that lost to a concurrent edit on another laptop; it stays on the card
+until the user keeps one version here (`Board.resolve`). The screen repaints when the card
+changes underneath (a merge: `cards_changed`, from the app), and returns the card id when it
+changed something; the screen that opened it repaints.
+
+Must never write the vault other than through `Session.change`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from store.cards.board import Board
+from store.cards.documents import Attachment, size_text
+from store.cards.model import Card
+from store.errors import FollowupError, UnknownCard
+from store.notes.due import card_items
+from store.untrusted import printable
+from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.context import AppContext
+from tui.widgets.fitting_footer import FittingFooter
+
+FIELD_LABELS = {
+    "company": "Company",
+    "role": "Role",
+    "round": "Round",
+    "interviewers": "Interviewers",
+    "key_points": "Key points",
+    "questions": "Questions asked",
+    "links": "Links",
+    "contact_email": "Contact",
+    "notes": "Notes",
+    "tags": "Tags",
+    "learned": "Learned",
+    "posting_url": "Posting",
+    "posting_text": "Posting text",
+    "resume": "Résumé sent",
+    "salary": "Offer: base",
+    "currency": "Offer: currency",
+    "bonus": "Offer: bonus",
+    "equity": "Offer: equity",
+}
+
+
+def local(moment: datetime) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def shown(value: Any) -> str:
+    """A field value as one readable string (lists joined, people as "Name, Title <email>").
+
+    A conflicting version is stored as another device wrote it: control characters in it are
+    shown as escapes, never sent to the terminal."""
+    if isinstance(value, (list, tuple)):
+        return printable("; ".join(str(_person(v)) for v in value)) or "(empty)"
+    return printable(value) if value not in (None, "") else "(empty)"
+
+
+def _person(value: Any) -> Any:
+    if isinstance(value, dict):
+        from store.cards.model import Interviewer
+
+        return Interviewer.from_json(value)
+    return value
+
+
+def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(label, text) for every field worth showing; lists one item per line."""
+    rows: list[tuple[str, str]] = [("Stage", card.stage)]
+    if card.outcome:
+        rows.append(("Outcome", OUTCOME_WORDS.get(card.outcome, card.outcome)))
+    if due:
+        rows.append(("Notes due", "\n".join(due)))
+    if card.interviewed_at:
+        age = age_text(days_since(card.interviewed_at, now))
+        rows.append(("Interviewed", f"{local(card.interviewed_at)}  ({age})"))
+    else:
+        rows.append(("Interviewed", "(no date)"))
+    rows.append(("Round", card.round or "—"))
+    rows.append(("Answer promised", card.promised_by.isoformat() if card.promised_by else "—"))
+    rows.append(("Interviewers", "\n".join(str(p) for p in card.interviewers) or "—"))
+    rows.append(("Contact", card.contact_email or "—"))
+    rows.append(("Key points", "\n".join(f"• {p}" for p in card.key_points) or "—"))
+    rows.append(("Questions asked", "\n".join(f"• {q}" for q in card.questions) or "—"))
+    rows.append(("Links", "\n".join(card.links) or "—"))
+    rows.append(("Tags", ", ".join(card.tags) or "—"))
+    rows.append(("Notes", card.notes or "—"))
+    if card.learned:
+        rows.append(("Learned", card.learned))
+    rows.extend(document_rows(card, now))
+    if card.created_at:
+        rows.append(("Created", local(card.created_at)))
+    rows.append(("Id", card.id))
+    return rows
+
+
+def offer_text(card: Card, now: datetime) -> str:
+    """The offer on one line or a few: base and currency as given (never converted)."""
+    offer = card.offer
+    parts = [offer.salary_text() or "no base yet"]
+    parts += [f"bonus {offer.bonus}"] if offer.bonus else []
+    parts += [f"equity {offer.equity}"] if offer.equity else []
+    lines = ["  ·  ".join(parts)]
+    if offer.start:
+        lines.append(f"starts {offer.start.isoformat()}")
+    if offer.answer_by:
+        days = (offer.answer_by - now.astimezone().date()).days
+        left = (
+            "today"
+            if days == 0
+            else f"{days} day{'s' if days != 1 else ''} left"
+            if days > 0
+            else f"passed {-days} day{'s' if days != -1 else ''} ago"
+        )
+        lines.append(f"answer by {offer.answer_by.isoformat()}  ({left})")
+    return "\n".join(lines)
+
+
+def document_rows(card: Card, now: datetime) -> list[tuple[str, str]]:
+    """The offer, the posting's address and the résumé sent, when the card has them."""
+    rows = []
+    if card.offer:
+        rows.append(("Offer", offer_text(card, now)))
+    if card.posting_url:
+        rows.append(("Posting", card.posting_url))
+    if card.resume:
+        rows.append(("Résumé sent", card.resume))
+    return rows
+
+
+def attachment_line(attachment: Attachment, arrived: bool) -> str:
+    when = attachment.added_at.astimezone().strftime("%Y-%m-%d")
+    line = f"{attachment.name}  ({size_text(attachment.size)}, {when})"
+    return line if arrived else f"{line}  — not synced yet"
+
+
+def _moment(text: Any) -> str:
+    """A stored ISO moment as local time, or "" when there is none (or it is unreadable)."""
+    if not isinstance(text, str):
+        return ""
+    try:
+        return local(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return ""
+
+
+def timeline_lines(card: Card, board: Board) -> list[str]:
+    lines = []
+    for event in card.timeline:
+        what = event.kind
+        if event.kind == "moved":
+            what = f"moved {event.get('from', '?')} → {event.get('to', '?')}"
+            if event.get("outcome"):
+                what += f" ({OUTCOME_WORDS.get(event.get('outcome'), event.get('outcome'))})"
+        elif event.kind == "resolved":
+            what = f"kept one version of {event.get('field', '?')}"
+        elif event.kind == "created":
+            what = f"created in {event.get('stage', 'interviewed')}"
+        elif event.kind == "note_sent":
+            what = f"sent {event.get('template', 'a note')}"
+            if event.get("subject"):
+                what += f": “{event.get('subject')}”"
+            if event.get("to"):  # handed to a mail client for this address
+                what += f" to {event.get('to')}"
+        elif event.kind == "answered":
+            what = "they answered"
+        elif event.kind in ("attached", "detached"):
+            what = f"{event.kind} {event.get('name', 'a file')}"
+            if event.kind == "attached" and isinstance(event.get("size"), int):
+                what += f" ({size_text(event.get('size'))})"
+        elif event.kind == "round":
+            what = "next round"
+            if event.get("round"):
+                what += f" ({event.get('round')})"
+            when = _moment(event.get("interviewed_at"))
+            if when:
+                what += f", interview {when}"
+        hidden = ("from", "to", "outcome", "field", "stage", "text")
+        hidden += ("name", "size", "sha256", "blob", "attachment")  # an attachment's, said above
+        if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
+            hidden += ("template", "subject", "round", "interviewed_at", "previous")
+            hidden += ("previous_promised_by",)
+        extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
+        if extra:
+            what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
+        lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
+        if event.data.get("text"):
+            lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())
+    return lines
+
+
+class CardDetailScreen(Screen[str | None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "edit", "Edit", id="detail-edit", tooltip="Edit this card"),
+        Binding(
+            "o",
+            "open_attachment",
+            "Open file",
+            id="detail-open-attachment",
+            tooltip="Open the highlighted attachment (a private copy, removed when you quit)",
+        ),
+        Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
+    ]
+
+    def __init__(self, context: AppContext, card_id: str) -> None:
+        super().__init__(id="detail")
+        self.context = context
+        self.session = context.session
+        self.card_id = card_id
+        self.now = context.now
+        self.changed = False
+
+    @property
+    def card(self) -> Card:
+        return self.session.board.card(self.card_id)
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        board = self.session.board
+        with VerticalScroll(id="detail-body"):
+            title = f"{card.company} — {card.role}" if card.role else card.company
+            yield Static(Content(title), classes="detail-title")
+            if card.deleted:
+                yield Static("In the trash: u on the board brings it back.", classes="warning")
+            if card.conflicts:
+                yield Static(
+                    "Two laptops changed this card at once. Keep one version of each field:",
+                    classes="conflict-intro",
+                )
+                for field, conflicts in card.conflicts.items():
+                    with Vertical(classes="conflict"):
+                        yield Static(FIELD_LABELS.get(field, field), classes="conflict-field")
+                        versions = [(getattr(card, field), "current")] + [
+                            (c.value, f"from {board.device_name(c.device)}") for c in conflicts
+                        ]
+                        for index, (value, origin) in enumerate(versions):
+                            with Horizontal(classes="conflict-version"):
+                                yield Button(
+                                    "Keep",
+                                    id=f"keep-{field}-{index}",
+                                    classes="keep",
+                                    compact=True,
+                                )
+                                yield Static(
+                                    Content(f"{shown(value)}  ({origin})"), classes="version-text"
+                                )
+            for label, text in detail_rows(card, self.now(), self.due_lines(card)):
+                with Horizontal(classes="detail-row"):
+                    yield Static(label, classes="detail-label")
+                    yield Static(Content(text), classes="detail-value")
+            yield from self.compose_documents(card)
+            yield Static("Timeline", classes="section-title")
+            yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
+        yield FittingFooter()
+
+    def compose_documents(self, card: Card) -> ComposeResult:
+        """The posting's text (scrollable, however long) and the attachments (o opens one)."""
+        if card.attachments:
+            yield Static("Attachments  (o opens one)", classes="section-title")
+            folder = self.session.vault.path / "attachments"
+            yield OptionList(
+                *(
+                    Option(Content(attachment_line(a, (folder / a.blob).exists())), id=a.id)
+                    for a in card.attachments
+                ),
+                id="detail-attachments",
+                compact=True,
+            )
+        if card.posting_text:
+            yield Static("Posting", classes="section-title")
+            area = TextArea(
+                card.posting_text, read_only=True, soft_wrap=True, id="detail-posting", compact=True
+            )
+            area.cursor_blink = False
+            yield area
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_attachment":
+            try:
+                return bool(self.card.attachments)  # hidden on a card without files
+            except UnknownCard:
+                return False
+        return True
+
+    def action_open_attachment(self) -> None:
+        """Decrypt the highlighted attachment to a private copy and hand it to the viewer."""
+        from sync.blobs import attachment_bytes
+        from tui.card.opener import copies
+
+        attachments = self.card.attachments
+        if not attachments:
+            return
+        index = 0
+        for found in self.query("#detail-attachments").results(OptionList):
+            index = found.highlighted or 0
+        attachment = attachments[min(index, len(attachments) - 1)]
+        try:
+            data = attachment_bytes(self.session.vault, attachment)
+            copies.open(attachment.name, data)
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not opened", severity="error", timeout=8)
+            return
+        self.notify(
+            f"Opened {attachment.name}: a private copy, removed when you quit followup-tui.",
+            title="Attachment",
+        )
+
+    def due_lines(self, card: Card) -> list[str]:
+        """Every note the card owes, in full ("thank-you: due in 3 h  (24 h after the interview)");
+        the board's badge may show only a short form of the first."""
+        templates = self.context.templates_read
+        if templates is None:
+            return []
+        now, tz = self.now(), self.context.tz
+        return [
+            f"{item.template if item.kind == 'note' else item.title}: {item.relative(now, tz)}"
+            f"  ({item.rule.describe()})"
+            for item in card_items(card, templates.all(), now, tz)
+        ]
+
+    def cards_changed(self, card_ids: set[str]) -> None:
+        """The board changed underneath (a merge); repaint if this card was in it."""
+        if self.card_id in card_ids:
+            self.call_later(self.card_changed)
+
+    async def card_changed(self) -> None:
+        """The card changed underneath (a merge or an edit): show it as it is now."""
+        try:
+            self.card  # noqa: B018 - raises when the card is gone
+        except UnknownCard:
+            self.dismiss(None)
+            return
+        await self.recompose()
+
+    @on(Button.Pressed, ".keep")
+    async def _keep(self, event: Button.Pressed) -> None:
+        _, rest = (event.button.id or "").split("-", 1)
+        field, index = rest.rsplit("-", 1)
+        try:
+            self.session.change(lambda board: board.resolve(self.card_id, field, int(index)))
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.changed = True
+        label = FIELD_LABELS.get(field, field)
+        self.notify(f"Kept one version of {label.lower()}.")
+        await self.recompose()
+
+    def action_edit(self) -> None:
+        from tui.card.edit import CardEditScreen
+
+        def edited(result: str | None) -> None:
+            if result:
+                self.changed = True
+                self.call_later(self.card_changed)
+
+        self.app.push_screen(CardEditScreen(self.context, self.card), edited)
+
+    def action_back(self) -> None:
+        self.dismiss(self.card_id if self.changed else None)

@@ -1,0 +1,253 @@
+"""The card form: a new card, or every editable field of an existing one.
+
+Only the fields the user actually changed are written, so an edit never overwrites what
+another laptop changed meanwhile in other fields. Bad input (a bad date, an interviewer
+line that does not parse, no company) is a one-line error in the form; the form keeps
+everything typed. Leaving with unsaved changes asks first.
+
+Must never write the vault other than through `Session.change`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from store.cards.fields import field_value
+from store.cards.model import STAGES, Card, Interviewer
+from store.errors import BadValue, FollowupError
+from tui.context import AppContext
+from tui.widgets.fitting_footer import FittingFooter
+
+# (field, label, kind, hint): kind "line" is an Input, "lines" a TextArea of one item per
+# line, "text" a free TextArea.
+FORM: list[tuple[str, str, str, str]] = [
+    ("company", "Company", "line", "Acme"),
+    ("role", "Role", "line", "Backend developer"),
+    ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, today 14:00, yesterday"),
+    ("round", "Round", "line", "first, second, onsite…"),
+    ("promised_by", "Answer promised", "line", "2026-12-01 (the date they said they'd answer)"),
+    ("interviewers", "Interviewers", "lines", "one per line: Name, Title <email>"),
+    ("contact_email", "Contact email", "line", "recruiter@acme.io"),
+    ("key_points", "Key points", "lines", "one per line: what you talked about"),
+    ("questions", "Questions asked", "lines", "one per line"),
+    ("links", "Links", "lines", "one per line"),
+    ("tags", "Tags", "line", "comma separated: remote, python"),
+    ("notes", "Notes", "text", ""),
+    ("learned", "Learned", "text", "what this process taught you"),
+    # issue 14, parts 1–3: the posting, the résumé sent, the offer
+    ("posting_url", "Posting URL", "line", "https://… (the job ad's address)"),
+    ("posting_text", "Posting", "text", "paste the job ad's text here (it vanishes online)"),
+    ("resume", "Résumé sent", "line", "the version you sent, e.g. v3-backend"),
+    ("salary", "Offer: base", "line", "85000, 85,000 or 85k"),
+    ("currency", "Currency", "line", "EUR, USD, GBP…"),
+    ("bonus", "Bonus", "line", "10% target"),
+    ("equity", "Equity", "line", "0.1% over 4 years"),
+    ("offer_start", "Start date", "line", "2027-01-15"),
+    ("answer_by", "Answer by", "line", "the day they need your answer"),
+]
+
+
+def form_values(card: Card | None) -> dict[str, str]:
+    """The text each form field starts with."""
+    if card is None:
+        return {name: "" for name, *_ in FORM}
+    return {
+        "company": card.company,
+        "role": card.role,
+        "interviewed_at": (
+            card.interviewed_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            if card.interviewed_at
+            else ""
+        ),
+        "round": card.round,
+        "promised_by": card.promised_by.isoformat() if card.promised_by else "",
+        "interviewers": "\n".join(str(p) for p in card.interviewers),
+        "contact_email": card.contact_email,
+        "key_points": "\n".join(card.key_points),
+        "questions": "\n".join(card.questions),
+        "links": "\n".join(card.links),
+        "tags": ", ".join(card.tags),
+        "notes": card.notes,
+        "learned": card.learned,
+        # issue 14, parts 1–3
+        "posting_url": card.posting_url,
+        "posting_text": card.posting_text,
+        "resume": card.resume,
+        "salary": card.offer.salary,
+        "currency": card.offer.currency,
+        "bonus": card.offer.bonus,
+        "equity": card.offer.equity,
+        "offer_start": card.offer.start.isoformat() if card.offer.start else "",
+        "answer_by": card.offer.answer_by.isoformat() if card.offer.answer_by else "",
+    }
+
+
+def parse_field(name: str, text: str, now: datetime | None = None) -> Any:
+    """The value a form field's text stands for; `BadValue` names the field and the problem."""
+    try:
+        return field_value(name, text, now=now)
+    except BadValue as exc:
+        label = next(label for field, label, *_ in FORM if field == name)
+        raise BadValue(f"{label}: {exc}") from None
+
+
+def changed_fields(before: dict[str, str], after: dict[str, str], now: datetime) -> dict[str, Any]:
+    """Parsed values of the fields whose text changed (all of them must parse)."""
+    changes: dict[str, Any] = {}
+    for name, *_ in FORM:
+        if after.get(name, "") != before.get(name, ""):
+            changes[name] = parse_field(name, after.get(name, ""), now)
+    if "company" in after and not after["company"].strip():
+        raise BadValue("Company: a card needs a company.")
+    return changes
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """Leave the form and lose what was typed? Asked only when something was typed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Discard", id="discard-yes"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="discard-no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Discard your changes to this card?", classes="dialog-title")
+            yield Label("y discards · n keeps editing", classes="dialog-hint")
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+
+class CardEditScreen(Screen[str | None]):
+    """Returns the id of the saved card, or None when nothing was saved."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="form-save", tooltip="Save the card"),
+        Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Leave without saving"),
+    ]
+
+    def __init__(self, context: AppContext, card: Card | None, stage: str = "interviewed") -> None:
+        super().__init__(id="edit")
+        self.context = context
+        self.session = context.session
+        self.card = card
+        self.now = context.now
+        self.stage = stage
+        self.before = form_values(card)
+
+    def compose(self) -> ComposeResult:
+        blink = self.context.cursor_blink
+        title = f"Edit {self.card.company}" if self.card else "New card"
+        with VerticalScroll(id="form"):
+            yield Static(title, classes="detail-title")
+            yield Static("", id="form-error", classes="form-error")
+            if self.card is None:
+                with Horizontal(classes="form-row"):
+                    yield Label("Stage", classes="form-label")
+                    yield Select(
+                        [(s, s) for s in STAGES],
+                        value=self.stage if self.stage in STAGES else "interviewed",
+                        allow_blank=False,
+                        id="field-stage",
+                        compact=True,
+                    )
+            for name, label, kind, hint in FORM:
+                with Horizontal(classes=f"form-row form-{kind}"):
+                    yield Label(label, classes="form-label")
+                    value = self.before[name]
+                    if kind == "line":
+                        field = Input(value, placeholder=hint, id=f"field-{name}", compact=True)
+                        field.cursor_blink = blink
+                        yield field
+                    else:
+                        area = TextArea(
+                            value,
+                            id=f"field-{name}",
+                            soft_wrap=True,
+                            compact=True,
+                            placeholder=hint,
+                        )
+                        area.cursor_blink = blink
+                        yield area
+            with Horizontal(id="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield FittingFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#field-company").focus()
+
+    def values(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for name, _label, _kind, _hint in FORM:
+            widget = self.query_one(f"#field-{name}")
+            values[name] = widget.value if isinstance(widget, Input) else widget.text  # type: ignore[attr-defined]
+        return values
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.display = bool(message)
+        if message:
+            self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+
+    def action_save(self) -> None:
+        after = self.values()
+        now = self.now()
+        try:
+            changes = changed_fields(self.before, after, now)
+        except BadValue as exc:
+            self.show_error(str(exc))
+            return
+        try:
+            if self.card is None:
+                stage = str(self.query_one("#field-stage", Select).value)
+                fields = {k: v for k, v in changes.items() if v not in (None, "", [])}
+                fields["company"] = after["company"].strip()
+                fields["stage"] = stage
+                saved = self.session.change(lambda board: board.add(fields))
+            elif changes:
+                card_id = self.card.id
+                self.session.change(lambda board: board.edit(card_id, changes))
+                saved = card_id
+            else:
+                saved = None
+        except FollowupError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        if self.values() == self.before:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(DiscardScreen(), answered)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+
+__all__ = ["CardEditScreen", "Interviewer", "changed_fields", "form_values", "parse_field"]

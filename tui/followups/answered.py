@@ -1,0 +1,85 @@
+"""The employer answered (`a` on the board or on Today): what they said, and a new date they
+promised an answer by. Recording it stops the follow-up clock until the user writes again.
+
+A modal that returns the card id when it recorded the answer (None: cancelled); whoever opened
+it repaints. Must never write the vault other than through `Session.change`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from store.cards.dates import parse_day
+from store.errors import FollowupError
+from store.notes.flow import record_answer
+from store.vault.session import Session
+
+
+class AnsweredScreen(ModalScreen[str | None]):
+    """Record an answer (and a new promised date); returns the card id when recorded."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="answered-cancel"),
+        Binding("ctrl+s", "save", "Save", id="answered-save"),
+    ]
+
+    def __init__(self, session: Session, card_id: str) -> None:
+        super().__init__(id="answered")
+        self.session = session
+        self.card_id = card_id
+
+    def compose(self) -> ComposeResult:
+        card = self.session.board.card(self.card_id)
+        with Vertical(classes="dialog"):
+            yield Label(f"{card.company} answered", classes="dialog-title")
+            yield Label("What did they say? (optional)", classes="dialog-text")
+            yield Input(id="answered-note", placeholder="e.g. still deciding, back to me next week")
+            yield Label(
+                "A new date they promised an answer by (optional)",
+                classes="dialog-text",
+                id="answered-promised-label",
+            )
+            yield Input(id="answered-promised", placeholder="e.g. 2026-03-20, in 7 days")
+            yield Static(id="answered-error", classes="dialog-text")
+            yield Label(
+                "enter saves · esc cancels · this stops the follow-up clock",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#answered-error", Static).display = False
+        self.query_one("#answered-note", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "answered-note":
+            self.query_one("#answered-promised", Input).focus()
+        else:
+            self.action_save()
+
+    def action_save(self) -> None:
+        note = self.query_one("#answered-note", Input).value
+        promised_text = self.query_one("#answered-promised", Input).value.strip()
+        error = self.query_one("#answered-error", Static)
+        try:
+            promised = parse_day(promised_text) if promised_text else None
+            self.session.change(
+                lambda board: record_answer(board, self.card_id, note, promised_by=promised)
+            )
+        except FollowupError as exc:
+            error.display = True
+            error.update(Content.styled(str(exc), "$error"))
+            return
+        self.notify("The follow-up clock stops until you write again.", title="Answer recorded")
+        self.dismiss(self.card_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,207 @@
+"""Today (`t` on the board): every note due or overdue across all cards, most urgent first.
+
+Enter (or `c`) opens the compose screen for the highlighted note; `a` records that the
+employer answered; `o` goes back to the board with the focus on that note's card: Today
+returns that card's id (None: just back), and the board puts the focus there. The templates
+are read again whenever Today opens, so a file edited meanwhile counts (a broken one shows
+its line while the last good version keeps working).
+
+This screen must never write the vault other than through `Session.change` (in the screens
+it opens), and never import or drive the board.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from store.cards.model import Card
+from store.notes.due import DueItem, board_items
+from store.notes.templates import TemplateSet
+from tui.context import AppContext
+from tui.widgets.fitting_footer import FittingFooter
+
+WIDE = 110  # cells from which a line says when in full and gives the rule too
+
+
+def item_line(
+    item: DueItem,
+    now: datetime,
+    width: int = WIDE,
+    what_width: int = 0,
+    tz: tzinfo | None = None,
+) -> Content:
+    """One note due: when (in full), which note, the card, and the rule behind it.
+
+    Narrower than `WIDE` the rule is left out; the list cuts a line with an ellipsis rather
+    than wrapping it.
+    """
+    card = item.card
+    status = item.status(now, tz)
+    style = "$error" if status == "overdue" else "$warning" if status == "due" else "$text-muted"
+    what = _what(card)
+    when = (f"{item.relative(now, tz):<17}", f"bold {style}")
+    if width < WIDE:
+        return Content.assemble(when, (f"{item.title:<21}", "$text"), (what, "$text"))
+    if what_width and cell_len(what) > what_width:
+        what = set_cell_size(what, what_width - 1) + "…"
+    return Content.assemble(
+        when,
+        (f"{item.title:<21}", "$text"),
+        (set_cell_size(what, what_width) if what_width else what, "$text"),
+        (f"  {item.rule.describe()}", "$text-muted"),
+    )
+
+
+def _what(card: Card) -> str:
+    return f"{card.company} — {card.role}" if card.role else card.company
+
+
+class TodayScreen(Screen[str | None]):
+    """Returns the id of the card to show on the board (`o`), or None."""
+
+    CSS_PATH = "today.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,c", "compose", "Compose", id="today-compose", tooltip="Write this note"),
+        Binding("a", "answered", "Answered", id="today-answered", tooltip="The employer answered"),
+        Binding("o", "open_card", "Card", id="today-open", tooltip="Show the card on the board"),
+        Binding("escape,t", "close", "Board", id="today-close", tooltip="Back to the board"),
+    ]
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__(id="today")
+        self.context = context
+        self.session = context.session
+        self.now = context.now
+        self.items: list[DueItem] = []
+        self._shown_width = 0
+
+    @property
+    def templates(self) -> TemplateSet:
+        return self.context.templates
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="today-body"):
+            yield Static(id="today-title")
+            yield Static(id="today-problems")
+            yield OptionList(id="today-list")
+            yield Static(id="today-empty")
+        yield FittingFooter()
+
+    def on_mount(self) -> None:
+        self.context.reload_templates()
+        self.show_items()
+        self.query_one("#today-list", OptionList).focus()
+
+    def templates_reloaded(self) -> None:
+        self.show_items()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if (event.size.width < WIDE) != (self._shown_width < WIDE):
+            self.show_items()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.show_items()
+
+    def show_items(self, keep: tuple[str, str] | None = None) -> None:
+        now, tz = self.now(), self.context.tz
+        options = self.query_one("#today-list", OptionList)
+        highlighted = self.highlighted
+        keep = keep or ((highlighted.card_id, highlighted.template) if highlighted else None)
+        self.items = board_items(self.session.board.all(), self.templates.all(), now, tz)
+        width = self._shown_width = self.size.width or self.app.size.width
+        what_width = min(40, max((cell_len(_what(i.card)) for i in self.items), default=0))
+        options.clear_options()
+        options.add_options(
+            Option(
+                item_line(item, now, width, what_width, tz), id=f"{item.card_id}:{item.template}"
+            )
+            for item in self.items
+        )
+        overdue = sum(1 for i in self.items if i.status(now, tz) == "overdue")
+        count = len(self.items)
+        title = f"[b]Today[/b]  {count} {'note' if count == 1 else 'notes'} due"
+        if overdue:
+            title += f", [b $error]{overdue} overdue[/]"
+        self.query_one("#today-title", Static).update(title)
+        problems = self.templates.problems()
+        shown = self.query_one("#today-problems", Static)
+        shown.display = bool(problems)
+        shown.update(
+            Content.from_markup(
+                "[b $error]Template problems[/] (the last good versions are in use)"
+            )
+            + Content("\n" + "\n".join(str(p) for p in problems))
+        )
+        empty = self.query_one("#today-empty", Static)
+        empty.display = not self.items
+        empty.update(
+            "Nothing is due. Well done — or back on the board (esc), add the interview you "
+            "just had (n)."
+        )
+        options.display = bool(self.items)
+        if self.items:
+            index = 0
+            if keep is not None:
+                for i, item in enumerate(self.items):
+                    if (item.card_id, item.template) == keep:
+                        index = i
+            options.highlighted = index
+
+    @property
+    def highlighted(self) -> DueItem | None:
+        options = self.query_one("#today-list", OptionList)
+        index = options.highlighted
+        if index is None or not 0 <= index < len(self.items):
+            return None
+        return self.items[index]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("compose", "answered", "open_card"):
+            return None if self.highlighted is None else True
+        return True
+
+    @on(OptionList.OptionSelected, "#today-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_compose()
+
+    def action_compose(self) -> None:
+        from tui.followups.compose import ComposeScreen
+
+        item = self.highlighted
+        if item is None:
+            return
+        if item.kind != "note":  # an offer's answer-by day: no letter to write, show the card
+            self.dismiss(item.card_id)
+            return
+        self.app.push_screen(ComposeScreen(self.context, item.card_id, item.template), self._back)
+
+    def action_answered(self) -> None:
+        from tui.followups.answered import AnsweredScreen
+
+        item = self.highlighted
+        if item is not None:
+            self.app.push_screen(AnsweredScreen(self.session, item.card_id), self._back)
+
+    def _back(self, card_id: str | None) -> None:
+        """A note was sent or an answer recorded (or not): what is due may have changed. The
+        board repaints every card when Today closes."""
+        self.show_items()
+
+    def action_open_card(self) -> None:
+        item = self.highlighted
+        self.dismiss(item.card_id if item is not None else None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

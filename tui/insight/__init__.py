@@ -1,0 +1,1 @@
+"""Insight: how the search is going, drawn from the same numbers as `followup-tui stats`."""

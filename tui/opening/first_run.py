@@ -1,0 +1,253 @@
+"""First run: pick the vault folder, create a vault there or open the one already there, name
+this device. Then the board.
+
+The folder decides the mode: a folder holding `vault.json` (another laptop's vault, synced
+here) is opened with its passphrase; any other folder gets a new vault (passphrase twice,
+with a strength hint). Dropbox and Syncthing folders found in the home dir are offered.
+
+The screen returns what it opened (`dismiss`): the app shows the board.
+
+Must never overwrite an existing vault, and never keep or write the passphrase.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import string
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, LoadingIndicator, Static
+
+from store.config import default_vault_dir
+from store.errors import FollowupError, WrongPassphrase
+from store.vault.crypto import HEADER_NAME
+from tui.context import AppContext
+from tui.launch import OpenedVault, set_up_vault, tilde
+
+# Folders a file-sync tool usually keeps in the home dir, in the order they are offered.
+SYNC_FOLDERS = ("Dropbox", "Sync", "Syncthing")
+VAULT_FOLDER_NAME = "followup"
+
+
+def sync_folder_choices(home: Path) -> list[Path]:
+    """`~/Dropbox/followup`, `~/Sync/followup`… for each sync folder that exists."""
+    return [home / name / VAULT_FOLDER_NAME for name in SYNC_FOLDERS if (home / name).is_dir()]
+
+
+def passphrase_strength(passphrase: str) -> tuple[str, str]:
+    """(word, advice): a rough, deliberately pessimistic guess of how hard it is to guess.
+
+    Words separated by spaces count about 11 bits each (a word from a large list); anything
+    else counts half the bits its character classes would suggest, because people pick
+    characters predictably ("Tr0ub4dor&3" is not random).
+    """
+    if not passphrase:
+        return ("", "")
+    words = passphrase.split()
+    if len(words) >= 2:
+        bits = 11.0 * len(words)
+    else:
+        pool = sum(
+            len(chars)
+            for chars in (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+            if any(c in chars for c in passphrase)
+        )
+        if any(not c.isalnum() for c in passphrase):
+            pool += 32
+        bits = len(passphrase) * math.log2(max(pool, 2)) / 2
+    if bits < 35 or len(passphrase) < 10:
+        return ("weak", "anyone with the synced files could guess it: use four or more words")
+    if bits < 44:
+        return ("fair", "a word or two more would make it strong")
+    return ("strong", "keep it somewhere safe: it cannot be recovered")
+
+
+def has_vault(path: Path) -> bool:
+    return (path / HEADER_NAME).exists()
+
+
+class FirstRunScreen(Screen[OpenedVault]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "app.quit", "Quit", id="first-run-quit")
+    ]
+
+    def __init__(
+        self, context: AppContext, folder: Path | None = None, home: Path | None = None
+    ) -> None:
+        super().__init__(id="first-run")
+        self.context = context
+        self.config = context.config
+        self.folder = folder or default_vault_dir()
+        self.home = home or Path.home()
+
+    def compose(self) -> ComposeResult:
+        blink = self.context.cursor_blink
+
+        def field(value: str = "", **kwargs: object) -> Input:
+            widget = Input(value, **kwargs)  # type: ignore[arg-type]
+            widget.cursor_blink = blink
+            return widget
+
+        with Vertical(classes="dialog", id="first-run-dialog"):
+            yield Label("Set up followup", classes="dialog-title")
+            yield Static(
+                "Your cards live encrypted in a folder you choose. Put it in Dropbox or a "
+                "Syncthing share to use the board on several laptops.",
+                classes="dialog-text",
+            )
+            with Horizontal(classes="setup-row"):
+                yield Label("Vault folder", classes="setup-label")
+                yield field(tilde(self.folder, self.home), id="folder", compact=True)
+            choices = sync_folder_choices(self.home)
+            if choices:
+                with Horizontal(id="folder-choices", classes="setup-row"):
+                    yield Label("", classes="setup-label")
+                    for index, choice in enumerate(choices):
+                        yield Button(
+                            "use " + tilde(choice, self.home),
+                            id=f"choice-{index}",
+                            classes="folder-choice",
+                            compact=True,
+                        )
+            with Horizontal(classes="setup-row"):
+                yield Label("", classes="setup-label")
+                yield Static("", id="folder-hint", classes="setup-hint", markup=False)
+            with Horizontal(classes="setup-row"):
+                yield Label("Passphrase", classes="setup-label")
+                yield field(
+                    password=True, placeholder="a few random words", id="passphrase", compact=True
+                )
+            with Horizontal(classes="setup-row", id="strength-row"):
+                yield Label("", classes="setup-label")
+                yield Static("", id="strength", classes="setup-hint")
+            with Horizontal(classes="setup-row", id="confirm-row"):
+                yield Label("Again", classes="setup-label")
+                yield field(password=True, id="confirm", compact=True)
+            with Horizontal(classes="setup-row"):
+                yield Label("This device", classes="setup-label")
+                yield field(self.device_name_default(), id="device-name", compact=True)
+            yield Static("", id="setup-error", classes="form-error", markup=False)
+            yield LoadingIndicator(id="setting-up")
+            with Horizontal(id="setup-buttons"):
+                yield Button("Create vault", id="go", variant="primary", compact=True)
+
+    def device_name_default(self) -> str:
+        if self.config.exists and self.config.device_name:
+            return self.config.device_name
+        return socket.gethostname() or "this laptop"
+
+    def on_mount(self) -> None:
+        self.query_one("#setting-up").display = False
+        self.query_one("#setup-error").display = False
+        self._folder_changed()
+        self.query_one("#passphrase").focus()
+
+    @property
+    def chosen_folder(self) -> Path:
+        text = self.query_one("#folder", Input).value.strip()
+        if not text:
+            return self.folder
+        if text == "~" or text.startswith("~/"):
+            return self.home / text[2:]
+        return Path(text).expanduser()
+
+    @property
+    def creating(self) -> bool:
+        return not has_vault(self.chosen_folder)
+
+    def _folder_changed(self) -> None:
+        creating = self.creating
+        hint = self.query_one("#folder-hint", Static)
+        if creating:
+            hint.update("A new vault will be created here.")
+        else:
+            hint.update("A vault is already here (another laptop's): it will be opened.")
+        self.query_one("#confirm-row").display = creating
+        self.query_one("#strength-row").display = creating
+        self.query_one("#go", Button).label = "Create vault" if creating else "Open vault"
+
+    @on(Input.Changed, "#folder")
+    def _folder_typed(self) -> None:
+        self._folder_changed()
+
+    @on(Input.Changed, "#passphrase")
+    def _passphrase_typed(self, event: Input.Changed) -> None:
+        word, advice = passphrase_strength(event.value)
+        self.query_one("#strength", Static).update(f"[b]{word}[/b]: {advice}" if word else "")
+
+    @on(Button.Pressed, ".folder-choice")
+    def _choice(self, event: Button.Pressed) -> None:
+        index = int((event.button.id or "choice-0").split("-")[1])
+        choice = sync_folder_choices(self.home)[index]
+        self.query_one("#folder", Input).value = tilde(choice, self.home)
+        self.query_one("#passphrase").focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        order = ["folder", "passphrase", "confirm", "device-name"]
+        if event.input.id in order[:-1]:
+            following = order[order.index(event.input.id) + 1 :]
+            for name in following:
+                widget = self.query_one(f"#{name}", Input)
+                if widget.parent is not None and widget.parent.display:
+                    widget.focus()
+                    return
+        self.submit()
+
+    @on(Button.Pressed, "#go")
+    def submit(self) -> None:
+        folder = self.chosen_folder
+        passphrase = self.query_one("#passphrase", Input).value
+        device_name = self.query_one("#device-name", Input).value.strip()
+        creating = self.creating
+        if not passphrase:
+            self.show_error("Type a passphrase.")
+            return
+        if creating and passphrase != self.query_one("#confirm", Input).value:
+            self.show_error("The two passphrases differ: type them again.")
+            self.query_one("#confirm", Input).value = ""
+            self.query_one("#confirm").focus()
+            return
+        if not device_name:
+            self.show_error("Name this device (e.g. work laptop): other laptops show it.")
+            return
+        if folder.exists() and not folder.is_dir():
+            self.show_error(f"{folder} is a file, not a folder: pick another path.")
+            return
+        self.query_one("#setting-up").display = True
+        self.query_one("#setup-error").display = False
+        self.query_one("#go", Button).disabled = True
+        self.set_up(folder, passphrase, device_name, creating)
+
+    @work(thread=True, exclusive=True, group="set-up")
+    def set_up(self, folder: Path, passphrase: str, device_name: str, creating: bool) -> None:
+        try:
+            session = set_up_vault(folder, passphrase, device_name, self.config, creating)
+        except WrongPassphrase:
+            self.app.call_from_thread(
+                self.show_error, "Wrong passphrase for the vault in that folder. Try again."
+            )
+            return
+        except FollowupError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        except OSError as exc:
+            self.app.call_from_thread(
+                self.show_error, f"{folder}: cannot create the vault there ({exc.strerror})."
+            )
+            return
+        self.app.call_from_thread(self.dismiss, OpenedVault(session))
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#setup-error", Static)
+        error.update(message)
+        error.display = True
+        self.query_one("#setting-up").display = False
+        self.query_one("#go", Button).disabled = False

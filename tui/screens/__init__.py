@@ -1,1 +1,0 @@
-"""The app's screens: first run, unlock, the board, card detail and edit, and their modals."""
