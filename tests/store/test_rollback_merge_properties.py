@@ -23,6 +23,7 @@ import itertools
 import json
 import secrets
 from dataclasses import dataclass, field
+from random import Random
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -233,10 +234,13 @@ def test_with_rollbacks_clones_and_clocks_ahead_replicas_converge_and_lose_nothi
 
 
 @PROPERTY_SETTINGS
-@given(st.lists(steps, min_size=10, max_size=40), st.randoms(use_true_random=False))
+@given(st.lists(steps, min_size=10, max_size=40), st.integers(0, 2**32 - 1))
 def test_merge_stays_commutative_associative_and_idempotent_with_rollbacks_and_clones(
-    plan, random
+    plan, seed
 ) -> None:
+    # The sample is drawn from a seed, not from Hypothesis' own random: how many states a run
+    # yields depends on the random device ids, and Hypothesis must draw the same data each time.
+    random = Random(seed)
     world = play(plan)
     states: list[dict[str, Any]] = []
     for device in [*world.devices, *world.retired]:
