@@ -18,6 +18,7 @@ import base64
 import json
 import os
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,8 +86,19 @@ def canonical(data: dict[str, Any]) -> bytes:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+# One Argon2id derive at a time in a process: two at once (the unlock begun in advance and
+# another) never return with OpenSSL's Argon2id under cryptography 50, each waiting on the
+# other's threads. Argon2id is memory-hard anyway: a second one at once only halves both.
+_derive_lock = threading.Lock()
+
+
 def _derive(passphrase: str, kdf: dict[str, Any]) -> bytes:
     argon2id = _require_argon2()
+    with _derive_lock:
+        return _argon2id_derive(argon2id, passphrase, kdf)
+
+
+def _argon2id_derive(argon2id: Any, passphrase: str, kdf: dict[str, Any]) -> bytes:
     return argon2id(
         salt=_unb64(kdf["salt"]),
         length=32,
