@@ -89,13 +89,16 @@ def _plain_durable_write(path: Path, tables: dict[str, Any]) -> None:
 
 
 def _config(root: Path, device: str) -> Config:
-    return Config(device, f"bench {device[-1]}", path=root / f"config-{device}" / "config.yaml")
+    """A config dir per device and per vault folder: each size is a vault of its own (the
+    device's history of one would find the other's replicas gone)."""
+    return Config(device, f"bench {device[-1]}", path=root / "config" / device / "config.yaml")
 
 
 def bench_size(root: Path, vault: Vault, count: int) -> None:
     folder = root / f"vault-{count}"
     (folder / "replicas").mkdir(parents=True)
     vault = vault.at(folder)
+    root = root / f"devices-{count}"
     source = Board(DEVICES[0])
     ids = fill(source, count)
     tables = json.loads(json.dumps(source.tables()))  # the state as a replica file holds it

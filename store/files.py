@@ -55,6 +55,35 @@ def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     fsync_dir(path.parent)
 
 
+def append_at(path: Path, data: bytes, offset: int) -> None:
+    """Write `data` into the existing file `path` at `offset`, its end as last read, and make
+    it durable (fdatasync) before returning. Bytes past `offset` (a write killed before this
+    one finished) are cut off first. A write that fails half-way leaves the bytes before
+    `offset` as they were; what it left after them is cut off by the next one."""
+    path = Path(path)
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_size < offset:
+                raise OSError(errno.ESTALE, "it changed since it was read")
+            if st.st_size > offset:
+                os.ftruncate(fd, offset)
+            view = memoryview(data)
+            at = offset
+            while view:
+                written = os.pwrite(fd, view, at)
+                view, at = view[written:], at + written
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise WriteFailed(
+            f"{path}: cannot write it ({exc.strerror or exc}); what it held is unchanged."
+        ) from None
+
+
 def temp_prefix(path: Path) -> str:
     """How the temp files of writes to `path` start: `.followup-NAME.`."""
     return f"{TEMP_PREFIX}{Path(path).name}."

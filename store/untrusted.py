@@ -91,6 +91,46 @@ def read_file(
         os.close(fd)
 
 
+def read_after(
+    path: Path | str, spans: tuple[tuple[int, int], ...], tail_from: int, limit: int
+) -> tuple[list[bytes], bytes, os.stat_result]:
+    """A few small spans of a regular file and everything from `tail_from` to its end, read
+    as `read_file` reads (never blocking, never a device, a tail over `limit` refused), with
+    the `stat` of the file they came from. A span or tail past the end comes back short.
+
+    For reading only what was appended to a file since it was last read: the spans are the
+    bytes that say it is still the file read before.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(
+                errno.EINVAL, "not a regular file (a pipe, a device or a socket)", str(path)
+            )
+        if st.st_size - tail_from > limit:
+            raise OSError(errno.EFBIG, f"bigger than the {_size_text(limit)} allowed", str(path))
+        parts = [os.pread(fd, length, offset) for offset, length in spans]
+        chunks: list[bytes] = []
+        offset = tail_from
+        while True:
+            chunk = os.pread(fd, _CHUNK, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+            if offset - tail_from > limit:
+                raise OSError(
+                    errno.EFBIG, f"bigger than the {_size_text(limit)} allowed", str(path)
+                )
+        return parts, b"".join(chunks), os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
 def parse_json(text: str | bytes) -> Any:
     """`json.loads` whose every failure is a `json.JSONDecodeError` (a `ValueError`).
 

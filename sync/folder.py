@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from store.cards.board import fold_tables
 from store.config import Config
 from store.errors import FollowupError, ReplicaUnreadable
 from store.files import atomic_write, make_private
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+from store.vault.changes import Position
 from store.vault.crypto import Vault
-from store.vault.replica import read_replica
+from store.vault.replica import EncryptedStorage
 from store.vault.session import Session
 from sync.names import OUR_TEMP_GLOB, Kind, Name, classify
 
@@ -49,23 +51,37 @@ def signature(path: Path) -> Signature | None:
 
 @dataclass(frozen=True)
 class ReplicaRead:
-    """A replica file read and decrypted whole, ready to merge (made on any thread)."""
+    """A replica file read and decrypted, ready to merge (made on any thread): the whole file,
+    or only the changes appended to it since `since` (store/vault/changes.py)."""
 
     path: Path
     name: Name
     data: dict[str, Any]
     signature: Signature | None  # what was read; None when the file changed during the read
+    position: Position | None = None  # where the read got to: the next read starts there
 
 
-def read_replica_file(vault: Vault, path: Path, name: Name) -> ReplicaRead:
+def read_replica_file(
+    vault: Vault, path: Path, name: Name, since: Position | None = None
+) -> ReplicaRead:
     """Read and decrypt one replica or conflict copy; raises `ReplicaUnreadable`, touches nothing.
 
-    Safe off the session's thread: it uses only the vault's key, never the board.
+    With `since` (where an earlier read of this path got to), only what was appended after it
+    is read, when the file still holds what that read did: a change on one card costs the
+    same on a board of 1,000 cards or 10,000. Safe off the session's thread: it uses only the
+    vault's key, never the board.
     """
     before = signature(path)
-    data = read_replica(vault, path, name.device)
+    storage = EncryptedStorage(path, vault, device="", expect_device=name.device)
+    content = storage.read_content(since)
+    if content is None:
+        raise ReplicaUnreadable(path, "is gone (a sync tool may be replacing it)")
+    data = fold_tables(content.pieces, path) if content.pieces else {"cards": {}}
     after = signature(path)
-    return ReplicaRead(path, name, data, before if before == after else None)
+    unchanged = before == after
+    return ReplicaRead(
+        path, name, data, before if unchanged else None, content.position if unchanged else None
+    )
 
 
 def written_at(data: dict[str, Any]) -> datetime | None:
@@ -93,8 +109,10 @@ class SyncedSession(Session):
         self.last_merge: datetime | None = None
         self.unknown_files: list[Path] = []
         self.stignore_problem: str | None = None
-        # What we last read of each replica file: the watcher skips files that did not change.
+        # What we last read of each replica file: the watcher skips files that did not change,
+        # and reads only what was appended to those that did.
         self.read_signatures: dict[Path, Signature] = {}
+        self.read_positions: dict[Path, Position] = {}
         # Conflict copies merged into the board, removed once our replica holds their state.
         self._merged_copies: dict[Path, Signature] = {}
         # What opening did (`followup-tui sync` reports it); `merged_files` is per folder merge.
@@ -133,6 +151,8 @@ class SyncedSession(Session):
             self.last_seen[device] = seen
         if read.signature is not None:
             self.read_signatures[read.path] = read.signature
+            if read.position is not None:
+                self.read_positions[read.path] = read.position
             if read.name.kind is Kind.CONFLICT:
                 self._merged_copies[read.path] = read.signature
         return changed
@@ -166,6 +186,7 @@ class SyncedSession(Session):
             del self.problems[path]
         for path in [p for p in self.read_signatures if not p.exists()]:
             del self.read_signatures[path]
+            self.read_positions.pop(path, None)
 
     def refresh_own(self) -> set[str]:
         """Merge our replica when another process of this device (a CLI command) wrote it,
@@ -205,6 +226,7 @@ class SyncedSession(Session):
                 self.problems[path] = f"merged, but could not be removed ({exc.strerror})"
                 continue
             self.read_signatures.pop(path, None)
+            self.read_positions.pop(path, None)
             removed.append(path)
         return removed
 

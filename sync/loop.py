@@ -96,6 +96,7 @@ def apply_changes(session: SyncedSession, batch: list[Change], save: bool = True
             if session.problems.pop(change.path, None) is not None:
                 applied.recovered.append(change.path)
             session.read_signatures.pop(change.path, None)
+            session.read_positions.pop(change.path, None)
         elif isinstance(change, TemplatesChanged):
             templates.extend(p for p in change.paths if p not in templates)
     applied.templates = tuple(templates)
@@ -127,7 +128,13 @@ def run(
     The session is used only here, so nothing else may touch it while this runs; `on_idle`
     is called on this thread too, after each batch and on each quiet tick of the watcher.
     """
-    watcher = FolderWatcher(session.vault, session.device, session.read_signatures, timing)
+    watcher = FolderWatcher(
+        session.vault,
+        session.device,
+        session.read_signatures,
+        timing,
+        positions=session.read_positions,
+    )
     for batch in watcher.batches(stop, on_ready=ready, yield_idle=on_idle is not None):
         if batch:
             applied = apply_changes(session, batch)

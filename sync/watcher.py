@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -30,6 +30,7 @@ from typing import Protocol
 import watchfiles
 
 from store.errors import DeviceMismatch, ForeignReplica, ReplicaUnreadable
+from store.vault.changes import Position
 from store.vault.crypto import Vault
 from sync.folder import ReplicaRead, Signature, read_replica_file, signature
 from sync.names import Kind, Name, classify
@@ -106,6 +107,7 @@ class FolderWatcher:
         own_device: str,
         known: dict[Path, Signature] | None = None,
         timing: Timing | None = None,
+        positions: Mapping[Path, Position] | None = None,
     ) -> None:
         self.vault = vault
         self.own_device = own_device
@@ -114,6 +116,10 @@ class FolderWatcher:
         self.templates_dir = vault.templates_dir
         # Files whose content the session already merged: the start-up scan skips them.
         self.known: dict[Path, Signature] = dict(known or {})
+        # Where the session's reads of each file got to (its own dict, read here and written
+        # there once a read merged): a file that changed is read from there on, and a read
+        # that did not merge is read again from where the last one that did left off.
+        self.positions: Mapping[Path, Position] = positions if positions is not None else {}
         self._pending: dict[Path, _Pending] = {}
         self._real: dict[Path, Path] = {}
         self.ready = threading.Event()  # set once the OS watch is in place (tests and bench)
@@ -257,7 +263,7 @@ class FolderWatcher:
             del self._pending[path]
             return None
         try:
-            read = read_replica_file(self.vault, path, pending.name)
+            read = read_replica_file(self.vault, path, pending.name, self.positions.get(path))
         except ReplicaUnreadable as exc:
             return self._failed(path, pending, now, exc, current)
         if read.signature is None:  # it changed while we read it: read the newer one

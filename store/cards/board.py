@@ -23,7 +23,7 @@ from store.cards.model import (
     card_view,
     current_value,
     iso_utc,
-    merge_cards,
+    merged_updates,
     version_text,
     write_entry,
 )
@@ -59,9 +59,9 @@ class Board:
         self.cards: dict[str, CardState] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Card] = {}
-        # Each card's `"id":{...}` JSON as last written, with the state it was made from: a write
-        # re-encodes only the cards that changed (a move on a board of 10,000 cards encodes one).
-        self._encoded: dict[str, tuple[CardState, bytes]] = {}
+        # Cards whose state changed since the replica last took them in (`saved`): what the
+        # next write appends as one change (store/vault/changes.py), instead of every card.
+        self.unsaved_cards: set[str] = set()
         self.version = 0  # bumps on every change: cheap for a UI to poll
 
     # --- merging --------------------------------------------------------------------------------
@@ -77,9 +77,10 @@ class Board:
         if not isinstance(cards, dict) or not isinstance(devices, dict):
             raise ReplicaUnreadable(source, "decrypted, but does not hold a board")
         try:
-            merged, changed = merge_cards(self.cards, cards)
+            updates = merged_updates(self.cards, cards)
         except ValueError as exc:
             raise ReplicaUnreadable(source, f"decrypted, but its {exc}") from None
+        changed = set(updates)
         devices_changed = False
         for device, info in devices.items():
             if not isinstance(info, dict):
@@ -95,11 +96,11 @@ class Board:
         if isinstance(replica_meta, dict) and isinstance(replica_meta.get("clock"), str):
             self._observe(replica_meta["clock"])
         if changed:
-            self.cards = merged
+            self.cards.update(updates)
             for card_id in changed:
                 self._views.pop(card_id, None)
-                self._encoded.pop(card_id, None)
-            self._observe_cards(merged, changed)
+            self.unsaved_cards |= changed
+            self._observe_cards(updates, changed)
         if changed or devices_changed:
             self.version += 1
         return changed | ({"<devices>"} if devices_changed else set())
@@ -217,19 +218,20 @@ class Board:
         }
 
     def tables_json(self, written_at: datetime | None = None) -> bytes:
-        """`tables()` as compact UTF-8 JSON, byte for byte, re-encoding only changed cards."""
-        parts = []
-        encoded = self._encoded
-        for card_id, state in self.cards.items():
-            known = encoded.get(card_id)
-            if known is None or known[0] is not state:
-                known = encoded[card_id] = (
-                    state,
-                    b"%b:%b" % (compact_json(card_id), compact_json(state)),
-                )
-            parts.append(known[1])
-        rest = compact_json({"devices": self.devices, "meta": self._meta(written_at)})
-        return b'{"cards":{%b},%b' % (b",".join(parts), rest[1:])
+        """`tables()` as compact UTF-8 JSON: the whole state, for a snapshot."""
+        return compact_json(self.tables(written_at))
+
+    def changes_json(self, written_at: datetime | None = None) -> bytes:
+        """What changed since the replica last took the board in (`saved`), as the tables of
+        one change: those cards, the devices table (small, so whole) and this write's meta."""
+        cards = {card_id: self.cards[card_id] for card_id in self.unsaved_cards}
+        return compact_json(
+            {"cards": cards, "devices": self.devices, "meta": self._meta(written_at)}
+        )
+
+    def saved(self) -> None:
+        """The replica now holds the whole board (a snapshot, or the last change appended)."""
+        self.unsaved_cards.clear()
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -281,7 +283,7 @@ class Board:
 
     def _touch(self, card_id: str) -> None:
         self._views.pop(card_id, None)
-        self._encoded.pop(card_id, None)
+        self.unsaved_cards.add(card_id)
         self.version += 1
 
     def _write(
@@ -451,6 +453,40 @@ class Board:
 
     def ids(self) -> Iterable[str]:
         return self.cards.keys()
+
+
+def fold_tables(pieces: list[dict[str, Any]], source: object = "a replica") -> dict[str, Any]:
+    """A replica file's snapshot and the changes after it (store/vault/changes.py) as the one
+    set of tables they mean together: each card merged as the board merges it, each device's
+    newest entry, the newest envelope's meta. The work grows with the changes, not the
+    snapshot (whose tables are taken over as they are, not copied).
+
+    A card that cannot be merged raises `ReplicaUnreadable` naming `source`, as `merge` does.
+    """
+    if len(pieces) == 1:
+        return pieces[0]
+    tables = dict(pieces[0])
+    cards = tables["cards"]
+    devices = tables.get("devices")
+    devices = dict(devices) if isinstance(devices, dict) else {}
+    for piece in pieces[1:]:
+        more = piece.get("devices") or {}
+        if not isinstance(more, dict):
+            raise ReplicaUnreadable(source, "decrypted, but does not hold a board")
+        try:
+            cards.update(merged_updates(cards, piece["cards"]))
+        except ValueError as exc:
+            raise ReplicaUnreadable(source, f"decrypted, but its {exc}") from None
+        for device, info in more.items():
+            mine = devices.get(device)
+            if isinstance(info, dict) and (
+                not isinstance(mine, dict) or _device_key(info) > _device_key(mine)
+            ):
+                devices[device] = info
+        if isinstance(piece.get("meta"), dict):
+            tables["meta"] = piece["meta"]
+    tables["devices"] = devices
+    return tables
 
 
 def _device_key(info: dict[str, Any]) -> tuple[str, str]:

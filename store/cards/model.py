@@ -281,10 +281,22 @@ def merge_cards(
 
     Raises `ValueError` naming the card when `theirs` holds a card that cannot be merged.
     """
-    changed: set[str] = set()
-    merged = dict(mine)
+    updates = merged_updates(mine, theirs)
+    return ({**mine, **updates} if updates else dict(mine)), set(updates)
+
+
+def merged_updates(
+    mine: dict[str, CardState], theirs: dict[str, CardState]
+) -> dict[str, CardState]:
+    """The new state of every card that merging `theirs` into `mine` changes, and only those:
+    the work grows with what `theirs` holds, not with `mine` (a change from another laptop
+    touches one card of thousands). `mine` is left as it is.
+
+    Raises `ValueError` naming the card when `theirs` holds a card that cannot be merged.
+    """
+    merged: dict[str, CardState] = {}
     for card_id, card in theirs.items():
-        current = merged.get(card_id)
+        current = mine.get(card_id)
         if current is not None and current == card:
             continue
         if current is None and not CARD_ID.fullmatch(card_id):
@@ -294,13 +306,11 @@ def merge_cards(
             raise ValueError(f"card {card_id!r} is damaged: {problem}")
         if current is None:
             merged[card_id] = compact_card(card)
-            changed.add(card_id)
             continue
         result = merge_card(current, card)
         if result != current:
             merged[card_id] = result
-            changed.add(card_id)
-    return merged, changed
+    return merged
 
 
 def write_entry(

@@ -43,7 +43,12 @@ FORMATS_READ = (1, 2)
 # one JSON object with the nonce and ciphertext in base64, a third bigger and slower.
 # 3: the envelope of 2, whose cards may hold compact entries `[value, stamp]` (store/cards/model.py);
 # an app that reads only 2 would call them malformed, so it says "update the app" instead.
-ENVELOPE_FORMAT = 3
+# 4: a replica file whose snapshot envelope may be followed by appended change envelopes
+# (store/vault/changes.py); an app that reads only 3 would take the appended bytes for damage.
+# Blobs (attachments) hold one envelope each and stay at 3, so older apps still open them.
+ENVELOPE_FORMAT = 4
+SINGLE_FORMAT = 3  # what an envelope of any other kind than a replica is written as
+REPLICA_KINDS = ("replica", "change")
 NONCE_BYTES = 12
 TAG_BYTES = 16
 HEADER_NAME = "vault.json"
@@ -317,7 +322,7 @@ class Vault:
         header = {
             **(extra or {}),
             "followup": kind,
-            "format": ENVELOPE_FORMAT,
+            "format": ENVELOPE_FORMAT if kind in REPLICA_KINDS else SINGLE_FORMAT,
             "vault": self.id,
             "device": device,
             "key": self.key_id,
@@ -329,13 +334,40 @@ class Vault:
 
     def open(self, blob: bytes, where: Path | str, expect_device: str | None = None) -> Sealed:
         """Open an envelope; `expect_device` is the device its file name says wrote it."""
-        from cryptography.exceptions import InvalidTag
-
-        incomplete = ReplicaUnreadable(where, "not a complete replica (still arriving, or damaged)")
         try:
             header, nonce, ciphertext = _split_envelope(blob)
         except (ValueError, KeyError, TypeError):
-            raise incomplete from None
+            raise ReplicaUnreadable(where, INCOMPLETE) from None
+        return self._open_split(header, nonce, ciphertext, where, expect_device)
+
+    def open_piece(
+        self, data: bytes, start: int, where: Path | str, expect_device: str | None = None
+    ) -> tuple[Sealed, int]:
+        """Open the envelope that starts at `start` in `data` (a replica file holds a snapshot
+        and the changes appended to it, one after the other); also return where it ends.
+
+        Raises `ReplicaUnreadable` with `INCOMPLETE` when the bytes end before the envelope
+        does (a file still arriving, or a write cut short), as `open` does."""
+        try:
+            header, nonce, ciphertext, end = _split_piece(data, start)
+        except _Cut:
+            raise EnvelopeCut(where, INCOMPLETE) from None
+        except (ValueError, KeyError, TypeError):
+            # A whole header line that is not an envelope's: the first may be a file just
+            # begun (as `open` says); one after it sits after a whole envelope, so is damage.
+            raise ReplicaUnreadable(where, INCOMPLETE if start == 0 else DAMAGED) from None
+        return self._open_split(header, nonce, ciphertext, where, expect_device), end
+
+    def _open_split(
+        self,
+        header: dict[str, Any],
+        nonce: bytes,
+        ciphertext: bytes | memoryview,
+        where: Path | str,
+        expect_device: str | None,
+    ) -> Sealed:
+        from cryptography.exceptions import InvalidTag
+
         if not isinstance(header.get("format"), int) or header["format"] > ENVELOPE_FORMAT:
             raise ReplicaUnreadable(
                 where, "was written by a newer followup-tui; update the app to read it"
@@ -352,15 +384,46 @@ class Vault:
         try:
             plaintext = aead.decrypt(nonce, ciphertext, canonical(header))
         except (InvalidTag, ValueError):
-            raise ReplicaUnreadable(
-                where, "failed its integrity check (damaged or tampered)"
-            ) from None
+            raise ReplicaUnreadable(where, DAMAGED) from None
         device = str(header.get("device", ""))
         if expect_device is not None and device != expect_device:
             raise DeviceMismatch(
                 where, f"is sealed by device {device}, not {expect_device} as its name says"
             )
         return Sealed(self.id, device, self.key_id, header, plaintext)
+
+
+INCOMPLETE = "not a complete replica (still arriving, or damaged)"
+DAMAGED = "failed its integrity check (damaged or tampered)"
+MAX_HEADER_LINE = 4096  # bytes: an envelope's header is a few hundred
+
+
+class EnvelopeCut(ReplicaUnreadable):
+    """The bytes end before the envelope does: a file still arriving, or a write cut short."""
+
+
+class _Cut(ValueError):
+    pass
+
+
+def _split_piece(data: bytes, start: int) -> tuple[dict[str, Any], bytes, memoryview, int]:
+    """Header, nonce, ciphertext and end of the envelope (format 2 and later) at `start`."""
+    newline = data.find(b"\n", start, start + MAX_HEADER_LINE)
+    if newline < 0:
+        if len(data) - start < MAX_HEADER_LINE:
+            raise _Cut("the header line is not whole")
+        raise ValueError("no header line")
+    header = parse_json(data[start:newline])
+    if not isinstance(header, dict) or "ciphertext" in header:
+        raise ValueError("not an envelope")
+    length = header.get("length")
+    if type(length) is not int or length < NONCE_BYTES + TAG_BYTES:
+        raise ValueError("no length")
+    end = newline + 1 + length
+    if end > len(data):
+        raise _Cut("too short")
+    body = memoryview(data)[newline + 1 : end]
+    return header, bytes(body[:NONCE_BYTES]), body[NONCE_BYTES:], end
 
 
 def _split_envelope(blob: bytes) -> tuple[dict[str, Any], bytes, bytes | memoryview]:

@@ -18,101 +18,73 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import Storage, TinyDB
 
+from store.cards.board import fold_tables
 from store.errors import ReplicaUnreadable, WriteFailed
-from store.files import atomic_write, refuse_link, remove_stale_temps
-from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_file
+from store.files import append_at, atomic_write, refuse_link, remove_stale_temps
+from store.vault.changes import (
+    CHANGE_KIND,
+    Content,
+    Position,
+    read_file_whole,
+    read_since,
+    written,
+)
+from store.vault.collector import collector_paused, long_lived_objects
 from store.vault.crypto import Vault
 from store.vault.encoding import compact_json
 
+__all__ = ["collector_paused", "long_lived_objects"]  # kept where callers import them from
+
 REPLICA_SUFFIX = ".json"
-
-
-_pause_lock = threading.Lock()
-_pauses = 0
-_collector_was_enabled = False
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Keep the cyclic garbage collector out of a replica's parse.
-
-    Parsing 10,000 cards makes millions of containers, and each burst of them sets the
-    collector walking every object the process holds (a whole board, in the app): most of the
-    time of a parse went there. Parsed JSON holds no cycles, so there is nothing for it to
-    find. Safe from any thread and nested: the collector is back as it was when the last
-    pause ends.
-    """
-    global _pauses, _collector_was_enabled
-    with _pause_lock:
-        if _pauses == 0:
-            _collector_was_enabled = gc.isenabled()
-            gc.disable()
-        _pauses += 1
-    try:
-        yield
-    finally:
-        with _pause_lock:
-            _pauses -= 1
-            if _pauses == 0 and _collector_was_enabled:
-                gc.enable()
-
-
-@contextlib.contextmanager
-def long_lived_objects() -> Iterator[None]:
-    """Open a board: make its many objects with the collector paused, then freeze them.
-
-    A board lives as long as the process that opened it; once frozen, the collector never
-    walks it again (it had been walking 10,000 cards right after every open). Acyclic data
-    is still freed as usual; `gc.unfreeze()` hands the rest back when the board is done.
-    """
-    with collector_paused():
-        yield
-        gc.freeze()
+# When a write compacts (a fresh snapshot) instead of appending a change: once the changes
+# would pass a quarter of the snapshot (at least 256 KiB of them), or this many changes.
+COMPACT_FLOOR = 256 * 1024
+MAX_CHANGES = 4096
 
 
 class EncryptedStorage(Storage):
-    """TinyDB storage: `read()` opens the envelope, `write()` seals and writes atomically."""
+    """TinyDB storage: `read()` opens the snapshot and the changes after it, `write()` seals the
+    whole state as a fresh snapshot written atomically, `append()` seals one change after it."""
 
     def __init__(self, path: Path, vault: Vault, device: str, expect_device: str | None = None):
         self.path = Path(path)
         self.vault = vault
         self.device = device
         self.expect_device = expect_device
-        self.last_raw: bytes | None = None
-        self.last_stat: os.stat_result | None = None  # of the file `last_raw` was read from
+        self.position: Position | None = None  # where the last read or write left the file
+        self.last_stat: os.stat_result | None = None  # of the file last read
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        content = self.read_content()
+        return None if content is None else fold_tables(content.pieces, self.path)
+
+    def read_content(self, since: Position | None = None) -> Content | None:
+        """The file's envelopes (all of them, or those after `since` when it still holds what
+        `since` read); None when there is no file."""
         try:
-            raw, stat = read_file(self.path, MAX_REPLICA_BYTES)
+            if since is None:
+                content, stat = read_file_whole(self.vault, self.path, self.expect_device)
+            else:
+                content, stat = read_since(self.vault, self.path, since, self.expect_device)
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise ReplicaUnreadable(self.path, f"cannot be read ({exc.strerror})") from None
-        sealed = self.vault.open(raw, self.path, self.expect_device)
-        try:
-            with collector_paused():
-                data = parse_json(sealed.plaintext)
-            if not isinstance(data, dict) or not isinstance(data.get("cards"), dict):
-                raise ValueError
-        except ValueError:
-            raise ReplicaUnreadable(self.path, "decrypted, but does not hold a board") from None
-        self.last_raw, self.last_stat = raw, stat
-        return data
+        self.position, self.last_stat = content.position, stat
+        return content
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self.write_json(compact_json(data))
 
     def write_json(self, plaintext: bytes, intent: Callable[[bytes], None] | None = None) -> None:
-        """Write tables already encoded as JSON (`Board.tables_json`, which caches per card).
+        """Write the whole state, already encoded as JSON (`Board.tables_json`), as a snapshot.
 
         `intent` gets the sealed bytes before they are written (the device's history records
         the write it is about to make)."""
@@ -120,7 +92,24 @@ class EncryptedStorage(Storage):
         if intent is not None:
             intent(blob)
         atomic_write(self.path, blob)
-        self.last_raw = blob
+        self.position = written(blob, None, self.device, self.vault.key_id)
+
+    def append(self, plaintext: bytes, intent: Callable[[bytes], None] | None = None) -> None:
+        """Seal one change (`Board.changes_json`) in its place after what was last read or
+        written, and append it, durably; a change cut short before it (a killed writer's) is
+        cut off first. Only after `can_append` said yes."""
+        after = self.position
+        assert after is not None and after.takes_changes
+        blob = self.vault.seal(
+            self.device,
+            plaintext,
+            kind=CHANGE_KIND,
+            extra={"seq": after.seq + 1, "prev": after.tip},
+        )
+        if intent is not None:
+            intent(blob)
+        append_at(self.path, blob, after.end)
+        self.position = written(blob, after, self.device, self.vault.key_id)
 
 
 def _signature_of(st: os.stat_result) -> tuple[int, int, int]:
@@ -149,6 +138,7 @@ class Replica:
         self.lock_path = Path(lock_path)
         self.db = TinyDB(self.path, vault, device, device, storage=EncryptedStorage)
         self._signature: tuple[int, int, int] | None = None
+        self.meta: dict[str, Any] = {}  # `meta.replica` of the newest envelope read
 
     @property
     def storage(self) -> EncryptedStorage:
@@ -182,14 +172,54 @@ class Replica:
         """Has another process (or a restore) written our replica since we last read or wrote it?"""
         return self._stat_signature() != self._signature
 
+    @property
+    def digest(self) -> str | None:
+        """What names the content of our file as last read or written (the hash of its last
+        envelope: store/vault/changes.py), or None when it was not there."""
+        position = self.storage.position
+        return position.tip if position is not None else None
+
     def read(self) -> dict[str, Any] | None:
-        data = self.storage.read()
+        """Our file whole, as one set of tables (the snapshot and every change after it)."""
+        return self._read(None)
+
+    def read_changes(self) -> dict[str, Any] | None:
+        """What our file holds that this process has not read yet: only the changes appended
+        since it last read or wrote the file, when the file still holds those; else the whole
+        file. None when the file is gone."""
+        return self._read(self.storage.position)
+
+    def _read(self, since: Position | None) -> dict[str, Any] | None:
+        content = self.storage.read_content(since)
         # The identity of the file these bytes came from, not of whatever the path names now:
         # another process may have replaced it since, and taking its identity for what we read
         # would make our next write skip merging it (its cards lost).
         stat = self.storage.last_stat
-        self._signature = None if data is None or stat is None else _signature_of(stat)
-        return data
+        if content is None or stat is None:
+            self._signature, self.storage.position, self.meta = None, None, {}
+            return None
+        self._signature = _signature_of(stat)
+        if content.from_start or content.meta is not None:
+            self.meta = content.meta or {}
+        if not content.pieces:
+            return {"cards": {}}
+        return fold_tables(content.pieces, self.path)
+
+    def can_append(self, size: int) -> bool:
+        """May the next write be `size` bytes of change appended to our file, rather than a
+        fresh snapshot? Only while the file is exactly as this process last saw it, sealed
+        with the vault's current key, and the changes stay small beside the snapshot (a
+        reader opening the file reads them all); else it is time to compact."""
+        position = self.storage.position
+        return (
+            position is not None
+            and position.takes_changes
+            and position.key == self.vault.key_id
+            and position.device == self.device
+            and position.seq + 1 < MAX_CHANGES
+            and position.changes_bytes + size <= max(COMPACT_FLOOR, position.snapshot_end // 4)
+            and not self.changed_on_disk()
+        )
 
     def write(
         self, data: dict[str, Any] | bytes, intent: Callable[[bytes], None] | None = None
@@ -203,6 +233,12 @@ class Replica:
         refuse_link(self.path.parent, "folder")
         remove_stale_temps(self.path)
         self.storage.write_json(data if isinstance(data, bytes) else compact_json(data), intent)
+        self._signature = self._stat_signature()
+
+    def append(self, plaintext: bytes, intent: Callable[[bytes], None] | None = None) -> None:
+        """Append one change (`Board.changes_json`) to our file, durably. Call it holding
+        `locked()`, after `can_append` said yes."""
+        self.storage.append(plaintext, intent)
         self._signature = self._stat_signature()
 
     def is_ours(self, path: Path) -> bool:

@@ -60,6 +60,9 @@ class Session:
         self._own_clock = ""  # the clock our replica was written with, as read
         self._own_hash: str | None = None  # of our replica as this process last read or wrote it
         self._saved_version = -1
+        # The next write is a whole snapshot, not a change appended: our file may not hold
+        # what the board does besides its unsaved cards (it was rolled back, or is new).
+        self._snapshot_next = False
 
     def _history_of(self, device: str) -> DeviceHistory:
         history = DeviceHistory.load(self.config.dir, self.vault.id)
@@ -101,14 +104,12 @@ class Session:
         self._note_own(data)
         if data is not None:
             self._saved_version = self.board.version
+            self.board.saved()
 
     def _note_own(self, data: dict[str, Any] | None) -> None:
         """Remember what identifies the copy of our replica just read, to judge it by."""
-        blob = self.replica.storage.last_raw if data is not None else None
-        self._own_hash = replica_hash(blob) if blob is not None else None
-        meta = (data or {}).get("meta")
-        meta = meta.get("replica") if isinstance(meta, dict) else None
-        meta = meta if isinstance(meta, dict) else {}
+        self._own_hash = self.replica.digest if data is not None else None
+        meta = self.replica.meta if data is not None else {}
         writer, clock = meta.get("writer"), meta.get("clock")
         self._own_writer = writer if isinstance(writer, str) else None
         self._own_clock = clock if isinstance(clock, str) else ""
@@ -237,6 +238,7 @@ class Session:
         writer = new_device_id()
         self.board.clock.observe(history.last_clock())  # sort after what we lost
         self.board.take_writer(writer, finding.kind)
+        self._snapshot_next = True  # the file starts afresh under the new writer
         history.start(self.device, writer)
         history.wrote = {
             "hash": self._own_hash or GONE,  # this copy is now known: judged once
@@ -298,6 +300,7 @@ class Session:
         self.board.become(new, name, copied_from=old)
         self._own_hash = None
         self._saved_version = -1
+        self._snapshot_next = True
 
     def _note_clocks_ahead(self) -> None:
         """Once per device and day, a line saying another device's stamps run far ahead."""
@@ -431,7 +434,7 @@ class Session:
         data: dict[str, Any] | None = None
         if reread:
             try:
-                data = self.replica.read()
+                data = self.replica.read_changes()
                 changed = self.board.merge(data, self.replica.path) if data else set()
             except ReplicaUnreadable as exc:
                 self._own_unreadable(exc)  # never overwritten: every write checks `own_problem`
@@ -461,14 +464,17 @@ class Session:
                 self.history.accepted = self._own_hash  # judged: not again before we write
                 self.history.save()
                 self._saved_version = -1
+                self._snapshot_next = True
                 return changed
             self._take_new_writer(found)
         if reread and data is None:
             self._saved_version = -1
+            self._snapshot_next = True
         elif reread and was_saved:
             # The other process merged what we had written: writing again would only wake
             # every other device for nothing.
             self._saved_version = self.board.version
+            self.board.saved()
         return changed
 
     def _write_own(self) -> None:
@@ -483,7 +489,13 @@ class Session:
             history.pending = {"hash": replica_hash(blob), "clock": self.board.clock.latest()}
             history.save()
 
-        self.replica.write(self.board.tables_json(), intent=intent)
+        change = None if self._snapshot_next else self.board.changes_json()
+        if change is not None and self.replica.can_append(len(change)):
+            self.replica.append(change, intent=intent)
+        else:
+            self.replica.write(self.board.tables_json(), intent=intent)
+        self.board.saved()
+        self._snapshot_next = False
         history.wrote, history.pending, history.accepted = history.pending, None, None
         history.known = sorted(self._replicas_present() | {self.device})
         history.key, history.older_keys = self.vault.key_id, sorted(self.vault.older_key_ids)

@@ -105,7 +105,11 @@ class SyncStatus(Static):
         assert isinstance(self.session, SyncedSession)
         # Made here, on the app's thread: it copies what the session has read so far.
         watcher = FolderWatcher(
-            self.session.vault, self.session.device, self.session.read_signatures, self.timing
+            self.session.vault,
+            self.session.device,
+            self.session.read_signatures,
+            self.timing,
+            positions=self.session.read_positions,
         )
         self.run_worker(
             partial(self._watch, watcher),
