@@ -24,6 +24,7 @@ from bench.common import header, measure, row
 from store.cards.board import Board
 from store.cards.model import STAGES
 from store.notes.due import board_items
+from store.notes.due_index import DueIndex
 from store.notes.templates import TemplateSet, default_files
 from tui.context import board_badge
 
@@ -63,19 +64,43 @@ def main(sizes: list[int]) -> None:
         board = fill(size)
         cards = board.all()
         header(f"follow-up rules, {size:,} cards")
-        listed = measure(lambda cards=cards: board_items(cards, rules, NOW, TZ), repeat=3)
         plain = measure(
             lambda cards=cards: sorted(
                 (c for c in cards if c.interviewed_at), key=lambda c: c.interviewed_at
             ),
-            repeat=3,
+            repeat=7,
         )
-        row("Today list (all rules, all cards, sorted)", listed, plain)
-        badge = board_badge(lambda: templates, None)  # as the app makes it: local time
+        # As the app lists them: the board's index, each card's rules worked out once per
+        # card version (the first time, every card; after that, only the cards that changed).
+        first = measure(lambda cards=cards: DueIndex(TZ).listed(cards, rules, NOW), repeat=3)
+        index = DueIndex(TZ)
+        listed = measure(lambda cards=cards, i=index: i.listed(cards, rules, NOW), repeat=7)
+        row("Today list (index warm: all cards, sorted)", listed, plain)
+        row("Today list, first time (every card worked out)", first, plain)
+        unindexed = measure(lambda cards=cards: board_items(cards, rules, NOW, TZ), repeat=3)
+        row("Today list without the index (board_items)", unindexed, plain)
+        badge = board_badge(lambda: templates, None, DueIndex(None))  # as the app: local time
         sample = cards[: min(200, len(cards))]
-        per_badge = measure(lambda b=badge, s=sample: [b(c, NOW) for c in s]) / len(sample)
         per_read = measure(lambda b=board, s=sample: [b.card(c.id) for c in s]) / len(sample)
+        cold = measure(
+            lambda s=sample: [b(c, NOW) for b in [board_badge(lambda: templates, None)] for c in s]
+        ) / len(sample)
+        for card in sample:
+            badge(card, NOW)
+        per_badge = measure(lambda b=badge, s=sample: [b(c, NOW) for c in s]) / len(sample)
         row("one board badge (per card painted)", per_badge, per_read)
+        row("one board badge, first paint of the card", cold, per_read)
+        # A change on one card: painting every card again works out that one card alone.
+        shared = DueIndex(None)
+        paint = board_badge(lambda: templates, None, shared)
+        for card in cards:
+            paint(card, NOW)
+        before = shared.worked_out
+        board.edit(cards[0].id, {"notes": "edited"})
+        for card in board.all():
+            paint(card, NOW)
+        again = shared.worked_out - before
+        print(f"  badges worked out again after a change on one card: {again} of {size:,}")
 
     header("notes")
     card = fill(1).all()[0]

@@ -26,6 +26,8 @@ from tui.board.card_face import Badge, DueBadge, no_badge
 
 if TYPE_CHECKING:
     from store.cards.model import Card
+    from store.notes.due import DueItem
+    from store.notes.due_index import DueIndex
     from store.notes.templates import TemplateProblem, TemplateSet
 
 
@@ -83,6 +85,7 @@ class AppContext:
         self.due_badge = due_badge
         self._session: Session | None = None
         self._templates: TemplateSet | None = None
+        self._due_index: DueIndex | None = None
         # Installed by the app: what it does when the board or the templates change.
         self.board_changed: Callable[[set[str]], None] = _ignore
         self.templates_reloaded: Callable[[TemplatesReport], None] = _ignore
@@ -112,8 +115,17 @@ class AppContext:
             templates = TemplateSet.for_vault(session.vault.path)
         self._templates = templates
         if self.due_badge is no_badge:
-            self.due_badge = board_badge(lambda: self._templates, self.tz)
+            self.due_badge = board_badge(lambda: self._templates, self.tz, self.due_index)
         return templates.problems()
+
+    @property
+    def due_index(self) -> DueIndex:
+        """What each card owes, worked out once per card version: the badges and Today."""
+        if self._due_index is None:
+            from store.notes.due_index import DueIndex
+
+            self._due_index = DueIndex(self.tz)
+        return self._due_index
 
     # --- the note templates -------------------------------------------------------------------
 
@@ -161,25 +173,29 @@ class AppContext:
 
 
 def board_badge(
-    templates: Callable[[], TemplateSet | None], tz: tzinfo | None
+    templates: Callable[[], TemplateSet | None],
+    tz: tzinfo | None,
+    index: DueIndex | None = None,
 ) -> Callable[[Card, datetime], str | None]:
     """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue".
 
     A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
     Today say it in full. `templates` gives the set in use when a card is painted (None: no
-    badge), so a template edited meanwhile counts at once.
+    badge), so a template edited meanwhile counts at once. The rules are worked out once per
+    card version (`index`, shared with Today), and the words once a minute.
     """
-    from store.notes.due import board_items
+    from store.notes.due_index import DueIndex
+
+    known = index if index is not None else DueIndex(tz)
+
+    def say(item: DueItem, now: datetime) -> Badge:
+        full = f"{item.template} {item.relative(now, tz)}"
+        return Badge(full, item.template, item.short_relative(now, tz))
 
     def badge(card: Card, now: datetime) -> str | None:
         in_use = templates()
         if in_use is None:
             return None
-        listed = board_items([card], in_use.all(), now, tz)
-        if not listed:
-            return None
-        first = listed[0]
-        full = f"{first.template} {first.relative(now, tz)}"
-        return Badge(full, first.template, first.short_relative(now, tz))
+        return known.badge(card, in_use.all(), now, say)  # type: ignore[no-any-return]
 
     return badge

@@ -26,7 +26,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.cards.model import Card
-from store.notes.due import DueItem, board_items
+from store.notes.due import DueItem
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
@@ -119,7 +119,10 @@ class TodayScreen(Screen[str | None]):
         options = self.query_one("#today-list", OptionList)
         highlighted = self.highlighted
         keep = keep or ((highlighted.card_id, highlighted.template) if highlighted else None)
-        self.items = board_items(self.session.board.all(), self.templates.all(), now, tz)
+        # The board's own index (in the context's time zone): each card's rules worked out
+        # once per card version, shared with the badges.
+        index = self.context.due_index
+        self.items = index.listed(self.session.board.all(), self.templates.all(), now)
         width = self._shown_width = self.size.width or self.app.size.width
         what_width = min(40, max((cell_len(_what(i.card)) for i in self.items), default=0))
         options.clear_options()
