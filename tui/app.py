@@ -53,10 +53,22 @@ from tui.launch import OpenedVault
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.timer import Timer
 
     from tui.handoff.calendar import CalendarKeeper
+    from tui.launch import UnlockInAdvance
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
+# Seconds the board may take to open in advance before the unlock screen says it is unlocking.
+WAIT_BEFORE_UNLOCK_SCREEN = 0.6
+
+
+def _unlock_error(error: FollowupError) -> str:
+    from store.errors import WrongPassphrase
+
+    if isinstance(error, WrongPassphrase):
+        return "Wrong passphrase: that is not this vault's passphrase. Try again."
+    return str(error)
 
 
 class ActionCommands(Provider):
@@ -113,6 +125,13 @@ class FollowupApp(App[int]):
         cursor_blink: bool = True,
         home: Path | None = None,
     ) -> None:
+        if session is None and config is None:
+            # Started directly (not by `followup-tui`, which did this first thing): derive the
+            # key, and open the board, beside the rest of the app's start-up.
+            from tui.launch import advance_config, unlock_in_advance
+
+            unlock_in_advance(str(vault) if vault else None)
+            config = advance_config()
         super().__init__()
         config = config or (session.config if session else Config.load())
         # What every screen reads: handed to each screen this app opens.
@@ -126,6 +145,11 @@ class FollowupApp(App[int]):
         self._theme_at_start: str | None = None
         self.crash: Crash | None = None  # the first error nothing caught, once logged
         self._calendar_keeper: CalendarKeeper | None = None  # when config.yaml names a calendar
+        # The board opened in advance (`_wait_for`): the unlock screen shown while it takes
+        # long, the timer that shows it, and an advance handed on to `first_screen`.
+        self._advance_screen: Screen[OpenedVault] | None = None
+        self._advance_timer: Timer | None = None
+        self._pending_advance: UnlockInAdvance | None = None
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -137,6 +161,10 @@ class FollowupApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self._given_session is not None:
             self.session_opened(OpenedVault(self._given_session))
+            return
+        advance = self._opening_in_advance()
+        if advance is not None:
+            self._wait_for(advance)
             return
         self.push_screen(self.first_screen(), self.session_opened)
 
@@ -170,6 +198,74 @@ class FollowupApp(App[int]):
 
         self.set_interval(1.0, check)
 
+    # --- the board opened before the app loaded ------------------------------------------------
+
+    def _opening_in_advance(self) -> UnlockInAdvance | None:
+        """The board's session being opened since before the app loaded, if it is (the
+        passphrase came from the environment): then no unlock screen is shown at all."""
+        from tui.launch import board_vault, take_unlock_in_advance
+
+        path, ready = board_vault(self.vault_arg, self.context.config)
+        if not ready or path is None:
+            return None
+        advance = take_unlock_in_advance(path)
+        if advance is None or advance.passphrase is None or advance.error is not None:
+            self._pending_advance = advance
+            return None
+        return advance
+
+    def _wait_for(self, advance: UnlockInAdvance) -> None:
+        """Show the board as soon as the session opened in advance is there; should that take
+        a moment more, the unlock screen says it is unlocking meanwhile."""
+
+        def slow() -> None:
+            from tui.opening.unlock import UnlockScreen
+
+            if self._advance_screen is None and not advance.done:
+                self._advance_screen = UnlockScreen(self.context, advance.path, waiting=True)
+                self.push_screen(self._advance_screen, self.session_opened)
+
+        self._advance_timer = self.set_timer(WAIT_BEFORE_UNLOCK_SCREEN, slow)
+
+        def wait() -> None:
+            try:
+                opened = advance.opened()
+            except FollowupError as exc:
+                self.call_from_thread(self._advance_failed, advance, exc)
+                return
+            self.call_from_thread(self._advance_opened, advance, opened)
+
+        self.run_worker(wait, thread=True, group="unlock", name="unlock in advance")
+
+    def _advance_opened(self, advance: UnlockInAdvance, opened: OpenedVault | None) -> None:
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+        waiting = self._advance_screen
+        if opened is None:  # only the key was derived: open it the usual way
+            self._pending_advance = advance
+            if waiting is not None:
+                waiting.dismiss(None)
+            self.push_screen(self.first_screen(), self.session_opened)
+            return
+        if waiting is not None:
+            waiting.dismiss(opened)
+        else:
+            self.session_opened(opened)
+
+    def _advance_failed(self, advance: UnlockInAdvance, error: FollowupError) -> None:
+        from tui.opening.unlock import UnlockScreen
+
+        if self._advance_timer is not None:
+            self._advance_timer.stop()
+        waiting = self._advance_screen
+        if isinstance(waiting, UnlockScreen):
+            waiting.show_error(_unlock_error(error))
+            return
+        self.push_screen(
+            UnlockScreen(self.context, advance.path, error=_unlock_error(error)),
+            self.session_opened,
+        )
+
     def first_screen(self) -> Screen[OpenedVault]:
         """First run on a new device or an empty folder; else unlock (or unlock at once).
 
@@ -183,7 +279,8 @@ class FollowupApp(App[int]):
         path, ready = board_vault(self.vault_arg, context.config)
         if not ready or path is None:
             return FirstRunScreen(context, folder=path, home=self.home)
-        advance = take_unlock_in_advance(path)  # started by `followup-tui` before this loaded
+        advance = self._pending_advance or take_unlock_in_advance(path)  # begun before the app
+        self._pending_advance = None
         if advance is not None:
             if advance.error is not None:
                 return UnlockScreen(context, path, error=str(advance.error))

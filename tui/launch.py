@@ -1,14 +1,20 @@
 """The board's launch path: which vault it opens, its key derived while the app loads, and the
 single place a vault becomes a session.
 
-`followup-tui` with no command calls `unlock_in_advance` before it imports the app; the app then
-asks `board_vault` whether to show the first run or the unlock screen, and those screens open
-the vault with `set_up_vault` or `unlock_session` (on a worker thread) and return what they
-opened. The CLI's commands open theirs through `open_unlocked` too (`tui.cli.context`).
+`followup-tui` calls `unlock_in_advance` first thing, before it imports the app or a command's
+code; the app does the same when it is started directly (`FollowupApp(vault=…).run()`). When
+the environment holds the passphrase, a thread then derives the key (Argon2id lets go of Python
+while it works, so the imports run beside it on the other core) and, for the board, opens the
+session and reads the note templates too: by the time Textual has loaded, the board is ready to
+paint. The app asks `board_vault` whether to show the first run or the unlock screen, and takes
+what was opened in advance (`take_unlock_in_advance`); the CLI's commands take the key
+(`take_unlocked_vault`). Screens open the vault with `set_up_vault` or `unlock_session` (on a
+worker thread) when nothing was opened in advance.
 
 Must never import Textual (it runs before Textual is loaded, and for every command), never
-import `tui.cli` (the CLI imports this, not the reverse), and never keep, log or write a
-passphrase.
+import `tui.cli` (the CLI imports this, not the reverse), never keep, log or write a
+passphrase, and import at module level only what finding the vault needs (a command's start-up
+is mostly imports).
 """
 
 from __future__ import annotations
@@ -23,16 +29,16 @@ from store.config import Config, default_vault_dir
 from store.errors import FollowupError
 from store.vault.crypto import HEADER_NAME, Vault
 from store.vault.passphrase import passphrase_from_env
-from store.vault.replica import long_lived_objects
-from store.vault.session import Session
-from sync.folder import open_session as open_with_sync
 
 if TYPE_CHECKING:
     from store.notes.templates import TemplateSet
+    from store.vault.session import Session
 
 
 def open_unlocked(vault: Vault, config: Config) -> Session:
     """The single place a vault becomes a session; the sync layer adds conflict copies."""
+    from sync.folder import open_session as open_with_sync
+
     return open_with_sync(vault, config)
 
 
@@ -69,6 +75,16 @@ def board_vault(explicit: Path | None, config: Config) -> tuple[Path | None, boo
     return path, ready
 
 
+def command_vault(explicit: str | None, config: Config) -> Path | None:
+    """The vault a command opens (as `tui.cli.context.vault_path` finds it), or None."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    if config.vault:
+        return Path(config.vault).expanduser()
+    default = default_vault_dir()
+    return default if (default / HEADER_NAME).exists() else None
+
+
 # --- opening it (on a worker thread) ----------------------------------------------------------------
 
 
@@ -76,6 +92,8 @@ def set_up_vault(
     path: Path, passphrase: str, device_name: str, config: Config, create: bool
 ) -> Session:
     """First run: create or open the vault, remember it and this device's name."""
+    from store.vault.collector import long_lived_objects
+
     vault = Vault.create(path, passphrase) if create else Vault.unlock(path, passphrase)
     if create:
         from store.notes.templates import install_defaults
@@ -98,6 +116,8 @@ def unlock_session(
     `advance` is the same unlock started before the app loaded (`followup-tui` does that when
     the environment holds the passphrase): its key, or its error, is taken instead.
     """
+    from store.vault.collector import long_lived_objects
+
     vault = advance.vault() if advance is not None else Vault.unlock(path, passphrase)
     if config.vault != str(path):
         config.vault = str(path)
@@ -106,24 +126,37 @@ def unlock_session(
         return open_unlocked(vault, config)
 
 
-# --- work done beside the unlock ------------------------------------------------------------------
+# --- work done beside the imports ---------------------------------------------------------------
 
 
 class UnlockInAdvance:
-    """The vault's key, derived on a thread while the app's code is still loading.
+    """The vault's key derived, and for the board its session opened, on a thread, while the
+    app's code is still loading.
 
     Argon2id takes a good part of a second by design and lets go of Python while it works;
     importing Textual takes about as long and needs Python. When the passphrase comes from the
     environment (FOLLOWUP_PASSWORD_FILE or FOLLOWUP_PASSWORD_COMMAND) both now run at once. The
     unlock screen takes the passphrase, or the error reading it gave, from here, so a password
-    command runs once, as it did.
+    command runs once, as it did. `config` is the one the app and the command go on with: the
+    session opened here belongs to it.
     """
 
-    def __init__(self, path: Path, passphrase: str | None, error: FollowupError | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        passphrase: str | None,
+        error: FollowupError | None,
+        config: Config | None = None,
+        open_board: bool = False,
+    ) -> None:
         self.path = path
         self.passphrase = passphrase
         self.error = error
+        self.config = config
+        self._open_board = open_board and config is not None
         self._vault: Vault | None = None
+        self._opened: OpenedVault | None = None
+        self._templates_seen: tuple[tuple[str, int, int], ...] | None = None
         self._failure: BaseException | None = None
         self._thread: threading.Thread | None = None
         if passphrase is not None:
@@ -136,45 +169,101 @@ class UnlockInAdvance:
         assert self.passphrase is not None
         try:
             self._vault = Vault.unlock(self.path, self.passphrase)
+            if self._open_board:
+                self._opened = self._open(self._vault)
         except BaseException as exc:  # handed to whoever takes the vault, as Vault.unlock raises
             self._failure = exc
+
+    def _open(self, vault: Vault) -> OpenedVault:
+        """The session and its templates, as the unlock screen would open them."""
+        from store.notes.templates import TemplateSet
+        from store.vault.collector import long_lived_objects
+
+        config = self.config
+        assert config is not None
+        if config.vault != str(self.path):
+            config.vault = str(self.path)
+            config.save()
+        with long_lived_objects():
+            session = open_unlocked(vault, config)
+        self._templates_seen = _folder_signature(vault.templates_dir)
+        try:
+            templates: TemplateSet | None = TemplateSet.for_vault(vault.path)
+        except Exception:
+            templates = None  # read again where it is needed: the error shows there
+        if _folder_signature(vault.templates_dir) != self._templates_seen:
+            templates = None
+        return OpenedVault(session, templates)
+
+    @property
+    def done(self) -> bool:
+        return self._thread is None or not self._thread.is_alive()
 
     def vault(self) -> Vault:
         """The unlocked vault (waits for the key), or what `Vault.unlock` raised."""
         if self._thread is None:
             raise RuntimeError("no passphrase was given in advance")
         self._thread.join()
+        if self._vault is None:
+            assert self._failure is not None
+            raise self._failure
+        return self._vault
+
+    def opened(self) -> OpenedVault | None:
+        """The session opened in advance (waits for it), what opening it raised, or None when
+        this advance only derived the key."""
+        vault = self.vault()
         if self._failure is not None:
             raise self._failure
-        assert self._vault is not None
-        return self._vault
+        if self._opened is None or self._opened.session.vault is not vault:
+            return None
+        if (
+            self._opened.templates is not None
+            and _folder_signature(vault.templates_dir) != self._templates_seen
+        ):
+            return OpenedVault(self._opened.session)  # edited since: read them again
+        return self._opened
 
 
 _in_advance: UnlockInAdvance | None = None
 
 
-def unlock_in_advance(explicit_vault: str | None) -> None:
-    """Start unlocking the board's vault now, if the environment holds the passphrase.
+def unlock_in_advance(
+    explicit_vault: str | None, command: bool = False, config: Config | None = None
+) -> None:
+    """Start unlocking the vault now, if the environment holds the passphrase: for the board
+    (its session and templates too), or for a command (`command`: only the key).
 
-    Never raises: whatever is wrong (a bad config, no vault yet) is left to the app, which
-    says it as it always did.
+    Never raises: whatever is wrong (a bad config, no vault yet) is left to the app or the
+    command, which says it as it always did.
     """
     global _in_advance
-    try:
-        config = Config.load()
-        explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
-        path, ready = board_vault(explicit, config)
-    except (FollowupError, OSError, ValueError):
+    if _in_advance is not None:
         return
-    if not ready or path is None:
+    try:
+        config = config or Config.load()
+        if command:
+            path, ready = command_vault(explicit_vault, config), True
+        else:
+            explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
+            path, ready = board_vault(explicit, config)
+        if not ready or path is None:
+            return
+        Vault.read_header(path)  # a vault that is not there: the command or the app says so
+    except (FollowupError, OSError, ValueError):
         return
     try:
         passphrase = passphrase_from_env()
     except FollowupError as exc:
-        _in_advance = UnlockInAdvance(path, None, exc)
+        _in_advance = UnlockInAdvance(path, None, exc, config)
         return
     if passphrase is not None:
-        _in_advance = UnlockInAdvance(path, passphrase, None)
+        _in_advance = UnlockInAdvance(path, passphrase, None, config, open_board=not command)
+
+
+def advance_config() -> Config | None:
+    """The config the unlock begun in advance loaded (the app goes on with that one)."""
+    return _in_advance.config if _in_advance is not None else None
 
 
 def take_unlock_in_advance(path: Path) -> UnlockInAdvance | None:
@@ -182,6 +271,23 @@ def take_unlock_in_advance(path: Path) -> UnlockInAdvance | None:
     global _in_advance
     advance, _in_advance = _in_advance, None
     return advance if advance is not None and advance.path == path else None
+
+
+def forget_unlock_in_advance() -> None:
+    """Drop an unlock begun for a command that ended before taking it."""
+    global _in_advance
+    _in_advance = None
+
+
+def take_unlocked_vault(path: Path) -> Vault | None:
+    """For a command: the vault unlocked in advance at `path` (waits for the key; raises what
+    unlocking raised), or None when nothing was begun for it."""
+    advance = take_unlock_in_advance(path)
+    if advance is None:
+        return None
+    if advance.error is not None:
+        raise advance.error
+    return advance.vault()
 
 
 def _folder_signature(folder: Path) -> tuple[tuple[str, int, int], ...] | None:

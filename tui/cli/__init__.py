@@ -29,6 +29,35 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.notes",
     "tui.cli.documents",
 )
+# Which module registers each command: a command's parser is built from its module alone, so
+# `followup-tui list` imports the card commands, not export's, import's or sync's code. A
+# command missing here still works (the full parser reads it); tests/cli/test_cli_imports.py
+# checks the table against what the modules register.
+COMMAND_MODULE: dict[str, str] = {
+    **dict.fromkeys(
+        ("init", "add", "list", "show", "move", "edit", "delete", "restore", "resolve"),
+        "tui.cli.cards",
+    ),
+    "passwd": "tui.cli.cards",
+    **dict.fromkeys(("import", "export", "stats"), "tui.cli.transfer"),
+    **dict.fromkeys(("sync", "doctor"), "tui.cli.sync_commands"),
+    **dict.fromkeys(
+        ("due", "compose", "answered", "round", "templates", "profile"), "tui.cli.notes"
+    ),
+    **dict.fromkeys(("attach", "attachment", "detach", "offers"), "tui.cli.documents"),
+}
+# Commands that unlock the vault with the passphrase from the environment (`open_session`):
+# Argon2id starts on a thread before their code is imported. (A command missing here only
+# derives the key later, the usual way.)
+UNLOCKING_COMMANDS: frozenset[str] = frozenset(
+    {
+        *("add", "list", "show", "move", "edit", "delete", "restore", "resolve"),
+        *("due", "compose", "answered", "round", "export", "stats", "sync"),
+        *("attach", "attachment", "detach", "offers"),
+    }
+)
+# The options before the command that take a value (the parser below must agree).
+_VALUE_OPTIONS = ("--vault", "--device-name")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,8 +67,20 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+class _NotThisParser(Exception):
+    """The one-command parser could not read the arguments: the full parser reads them."""
+
+
+class _OneCommandParser(_Parser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotThisParser(message)
+
+    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
+        raise _NotThisParser(message or "")  # --help: every command's help, from the full one
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = (_OneCommandParser if only else _Parser)(
         prog="followup-tui",
         description="A local-first, encrypted board for following up after job interviews.",
     )
@@ -50,10 +91,50 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="this device's name, kept in its config (default: the host name)",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    subparsers = parser.add_subparsers(
+        dest="command",
+        metavar="COMMAND",
+        parser_class=_OneCommandParser if only else _Parser,
+    )
+    for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
+
+
+def command_of(argv: Sequence[str]) -> tuple[str | None, str | None]:
+    """The command named in `argv` and the `--vault` given before it, read without a parser
+    (None when there is no command, or the words do not read plainly)."""
+    vault: str | None = None
+    tokens = list(argv)
+    while tokens:
+        token = tokens.pop(0)
+        name, equals, value = token.partition("=")
+        if name in _VALUE_OPTIONS:
+            if not equals:
+                if not tokens:
+                    return None, vault
+                value = tokens.pop(0)
+            if name == "--vault":
+                vault = value
+            continue
+        if token.startswith("-"):
+            return None, vault
+        return token, vault
+    return None, vault
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments, read by the parser of the named command alone when it can (importing
+    only that command's module); anything it cannot read, the full parser reads or refuses,
+    with its own words, as it always did."""
+    command, _ = command_of(argv)
+    module = COMMAND_MODULE.get(command or "")
+    if module is not None:
+        try:
+            return build_parser(only=module).parse_args(argv)
+        except _NotThisParser:
+            pass
+    return build_parser().parse_args(argv)
 
 
 class CommandOutput:
@@ -70,8 +151,12 @@ class CommandOutput:
         self.terminal = terminal
 
     def write(self, text: str) -> int:
-        with self._refused():
+        try:
             self.stream.write(printable(text) if self.terminal else text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self._failed(exc)
         return len(text)
 
     def flush(self) -> None:
@@ -85,8 +170,11 @@ class CommandOutput:
         except BrokenPipeError:
             raise
         except OSError as exc:
-            _drop_unwritten(self.stream)
-            raise WriteFailed(f"cannot write the output ({exc.strerror or exc}).") from None
+            self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        _drop_unwritten(self.stream)
+        raise WriteFailed(f"cannot write the output ({exc.strerror or exc}).") from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.stream, name)
@@ -150,15 +238,23 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
-    args = board_launch(given) or build_parser().parse_args(given)
+    launch = board_launch(given)
+    if launch is not None:
+        from tui.launch import unlock_in_advance
+
+        unlock_in_advance(launch.vault)  # Argon2id, and the board, on a thread while Textual loads
+    else:
+        command, vault = command_of(given)
+        if command in UNLOCKING_COMMANDS:
+            from tui.launch import unlock_in_advance
+
+            unlock_in_advance(vault, command=True)  # Argon2id while the command's code loads
+    args = launch or parse(given)
     try:
         from tui.cli.context import request_device_name
 
         request_device_name(getattr(args, "device_name", None))
         if args.command is None:
-            from tui.launch import unlock_in_advance
-
-            unlock_in_advance(args.vault)  # Argon2id on a thread while Textual loads
             from tui.app import run
 
             return run(vault=args.vault)
@@ -183,6 +279,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.unfreeze()  # a board frozen while it was open (`open_session`): give it back
         if "tui.cli.context" in sys.modules:
             sys.modules["tui.cli.context"].forget_sessions()
+        if "tui.launch" in sys.modules:
+            sys.modules["tui.launch"].forget_unlock_in_advance()  # one not taken (an error)
 
 
 if __name__ == "__main__":  # pragma: no cover

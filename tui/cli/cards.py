@@ -205,11 +205,12 @@ def cmd_list(args: argparse.Namespace) -> int:
         cards = [c for c in cards if c.stage == args.stage]
     cards = _sorted(cards)
     if args.json:
-        json.dump([c.to_json() for c in cards], sys.stdout, indent=2, ensure_ascii=False)
+        # One write: `json.dump` to the stream would hand it a fragment at a time, each made
+        # printable on its own (140,000 writes for 1,000 cards).
+        sys.stdout.write(json.dumps([c.to_json() for c in cards], indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
     else:
-        for card in cards:
-            print(_card_line(card))
+        sys.stdout.write("".join(f"{_card_line(card)}\n" for card in cards))
     return 0
 
 
@@ -268,8 +269,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
     if args.json:
-        json.dump(card.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
         print(describe_card(card, session.board))
     return 0

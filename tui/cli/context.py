@@ -10,14 +10,17 @@ from __future__ import annotations
 import getpass
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from store.config import Config, default_vault_dir
 from store.errors import FollowupError, VaultNotFound
+from store.vault.collector import long_lived_objects
 from store.vault.crypto import Vault
 from store.vault.passphrase import passphrase_from_env
-from store.vault.replica import long_lived_objects
-from store.vault.session import Session
-from tui.launch import open_unlocked
+from tui.launch import open_unlocked, take_unlocked_vault
+
+if TYPE_CHECKING:
+    from store.vault.session import Session
 
 _requested_device_name: str | None = None
 
@@ -94,8 +97,10 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
     config = Config.load()
     apply_device_name(config)
     path = vault_path(explicit_vault, config)
-    Vault.read_header(path)  # a clear error before asking for a passphrase
-    vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
+    vault = take_unlocked_vault(path) if passphrase is None else None  # begun by `main`
+    if vault is None:
+        Vault.read_header(path)  # a clear error before asking for a passphrase
+        vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
     if config.vault != str(path):
         config.vault = str(path)
         config.save()

@@ -118,8 +118,8 @@ def cmd_due(args: argparse.Namespace) -> int:
     now = _now()
     items = board_items(session.board.all(), templates.all(), now, None, include_upcoming=args.all)
     if args.json:
-        json.dump([i.to_json(now, None) for i in items], sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        text = json.dumps([i.to_json(now, None) for i in items], indent=2, ensure_ascii=False)
+        sys.stdout.write(text + "\n")  # one write, not one per fragment
         return 0
     if not items:
         print("Nothing due.", file=sys.stderr)

@@ -37,6 +37,7 @@ class UnlockScreen(Screen[OpenedVault]):
         passphrase: str | None = None,
         error: str = "",
         advance: UnlockInAdvance | None = None,
+        waiting: bool = False,
     ) -> None:
         super().__init__(id="unlock")
         self.context = context
@@ -45,6 +46,9 @@ class UnlockScreen(Screen[OpenedVault]):
         self.given = passphrase
         self.error = error
         self.advance = advance  # the unlock of `passphrase`, already under way
+        # The app is opening the vault already (with the passphrase from the environment) and
+        # dismisses this screen when it is open, or shows its error here to type another.
+        self.waiting = waiting
         self.templates_loading: TemplatesLoading | None = None  # read beside the unlock
 
     def compose(self) -> ComposeResult:
@@ -63,9 +67,12 @@ class UnlockScreen(Screen[OpenedVault]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#unlock-error").display = bool(self.error)
+        if self.waiting:
+            self.query_one("#passphrase", Input).disabled = True
+            return
         self.templates_loading = TemplatesLoading(self.path)
         self.query_one("#unlocking").display = False
-        self.query_one("#unlock-error").display = bool(self.error)
         if self.given is not None:
             self.start(self.given)
         else:
@@ -104,6 +111,7 @@ class UnlockScreen(Screen[OpenedVault]):
         self.app.call_from_thread(self.dismiss, OpenedVault(session, templates))
 
     def show_error(self, message: str) -> None:
+        self.waiting = False
         error = self.query_one("#unlock-error", Static)
         error.update(message)
         error.display = True

@@ -1,0 +1,69 @@
+"""What a command loads: no CLI command imports Textual (a command's start-up is mostly its
+imports), and each command is read by its own module's parser alone."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+
+from conftest import PROJECT_DIR, add
+
+from tui.cli import COMMAND_MODULE, COMMAND_MODULES
+
+MAIN = "import sys; from tui.cli import main; sys.exit(main())"  # as the console script does
+
+
+def _imported(laptop, *args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `followup-tui ARGS` in a fresh Python with `-X importtime`: its result, and the
+    top-level packages it imported."""
+    env = dict(os.environ, **laptop.env())
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", MAIN, "--vault", str(laptop.vault), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=PROJECT_DIR,
+        timeout=120,
+    )
+    packages = set()
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            name = line.rsplit("|", 1)[1].strip()
+            if not name.startswith("import"):
+                packages.add(name.split(".")[0])
+    return done, packages
+
+
+def test_no_cli_command_imports_textual(laptop) -> None:
+    card = add(laptop, "Acme")
+    commands = [
+        ("list",),
+        ("list", "--json"),
+        ("show", card),
+        ("show", card, "--json"),
+        ("due",),
+        ("move", card, "thanked"),
+        ("add", "--company", "Globex"),
+        ("edit", card, "--notes", "called back"),
+        ("stats",),
+        ("templates",),
+        ("offers",),
+    ]
+    for args in commands:
+        done, packages = _imported(laptop, *args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        assert "store" in packages, (args, "importtime said nothing")  # the probe works
+        assert "textual" not in packages, args
+
+
+def test_every_command_is_read_by_the_parser_of_the_module_that_registers_it() -> None:
+    registered: dict[str, str] = {}
+    for module in COMMAND_MODULES:
+        parser = argparse.ArgumentParser()
+        subparsers = parser.add_subparsers(dest="command")
+        importlib.import_module(module).register(subparsers)
+        registered.update(dict.fromkeys(subparsers.choices, module))
+    assert registered == COMMAND_MODULE
