@@ -46,16 +46,18 @@ TEXT_FIELDS: frozenset[str] = frozenset(
         "notes",
         "tags",
         "learned",
+        "questions_to_ask",
+        "research",
     }
 )
 # Fields where the newest write simply wins.
 PLAIN_FIELDS: frozenset[str] = frozenset(
-    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
+    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at", "duration"}
 )
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
 LIST_FIELDS: frozenset[str] = frozenset(
-    {"interviewers", "key_points", "questions", "links", "tags"}
+    {"interviewers", "key_points", "questions", "links", "tags", "questions_to_ask"}
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -76,6 +78,9 @@ DEFAULTS: dict[str, Any] = {
     "promised_by": None,
     "deleted": False,
     "created_at": None,
+    "duration": None,  # minutes the interview lasts; None: the usual hour
+    "questions_to_ask": [],  # preparing: what I want to ask them
+    "research": "",  # preparing: what I found out about the company
 }
 
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
@@ -426,6 +431,9 @@ class Card:
     # The stamps of every stored version of each field, newest first. An editor passes the Card
     # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    duration: int | None = None  # minutes; None: the usual hour
+    questions_to_ask: tuple[str, ...] = ()
+    research: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The stable, documented shape of `--json` output (see README)."""
@@ -453,6 +461,9 @@ class Card:
                 for name, items in self.conflicts.items()
             },
             "timeline": [e.to_json() for e in self.timeline],
+            "duration": self.duration,
+            "questions_to_ask": list(self.questions_to_ask),
+            "research": self.research,
         }
 
     @property
@@ -535,6 +546,10 @@ def _day(value: Any) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
+def _minutes(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value <= 24 * 60 else None
+
+
 def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | None:
     return value if isinstance(value, str) and value in known else default
 
@@ -579,4 +594,7 @@ def card_view(card_id: str, state: CardState) -> Card:
         conflicts=conflicts,
         updated=updated,
         versions=versions,
+        duration=_minutes(value("duration")),
+        questions_to_ask=_texts(value("questions_to_ask")),
+        research=_text(value("research")),
     )

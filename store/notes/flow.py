@@ -61,11 +61,17 @@ def record_round(
     interview_at: datetime,
     round_name: str | None = None,
     at: datetime | None = None,
+    duration: int | None = None,
 ) -> Card:
-    """A next interview round: new date (and round name), the old promised date cleared
-    (it was about the last round), the card back to interviewed."""
+    """A next interview round: new date (and round name and length: an hour unless given),
+    the old promised date cleared (it was about the last round), the card back to
+    interviewed."""
     card = board.card(card_id)
-    fields: dict[str, object] = {"interviewed_at": interview_at, "promised_by": None}
+    fields: dict[str, object] = {
+        "interviewed_at": interview_at,
+        "promised_by": None,
+        "duration": duration,
+    }
     if round_name:
         fields["round"] = round_name
     board.edit(card.id, fields)

@@ -142,6 +142,10 @@ def report_plan(plan: importer.Plan, applied: bool, out: TextIO) -> None:
             print(f"  … and {len(plan.update) - SHOW_UPDATES:,} more", file=out)
     for kept in plan.kept:
         print(f"  {kept}", file=out)
+    for note in plan.earlier[:SHOW_UPDATES]:  # before re-applying: "you were there before"
+        print(f"note: {note}", file=sys.stderr)
+    if len(plan.earlier) > SHOW_UPDATES:
+        print(f"note: … and {len(plan.earlier) - SHOW_UPDATES:,} more", file=sys.stderr)
     if not applied:
         print("Dry run: nothing was written. Run again with --apply to import.", file=out)
 
