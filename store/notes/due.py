@@ -33,7 +33,14 @@ from store.notes.rules import (  # noqa: F401 - the rules' names, where they hav
     parse_rule,
     parse_rules,
 )
-from store.notes.when import interview_when, local, local_moment, silence, start_of_day
+from store.notes.when import (
+    interview_when,
+    local,
+    local_date,
+    local_moment,
+    silence,
+    start_of_day,
+)
 from store.notes.when import plural as _plural
 
 # Timeline kinds this module reads (and the note flow writes).
@@ -223,12 +230,12 @@ class DueItem:
         it is a question, not a deadline.
         """
         if self.kind == "interview":
-            tomorrow = local(now, tz).date() + timedelta(days=1)
+            tomorrow = local_date(now, tz) + timedelta(days=1)
             return "due" if local(self.at, tz).date() <= tomorrow else "upcoming"
         if self.kind == "close":
             return "due" if now >= self.falls_due(tz) else "upcoming"
         if self.day is not None:
-            today = local(now, tz).date()
+            today = local_date(now, tz)
             return "overdue" if self.day < today else "due" if self.day == today else "upcoming"
         if self.at <= now:
             return "overdue"
@@ -285,7 +292,7 @@ def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
     if item.kind == "close":
         return f"no answer in {silence(item.silent_since or item.at, now, tz)}"
     if item.day is not None:
-        days = (local(now, tz).date() - item.day).days
+        days = (local_date(now, tz) - item.day).days
         if days == 0:
             return "due today"
         if days == -1:
@@ -327,7 +334,7 @@ def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
     if item.kind == "close":
         return f"no answer {silence(item.silent_since or item.at, now, tz, short=True)}"
     if item.day is not None:
-        days = (local(now, tz).date() - item.day).days
+        days = (local_date(now, tz) - item.day).days
         if days == 0:
             return "due today"
         return f"in {-days}d" if days < 0 else f"{days}d over"

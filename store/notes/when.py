@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 
 def local(moment: datetime, tz: tzinfo | None) -> datetime:
     return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
+@lru_cache(maxsize=64)
+def local_date(moment: datetime, tz: tzinfo | None) -> date:
+    """The user's calendar day at `moment`. Asked for every item of a list with the same
+    `now`, and a system time zone conversion is the slowest step of a due list; `now` moves
+    on between lists, so a moved clock or time zone is read afresh."""
+    return local(moment, tz).date()
 
 
 def local_moment(day: date, at: time, tz: tzinfo | None) -> datetime:
