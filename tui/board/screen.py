@@ -88,7 +88,7 @@ BOARD_BINDINGS: list[Binding] = [
     Binding(
         "x",
         "close_no_answer",
-        "No answer",
+        "Close: no answer",
         id="close-no-answer",
         show=False,
         tooltip="Close the card as no answer (what a card silent for weeks asks)",

@@ -86,7 +86,7 @@ class TodayScreen(Screen[str | None]):
         Binding(
             "x",
             "close_no_answer",
-            "No answer",
+            "Close: no answer",
             id="today-close-no-answer",
             tooltip="Close the card as no answer (when its silence asks)",
         ),
