@@ -18,7 +18,7 @@ from tui.cli import main
 JSON_KEYS = {
     "id", "company", "role", "stage", "round", "interviewed_at", "interviewers", "key_points",
     "questions", "promised_by", "links", "contact_email", "notes", "tags", "outcome", "learned",
-    "deleted", "created_at", "conflicts", "timeline",
+    "deleted", "created_at", "conflicts", "timeline", "duration", "questions_to_ask", "research",
 }  # fmt: skip
 
 
