@@ -1,4 +1,5 @@
-"""A real terminal for tests: a tmux server of our own, one window of a fixed size.
+"""A real terminal for tests: a tmux server of our own, one window of a fixed size, and a user
+of the installed console script to start in it.
 
 The app runs under `env -i` with exactly the environment given (a test runner's COLUMNS=80
 would otherwise make Textual ignore the window's real size). The exit status comes from a
@@ -8,8 +9,11 @@ no status, for good, so `pane_dead_status` cannot be trusted.
 
 from __future__ import annotations
 
+import json
 import shlex
+import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,3 +75,37 @@ class Terminal:
                 return int(self.status_file.read_text())
             time.sleep(0.2)
         pytest.fail(f"the app did not exit; the terminal shows:\n{self.screen()}")
+
+
+def installed_script() -> str:
+    """The console script of this venv (not a module run): what a user's shell would start."""
+    beside_python = Path(sys.executable).with_name("followup-tui")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("followup-tui")
+    if not found:
+        pytest.fail("the followup-tui console script is not installed (pip install -e .)")
+    return found
+
+
+@dataclass
+class User:
+    """One user's environment: a config dir, a passphrase file, and a vault made by the CLI."""
+
+    script: str
+    env: dict[str, str]
+    vault: Path
+
+    def cli(self, *args: str) -> str:
+        result = subprocess.run(
+            [self.script, "--vault", str(self.vault), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+        )
+        assert result.returncode == 0, f"followup-tui {' '.join(args)}: {result.stderr}"
+        return result.stdout
+
+    def card(self, card_id: str) -> dict:
+        return json.loads(self.cli("show", card_id, "--json"))

@@ -327,7 +327,10 @@ def parse_theme(text: str, source: str, default_name: str) -> BoardTheme:
         except (yaml.YAMLError, RecursionError):
             pass  # told below, as the pure-Python parser tells it
         else:
-            return _Checker(source, _key_lines(node)).check(data, default_name)
+            try:
+                return _Checker(source, _key_lines(node)).check(data, default_name)
+            except RecursionError:  # libyaml before PyYAML 6.0.4 reads a list 5,000 deep
+                raise ThemeError(f"{source}: nested too deeply to be a theme.") from None
         finally:
             loader.dispose()
     loader = yaml.SafeLoader(text)

@@ -135,6 +135,8 @@ def anchor(
     """
     if after == "interview":
         return card.interviewed_at
+    if after == "answer_by":
+        return card.offer.answer_by
     known = known or facts(card)
     answered = known.last_answer
     if after == "last_contact":
@@ -158,10 +160,15 @@ def anchor(
 
 # --- due items ----------------------------------------------------------------------------------
 
-# What a due list may hold: a note a template owes, this round's interview while it is still
-# ahead, and the suggestion to close a card whose employer went silent (the close rule).
-KINDS: tuple[str, ...] = ("note", "interview", "close")
-NOTES_ONLY: tuple[str, ...] = ("note",)
+# What a due list may hold: a note a template owes, the day an offer must be answered by (the
+# card's `answer_by`: due on that day, overdue from the next, until the card closes), this
+# round's interview while it is still ahead, and the suggestion to close a card whose employer
+# went silent (the close rule). What a card owes by itself (notes and an offer's answer) is
+# listed by default; interviews and close questions where a caller asks for them.
+NOTE = "note"
+OFFER_DEADLINE = "offer-deadline"
+KINDS: tuple[str, ...] = (NOTE, OFFER_DEADLINE, "interview", "close")
+OWED: tuple[str, ...] = (NOTE, OFFER_DEADLINE)
 DEFAULT_DURATION = timedelta(hours=1)  # an interview whose card does not say how long
 
 
@@ -477,7 +484,7 @@ def card_items(
     templates: Iterable[Schedulable],
     now: datetime,
     tz: tzinfo | None,
-    kinds: Collection[str] = NOTES_ONLY,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
     """Everything this card owes, listed or not yet, most urgent first: notes, and with
     `kinds` also its interview ahead and a close suggestion."""
@@ -489,7 +496,7 @@ def _owed(
     templates: Iterable[Schedulable],
     now: datetime,
     tz: tzinfo | None,
-    kinds: Collection[str] = NOTES_ONLY,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
     letters: list[Schedulable] = []
     closing: list[Schedulable] = []
@@ -501,11 +508,15 @@ def _owed(
         ahead = interview_item(card, now)
         if ahead is not None:
             found.append(ahead)
+    if OFFER_DEADLINE in kinds:
+        offer = offer_deadline(card, tz)
+        if offer is not None:
+            found.append(offer)
     if not letters and not (closing and "close" in kinds):
         return found
     known = facts(card)
     notes = [i for i in (due_item(card, t, now, tz, known) for t in letters) if i is not None]
-    if "note" in kinds:
+    if NOTE in kinds:
         found.extend(notes)
     if "close" in kinds:
         for rule in closing:
@@ -516,13 +527,31 @@ def _owed(
     return found
 
 
+OFFER_RULE = DueRule(after="answer_by", amount=0, unit="days")
+
+
+def offer_deadline(card: Card, tz: tzinfo | None) -> DueItem | None:
+    """The offer's answer-by day as a due item, while the card is open (closing it is the
+    answer: accepted, declined or withdrawn)."""
+    if card.deleted or card.stage == "closed" or card.offer.answer_by is None:
+        return None
+    try:
+        found = apply_rule(OFFER_RULE, card, tz)
+    except (OverflowError, ValueError):
+        return None
+    if found is None:
+        return None
+    at, day = found
+    return DueItem(card, OFFER_DEADLINE, "Answer the offer", OFFER_RULE, at, day, OFFER_DEADLINE)
+
+
 def board_items(
     cards: Iterable[Card],
     templates: Sequence[Schedulable],
     now: datetime,
     tz: tzinfo | None,
     include_upcoming: bool = False,
-    kinds: Collection[str] = NOTES_ONLY,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
     """What the Today screen and `followup-tui due` list: overdue and due, most urgent first.
 

@@ -2,7 +2,8 @@
 
 Each is a small sequence of `Board` writes (timeline events plus a stage move) shared by the
 CLI and the TUI, so both record the same events the due rules (`store.notes.due`) read back:
-- `note_sent` {template, subject, text}: the exact text sent; the card moves on.
+- `note_sent` {template, subject, text, to?}: the exact text sent (and to whom, when the
+  app handed it to a mail client); the card moves on.
 - `answered` {text}: the employer answered; the follow-up clock stops and starts over.
 - `round` {round, interviewed_at, previous}: the next interview; the card goes back to
   interviewed, so that round's own thank-you becomes due.
@@ -22,14 +23,26 @@ from store.notes.templates import Note, Template
 
 
 def record_sent(
-    board: Board, card_id: str, template: Template, note: Note, at: datetime | None = None
+    board: Board,
+    card_id: str,
+    template: Template,
+    note: Note,
+    at: datetime | None = None,
+    to: str | None = None,
 ) -> Card:
     """Log the note exactly as sent and move the card on (interviewed → thanked, …)."""
     card = board.card(card_id)
     if not note.body.strip():
         raise BadValue(f"The note for {card.company} is empty; nothing was recorded.")
+    extra = {"to": to.strip()} if to and to.strip() else {}
     board.log(
-        card.id, NOTE_SENT, at=at, template=template.name, subject=note.subject, text=note.body
+        card.id,
+        NOTE_SENT,
+        at=at,
+        template=template.name,
+        subject=note.subject,
+        text=note.body,
+        **extra,
     )
     target = template.next_stage(card.stage)
     if target is not None:
@@ -86,14 +99,6 @@ def record_round(
     )
     if card.stage != "interviewed":
         board.move(card.id, "interviewed", at=at)
-    return board.card(card.id)
-
-
-def record_closed(board: Board, card_id: str, outcome: str, learned: str | None = None) -> Card:
-    """Close a card with its outcome, keeping what I learned (appended, never replacing)."""
-    card = board.card(card_id)
-    board.move(card.id, "closed", outcome=outcome)
-    record_learned(board, card.id, learned)
     return board.card(card.id)
 
 

@@ -23,11 +23,12 @@ from typing import Any
 
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
-from store.notes.due import DueItem, local
+from store.notes.due import NOTE, OFFER_DEADLINE, DueItem, local
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 LOG_FILE = "reminders.json"
-REMINDED_KINDS: tuple[str, ...] = ("note", "interview")  # a close suggestion waits for the board
+# A close suggestion waits for the board: it is a question, not a deadline.
+REMINDED_KINDS: tuple[str, ...] = (NOTE, OFFER_DEADLINE, "interview")
 FORGET_AFTER = timedelta(days=60)  # an entry whose item is gone is kept this long, then dropped
 
 

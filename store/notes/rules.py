@@ -20,6 +20,7 @@ ANCHORS: dict[str, str] = {
     "promised_by": "the promised answer date",
     "closed": "closing the card",
     "answered": "the employer's last answer",
+    "answer_by": "the day to answer the offer by",
 }
 UNITS: tuple[str, ...] = ("hours", "days", "weeks")
 RULE_KEYS: frozenset[str] = frozenset({"after", "at", "drop_after_days", *UNITS})
@@ -50,6 +51,8 @@ class DueRule:
         """The rule in words, for lists and the calendar ("7 days after the last contact")."""
         if self.after == "promised_by" and self.unit == "days" and self.amount == 1:
             text = "the day after the promised answer date"
+        elif self.after == "answer_by" and self.amount == 0:
+            text = ANCHORS["answer_by"]
         else:
             unit = {"hours": "h", "days": "days", "weeks": "weeks"}[self.unit]
             if self.amount == 1 and self.unit != "hours":

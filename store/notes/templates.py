@@ -15,7 +15,7 @@ user may have edited: `install_defaults` only creates files that do not exist.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -368,17 +368,22 @@ def default_files() -> list[Path]:
     return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
 
 
-def install_defaults(vault_path: Path) -> list[Path]:
+def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[Path]:
     """Copy the default templates into `<vault>/templates/`; return the files created.
 
     Called when a vault is created (`followup-tui init`) and by `followup-tui templates
-    --install`. A file that exists is never touched, so a user's edit always wins.
+    --install`. A file that exists is never touched, so a user's edit always wins; nor is a
+    link, even one pointing nowhere (it is added to `links`): the app never writes through one.
     """
     folder = Path(vault_path) / "templates"
-    ensure_folder(folder)
+    ensure_folder(folder, private=True)
     created = []
     for source in default_files():
         target = folder / source.name
+        if target.is_symlink() or target.with_suffix(".yml").is_symlink():
+            if links is not None:
+                links.append(target)
+            continue
         if target.exists() or target.with_suffix(".yml").exists():
             continue
         atomic_write(target, source.read_bytes(), mode=0o644)
@@ -587,7 +592,3 @@ def _order(template: Template) -> tuple[int, int, float, str]:
     stages = [STAGES.index(s) for s in template.stages]
     hours = [r.amount * {"hours": 1, "days": 24, "weeks": 168}[r.unit] for r in template.due]
     return (min(stages), max(stages), min(hours, default=float("inf")), template.name)
-
-
-def describe_problems(problems: Iterable[TemplateProblem]) -> list[str]:
-    return [str(p) for p in problems]

@@ -35,11 +35,31 @@ def apply_device_name(config: Config) -> None:
         config.save()
 
 
+_stdin_taken = False
+
+
+def take_stdin() -> None:
+    """A command read its input from stdin (`--posting-file -`): the passphrase cannot come
+    from there too, so it is asked on the terminal, or must come from the environment."""
+    global _stdin_taken
+    _stdin_taken = True
+
+
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     """From the environment, a prompt without echo, or (for scripts) one line of stdin."""
     from_env = passphrase_from_env()
     if from_env is not None:
         return from_env
+    if _stdin_taken and not sys.stdin.isatty():
+        try:
+            with open("/dev/tty", "rb"):
+                pass
+        except OSError:
+            raise FollowupError(
+                "No passphrase: stdin holds the input, so set FOLLOWUP_PASSWORD_FILE or "
+                "FOLLOWUP_PASSWORD_COMMAND."
+            ) from None
+        return getpass.getpass(prompt)  # asks on the terminal (/dev/tty), not stdin
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:
@@ -80,4 +100,30 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
         config.vault = str(path)
         config.save()
     with long_lived_objects():  # `main` unfreezes them when the command is done
-        return open_unlocked(vault, config)
+        session = open_unlocked(vault, config)
+    say_what_happened(session)
+    return session
+
+
+_opened: list[Session] = []
+
+
+def say_what_happened(session: Session) -> None:
+    """On stderr, once: what this device found about its own replica (a rollback, a copied
+    config…). Why nothing will be written (an emptied folder) waits for `after_command`: a
+    command that tried to write has already said it, as its one line of error."""
+    for line in session.take_notices("stderr"):
+        print(f"followup-tui: {line}", file=sys.stderr)
+    _opened.append(session)
+
+
+def forget_sessions() -> None:
+    _opened.clear()
+
+
+def after_command() -> None:
+    """A command ended well: warn, while it lasts, that this device writes nothing now."""
+    while _opened:
+        blocked = _opened.pop().blocked
+        if blocked:
+            print(f"followup-tui: warning: {blocked}", file=sys.stderr)

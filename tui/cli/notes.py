@@ -45,11 +45,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print a card's note from a template; --sent records it as sent",
         description="Prints the note (a Subject: line, a blank line, the body). Without "
         "TEMPLATE, the suggested one for the card. --sent logs the exact text on the card's "
-        "timeline and moves the card on (interviewed → thanked, waiting → followed-up).",
+        "timeline and moves the card on (interviewed → thanked, waiting → followed-up). "
+        "--mailto prints the note as a mailto: URL instead, for a mail client.",
     )
     p.add_argument("id")
     p.add_argument("template", nargs="?", default=None)
     p.add_argument("--sent", action="store_true", help="record the note as sent")
+    p.add_argument(
+        "--mailto",
+        action="store_true",
+        help="print a mailto: URL with To, Subject and the note (for xdg-open or a mail client)",
+    )
+    p.add_argument(
+        "--to",
+        metavar="ADDRESS",
+        help="who it goes to (default: the card's contact email, else the first interviewer's)",
+    )
     p.add_argument(
         "--from-file",
         metavar="FILE",
@@ -172,6 +183,12 @@ def _read_note(path: str, template: str) -> Note:
 def cmd_compose(args: argparse.Namespace) -> int:
     if args.from_file and not args.sent:
         raise BadValue("--from-file records an edited note: use it with --sent.")
+    if args.to is not None and not args.mailto:
+        raise BadValue("--to says who a mailto: URL goes to: use it with --mailto.")
+    if args.to is not None:
+        from tui.handoff.mailto import addresses
+
+        addresses(args.to)  # a typo is said before anything else
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     templates = load_templates(session)
@@ -190,10 +207,30 @@ def cmd_compose(args: argparse.Namespace) -> int:
             'followup-tui profile --name "Your Name".',
             file=sys.stderr,
         )
-    sys.stdout.write(note.text)
+    to = None
+    if args.mailto:
+        from tui.handoff.mailto import MAILTO_LIMIT, fits, mailto_url, recipient
+
+        to = recipient(card) if args.to is None else args.to
+        url = mailto_url(to, note.subject, note.body)
+        if not to:
+            print(
+                "followup-tui: note: the card has no email address; the URL names nobody "
+                "(--to ADDRESS gives one).",
+                file=sys.stderr,
+            )
+        if not fits(url):
+            print(
+                f"followup-tui: warning: the URL is {len(url):,} characters long; mail clients "
+                f"and desktops may cut one over {MAILTO_LIMIT:,}.",
+                file=sys.stderr,
+            )
+        sys.stdout.write(url + "\n")
+    else:
+        sys.stdout.write(note.text)
     sys.stdout.flush()
     if args.sent:
-        moved = session.change(lambda board: record_sent(board, card.id, template, note))
+        moved = session.change(lambda board: record_sent(board, card.id, template, note, to=to))
         change = f" ({card.stage} → {moved.stage})" if moved.stage != card.stage else ""
         print(f"Recorded {template.name!r} as sent on {card.id}{change}.", file=sys.stderr)
     return 0
@@ -250,9 +287,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
     config = Config.load()
     folder = vault_path(args.vault, config)
     if args.install:
-        created = install_defaults(folder)
+        links: list[Path] = []
+        created = install_defaults(folder, links)
         names = ", ".join(p.stem for p in created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        for link in links:
+            print(f"followup-tui: {link.name} is a link; left alone.", file=sys.stderr)
     templates = TemplateSet.for_vault(folder)
     problems = templates.problems()
     if args.json:

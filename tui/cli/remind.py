@@ -19,7 +19,7 @@ import sys
 from datetime import UTC, datetime
 
 from store.config import Config
-from store.notes.due import board_items
+from store.notes.due import OFFER_DEADLINE, board_items
 from store.notes.reminders import REMINDED_KINDS, Reminder, ReminderLog, pick, remembered
 from tui.cli.context import open_session, vault_path
 from tui.cli.desktop import Notice, deliver
@@ -53,6 +53,12 @@ def notice(reminder: Reminder, now: datetime) -> Notice:
     what = f"{card.company} — {card.role}" if card.role else card.company
     if item.kind == "interview":
         return Notice(f"Interview {item.relative(now, None)}", f"{what} ({item.describe()})")
+    if item.kind == OFFER_DEADLINE:
+        return Notice(
+            f"{item.title}: {item.relative(now, None)}",
+            f"{what}\nfollowup-tui offers",
+            urgent=reminder.reason == "overdue",
+        )
     return Notice(
         f"{item.title}: {item.relative(now, None)}",
         f"{what}\nfollowup-tui compose {card.id} {item.template}",

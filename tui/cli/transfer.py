@@ -216,7 +216,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif args.format == "md":
         text = exporter.to_markdown(cards, now=now)
     elif args.format == "ics":
-        text = ics.calendar(session, now=now)
+        from store.transfer.calendar_file import alarm_lead
+
+        text = ics.calendar(session, now=now, alarm=alarm_lead(session.config.calendar_alarm))
     else:
         mode = 0o600
         backup = exporter.to_backup(

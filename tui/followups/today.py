@@ -218,6 +218,9 @@ class TodayScreen(Screen[str | None]):
 
             self.app.push_screen(CardDetailScreen(self.context, item.card_id), self._back)
             return
+        if item.kind != "note":  # an offer's answer-by day: no letter to write, show the card
+            self.dismiss(item.card_id)
+            return
         from tui.followups.compose import ComposeScreen
 
         self.app.push_screen(ComposeScreen(self.context, item.card_id, item.template), self._back)
