@@ -1,4 +1,5 @@
-"""This device's settings: its id and name, the last vault, theme, and the note-writer's profile.
+"""This device's settings: its id and name, the last vault, theme, the note-writer's profile,
+and how dates are written and read (`locale`, `date_order`).
 
 Kept as YAML in the user config dir (platformdirs), or in `$FOLLOWUP_CONFIG_DIR`, which tests
 use to run two "laptops" on one machine. Never in the synced folder: it names this device.
@@ -13,13 +14,17 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.language import DATE_ORDER_WORDS, LOCALE_NAME, chosen_locale, reading_order
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+
+if TYPE_CHECKING:
+    from store.cards.dates import DateOrder
 
 APP_NAME = "followup-tui"
 CONFIG_FILE = "config.yaml"
@@ -77,6 +82,15 @@ def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
     raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
 
 
+def _choice(data: dict[str, Any], key: str, path: Path, check: Any, hint: str) -> str | None:
+    value = _optional_text(data, key, path)
+    if value is None or not value.strip():
+        return None
+    if not check(value.strip()):
+        raise FollowupError(f"{path}: {key} {value!r} is not {hint}; fix or remove the line.")
+    return value.strip()
+
+
 def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
@@ -92,6 +106,10 @@ class Config:
     theme: str | None = None
     profile: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    # The language days are written in (None: the environment's), and whether 03/04/2026 is
+    # read day first ("dmy") or month first ("mdy"; None: as the locale writes dates).
+    locale: str | None = None
+    date_order: str | None = None
     path: Path = field(default_factory=lambda: config_dir() / CONFIG_FILE)
 
     @property
@@ -119,6 +137,16 @@ class Config:
             theme=_optional_text(data, "theme", path),
             profile=_settings_map(data, "profile", path),
             keymap=_settings_map(data, "keymap", path),
+            locale=_choice(
+                data, "locale", path, LOCALE_NAME.fullmatch, "a locale name like de_DE or fr"
+            ),
+            date_order=_choice(
+                data,
+                "date_order",
+                path,
+                lambda v: v.lower() in DATE_ORDER_WORDS,
+                "dmy (day first) or mdy (month first)",
+            ),
             path=path,
         )
         if not data.get("device_id"):
@@ -127,6 +155,16 @@ class Config:
             elif not config._create():
                 return cls.load()  # another first command made it a moment ago: its id wins
         return config
+
+    @property
+    def date_reading(self) -> DateOrder:
+        """The `order` the date parser reads slashed dates with on this device."""
+        return reading_order(self.date_order, self.locale)
+
+    @property
+    def language(self) -> str | None:
+        """The locale days are written in (None: English, the app's own way)."""
+        return chosen_locale(self.locale)
 
     @property
     def exists(self) -> bool:
@@ -157,7 +195,7 @@ class Config:
         atomic_write(self.path, self._yaml())
 
     def _yaml(self) -> bytes:
-        data = {
+        data: dict[str, Any] = {
             "device_id": self.device_id,
             "device_name": self.device_name,
             "vault": self.vault,
@@ -165,4 +203,9 @@ class Config:
             "profile": self.profile,
             "keymap": self.keymap,
         }
+        # Written only when set, so a config made before they existed keeps its shape.
+        if self.locale:
+            data["locale"] = self.locale
+        if self.date_order:
+            data["date_order"] = self.date_order
         return yaml.safe_dump(data, sort_keys=False).encode("utf-8")

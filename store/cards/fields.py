@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from store.cards.dates import parse_day, parse_when
+from store.cards.dates import DateOrder, parse_day, parse_when
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_named
 from store.errors import BadValue
@@ -92,13 +92,21 @@ def split_links(text: str) -> list[str]:
     return [u.strip() for u in re.split(r"\s+|;|,(?=\s)", text) if u.strip()]
 
 
-def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | None = None) -> Any:
-    """The value the text of one field stands for (empty text: no value), or `BadValue`."""
+def field_value(
+    name: str,
+    text: str,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    order: DateOrder = None,
+) -> Any:
+    """The value the text of one field stands for (empty text: no value), or `BadValue`.
+
+    `order` reads a date like 03/04/2026 day or month first (`store.cards.dates`)."""
     text = text.rstrip() if name in FREE_TEXT else text.strip()
     if name == "interviewed_at":
-        return parse_when(text, now=now, tz=tz) if text else None
+        return parse_when(text, now=now, tz=tz, order=order) if text else None
     if name == "promised_by":
-        return parse_day(text, now=now, tz=tz) if text else None
+        return parse_day(text, now=now, tz=tz, order=order) if text else None
     if name == "interviewers":
         return split_people(text)
     if name in ("key_points", "questions"):

@@ -59,10 +59,16 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, name, None)
         if value is not None:
             fields[name] = value
+    if args.interviewed_at is not None or args.promised_by is not None:
+        order = Config.load().date_reading
     if args.interviewed_at is not None:
-        fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
+        fields["interviewed_at"] = (
+            parse_when(args.interviewed_at, order=order) if args.interviewed_at else None
+        )
     if args.promised_by is not None:
-        fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
+        fields["promised_by"] = (
+            parse_day(args.promised_by, order=order) if args.promised_by else None
+        )
     if args.interviewer is not None:
         fields["interviewers"] = [parse_person(i) for i in args.interviewer if i.strip()]
     for option, name in (

@@ -179,8 +179,9 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_answered(args: argparse.Namespace) -> int:
-    promised = parse_day(args.promised_by) if args.promised_by else None
-    when = parse_when(args.at) if args.at else None
+    order = Config.load().date_reading
+    promised = parse_day(args.promised_by, order=order) if args.promised_by else None
+    when = parse_when(args.at, order=order) if args.at else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(
@@ -192,7 +193,7 @@ def cmd_answered(args: argparse.Namespace) -> int:
 
 
 def cmd_round(args: argparse.Namespace) -> int:
-    when = parse_when(args.at)
+    when = parse_when(args.at, order=Config.load().date_reading)
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     session.change(lambda board: record_round(board, card.id, when, args.round))
