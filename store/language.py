@@ -98,12 +98,13 @@ def check_locale(locale: str | None) -> None:
         _babel_locale(locale)  # type: ignore[arg-type]
 
 
-def _with_full_weekday(pattern: str) -> str:
-    """A CLDR pattern with its weekday spelt out (`E, d. MMMM` → `EEEE, d. MMMM`), leaving
-    quoted literals alone."""
+def _spelt_out(pattern: str) -> str:
+    """A CLDR pattern with its weekday and month spelt out (`E, d. MMM` → `EEEE, d. MMMM`),
+    leaving quoted literals alone: the closest skeleton a locale has may abbreviate them."""
     parts = pattern.split("'")
     for index in range(0, len(parts), 2):  # even parts are outside quotes
-        parts[index] = re.sub(r"E{1,3}(?!E)|c{1,3}(?!c)", "EEEE", parts[index])
+        part = re.sub(r"(?<![Ec])[Ec]{1,3}(?![Ec])", "EEEE", parts[index])
+        parts[index] = re.sub(r"(?<![ML])([ML])\1\1(?![ML])", r"\1\1\1\1", part)
     return "'".join(parts)
 
 
@@ -115,7 +116,7 @@ def _pattern(locale: str, skeleton: str, full_weekday: bool) -> str:
     skeletons = found.datetime_skeletons
     key = skeleton if skeleton in skeletons else match_skeleton(skeleton, skeletons)
     pattern = skeletons[key].pattern if key else "EEEE d MMMM"
-    return _with_full_weekday(pattern) if full_weekday else pattern
+    return _spelt_out(pattern) if full_weekday else pattern
 
 
 def _babel_day(day: date, locale: str, skeleton: str, full_weekday: bool) -> str:

@@ -2,9 +2,12 @@
 
 Built from a `Card`, the user's profile, "now" and the time zone: only dicts, lists, strings,
 numbers and booleans, so the sandbox (`store.notes.render`) has no Python object to reach
-through. Days are written the same in every locale ("Tuesday 3 March"), so a note reads the
-same on every laptop. `PLACEHOLDERS` lists them all for `followup-tui templates`.
-Must never touch a file, the clock or the network: `now` and the time zone are passed in.
+through. Days are written in the user's language (`locale` in config.yaml, else the
+environment's: "Donnerstag, 1. Oktober"), and the app's own English way ("Thursday 1 October")
+without one; templates themselves are the user's to translate. `PLACEHOLDERS` lists them all
+for `followup-tui templates`.
+Must never touch a file, the clock or the network: `now`, the time zone and the locale are
+passed in.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 
 from store.cards.model import Card, Interviewer
 from store.cards.stages import OUTCOMES
+from store.language import day_text_or_english
 from store.notes.due import answers, last_contact, local, notes_sent
 
 PROFILE_KEYS: tuple[str, ...] = ("name", "signature", "email", "phone")
@@ -45,27 +49,14 @@ PLACEHOLDERS: dict[str, str] = {
     "signature": "your signature (or your name when you set none)",
 }
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
+def day_text(moment: datetime, tz: tzinfo | None, locale: str | None = None) -> str:
+    """'Tuesday 3 March', or 'Dienstag, 3. März' in German: the local day of `moment`.
 
-def day_text(moment: datetime, tz: tzinfo | None) -> str:
-    """'Tuesday 3 March': the same in every locale, so notes read the same on every laptop."""
-    when = local(moment, tz)
-    return f"{_WEEKDAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]}"
+    A locale the app does not know writes English (the CLI and the app say so once), so a
+    note is never stopped by a setting.
+    """
+    return day_text_or_english(local(moment, tz).date(), locale)
 
 
 def _person(person: Interviewer) -> dict[str, str]:
@@ -86,9 +77,15 @@ def _names(people: list[dict[str, str]]) -> str:
 
 
 def card_context(
-    card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None
+    card: Card,
+    profile: dict[str, str],
+    now: datetime,
+    tz: tzinfo | None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
-    """Every placeholder for `card`: only dicts, lists, strings, numbers, booleans."""
+    """Every placeholder for `card`: only dicts, lists, strings, numbers, booleans.
+
+    `locale` (None: English) is the language the days are written in."""
     people = [_person(p) for p in card.interviewers]
     empty_person = {"name": "", "first_name": "", "title": "", "email": ""}
     contact = last_contact(card)
@@ -105,7 +102,7 @@ def card_context(
         "interviewer_names": _names(people),
         "key_points": list(card.key_points),
         "questions": list(card.questions),
-        "interview_date": day_text(interviewed, tz) if interviewed else "",
+        "interview_date": day_text(interviewed, tz, locale) if interviewed else "",
         "interview_time": f"{local(interviewed, tz):%H:%M}" if interviewed else "",
         "days_since_interview": (
             max(0, (local(now, tz).date() - local(interviewed, tz).date()).days)
@@ -113,11 +110,11 @@ def card_context(
             else 0
         ),
         "promised_by": (
-            day_text(datetime.combine(card.promised_by, datetime.min.time(), UTC), UTC)
+            day_text(datetime.combine(card.promised_by, datetime.min.time(), UTC), UTC, locale)
             if card.promised_by
             else ""
         ),
-        "last_sent_on": day_text(max(e.at for e in sent), tz) if sent else "",
+        "last_sent_on": day_text(max(e.at for e in sent), tz, locale) if sent else "",
         "days_since_contact": (
             max(0, (local(now, tz).date() - local(contact, tz).date()).days) if contact else 0
         ),
@@ -127,7 +124,7 @@ def card_context(
         "tags": list(card.tags),
         "notes": card.notes,
         "outcome": card.outcome or "",
-        "today": day_text(now, tz),
+        "today": day_text(now, tz, locale),
         "me": me,
         "signature": me["signature"] or me["name"],
     }

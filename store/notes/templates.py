@@ -127,9 +127,17 @@ class Template:
     _body: CompiledText = field(repr=False, compare=False)
     _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
 
-    def render(self, card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None) -> Note:
-        """The note for `card`; `TemplateError` names the file and line of any problem."""
-        context = card_context(card, profile, now, tz)
+    def render(
+        self,
+        card: Card,
+        profile: dict[str, str],
+        now: datetime,
+        tz: tzinfo | None,
+        locale: str | None = None,
+    ) -> Note:
+        """The note for `card`, days written in `locale` (None: English); `TemplateError`
+        names the file and line of any problem."""
+        context = card_context(card, profile, now, tz, locale)
         subject = self._render("subject", self._subject, context)
         body = self._render("body", self._body, context)
         return Note(self.name, " ".join(subject.split()), body.strip("\n") + "\n")

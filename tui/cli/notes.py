@@ -18,6 +18,7 @@ from store.cards.dates import parse_day, parse_when
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
+from store.language import LocaleProblem, check_locale
 from store.notes.due import board_items
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
@@ -94,6 +95,18 @@ def load_templates(session: Session, warn: bool = True) -> TemplateSet:
     return templates
 
 
+def note_locale(config: Config) -> str | None:
+    """The language a note's days are written in; a locale the app does not know is one
+    warning line, and the note is written in English."""
+    locale = config.language
+    try:
+        check_locale(locale)
+    except LocaleProblem as exc:
+        print(f"followup-tui: warning: {config.path}: {exc}", file=sys.stderr)
+        return None
+    return locale
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -153,11 +166,12 @@ def cmd_compose(args: argparse.Namespace) -> int:
     templates = load_templates(session)
     now = _now()
     template = pick_template(templates, card, args.template, now)
-    profile = Config.load().profile
+    config = Config.load()
+    profile = config.profile
     if args.from_file:
         note = _read_note(args.from_file, template.name)
     else:
-        note = template.render(card, profile, now, None)
+        note = template.render(card, profile, now, None, note_locale(config))
     if not args.template:
         print(f"followup-tui: using template {template.name!r}.", file=sys.stderr)
     if not profile.get("name") and not args.from_file:
