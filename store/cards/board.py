@@ -57,6 +57,7 @@ class Board:
         # re-encodes only the cards that changed (a move on a board of 10,000 cards encodes one).
         self._encoded: dict[str, tuple[CardState, bytes]] = {}
         self.version = 0  # bumps on every change: cheap for a UI to poll
+        self.last_event: str | None = None  # the id of the newest timeline event written here
 
     # --- merging --------------------------------------------------------------------------------
 
@@ -204,6 +205,7 @@ class Board:
         event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
         event.update({k: v for k, v in data.items() if v is not None})
         self.cards[card_id]["t"][event_id] = event
+        self.last_event = event_id
         return event_id
 
     def _fresh_copy(self, card_id: str) -> dict[str, Any]:
@@ -271,8 +273,17 @@ class Board:
         return self.card(card.id)
 
     def move(
-        self, card_id: str, stage: str, outcome: str | None = None, at: datetime | None = None
+        self,
+        card_id: str,
+        stage: str,
+        outcome: str | None = None,
+        at: datetime | None = None,
+        undoes: str | None = None,
     ) -> Card:
+        """Move a card to a stage (closing it with `outcome`).
+
+        `undoes` is the id of the move this one takes back (the board's undo): both events are
+        then kept on the timeline but neither counts (`store.cards.history`)."""
         card = self.card(card_id)
         stage = normalize("stage", stage)
         outcome = normalize("outcome", outcome)
@@ -286,7 +297,13 @@ class Board:
         elif stage != "closed" and card.outcome:
             self._write(card.id, "outcome", None, stamp)
         self._event(
-            card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome
+            card.id,
+            "moved",
+            stamp,
+            at,
+            **{"from": card.stage, "to": stage},
+            outcome=outcome,
+            undoes=undoes,
         )
         self._touch(card.id)
         return self.card(card.id)
@@ -294,17 +311,18 @@ class Board:
     def delete(self, card_id: str) -> Card:
         return self._set_deleted(card_id, True)
 
-    def restore(self, card_id: str) -> Card:
-        return self._set_deleted(card_id, False)
+    def restore(self, card_id: str, undoes: str | None = None) -> Card:
+        """Bring a card back from the trash; `undoes` names the delete this takes back."""
+        return self._set_deleted(card_id, False, undoes)
 
-    def _set_deleted(self, card_id: str, deleted: bool) -> Card:
+    def _set_deleted(self, card_id: str, deleted: bool, undoes: str | None = None) -> Card:
         card = self.card(card_id)
         if card.deleted == deleted:
             return card
         self._fresh_copy(card.id)
         stamp = self.clock.tick()
         self._write(card.id, "deleted", deleted, stamp)
-        self._event(card.id, "deleted" if deleted else "restored", stamp, None)
+        self._event(card.id, "deleted" if deleted else "restored", stamp, None, undoes=undoes)
         self._touch(card.id)
         return self.card(card.id)
 

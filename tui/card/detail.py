@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from store.cards.board import Board
+from store.cards.history import undo_target, undone
 from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import card_items
@@ -109,7 +110,10 @@ def _moment(text: Any) -> str:
 
 def timeline_lines(card: Card, board: Board) -> list[str]:
     lines = []
+    taken_back = undone(card.timeline)
     for event in card.timeline:
+        if undo_target(event) is not None:
+            continue  # the undo itself: its event is shown as undone instead
         what = event.kind
         if event.kind == "moved":
             what = f"moved {event.get('from', '?')} → {event.get('to', '?')}"
@@ -125,6 +129,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
                 what += f": “{event.get('subject')}”"
         elif event.kind == "answered":
             what = "they answered"
+            if event.get("promised_by"):
+                what += f"; answer now promised by {event.get('promised_by')}"
         elif event.kind == "round":
             what = "next round"
             if event.get("round"):
@@ -132,13 +138,16 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             when = _moment(event.get("interviewed_at"))
             if when:
                 what += f", interview {when}"
-        hidden = ("from", "to", "outcome", "field", "stage", "text")
+        hidden = ("from", "to", "outcome", "field", "stage", "text", "undoes", "as_of")
+        hidden += ("promised_by", "previous_promised_by")
         if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
             hidden += ("template", "subject", "round", "interviewed_at", "previous")
             hidden += ("previous_promised_by",)
         extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
         if extra:
             what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
+        if event.id in taken_back:
+            what += "  (undone)"
         lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
         if event.data.get("text"):
             lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())

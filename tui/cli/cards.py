@@ -16,6 +16,7 @@ from typing import Any
 from store.cards.board import Board
 from store.cards.dates import parse_day, parse_when
 from store.cards.fields import parse_person
+from store.cards.history import undo_target, undone
 from store.cards.model import Card, version_text
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
@@ -250,8 +251,15 @@ def describe_card(card: Card, board: Board) -> str:
             lines.append(f"    {index} = {version_text(name, conflict.value)!r} (from {who})")
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
+    taken_back = undone(card.timeline)
     for event in card.timeline:
-        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k != "text")
+        if undo_target(event) is not None:
+            continue  # an undo: the event it took back says "(undone)"
+        detail = ", ".join(
+            f"{k}={v}" for k, v in event.data.items() if k not in ("text", "as_of", "undoes")
+        )
+        if event.id in taken_back:
+            detail = f"{detail} (undone)".lstrip()
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())
