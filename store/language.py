@@ -136,11 +136,14 @@ def day_text(day: date, locale: str | None = None) -> str:
     return _babel_day(day, locale, "MMMMEEEEd", True)  # type: ignore[arg-type]
 
 
-def short_day(day: date, locale: str | None = None) -> str:
-    """A day in a few cells, for a card on the board: "1 Oct", "1. Okt."."""
+def short_day(day: date, locale: str | None = None, today: date | None = None) -> str:
+    """A day in a few cells, for a card on the board: "1 Oct", "1. Okt."; a day in another
+    year than `today` is its month and year ("Oct 2025")."""
+    other_year = today is not None and day.year != today.year
     if is_english(locale):
-        return f"{day.day} {_MONTHS[day.month - 1][:3]}"
-    return _babel_day(day, locale, "MMMd", False)  # type: ignore[arg-type]
+        month = _MONTHS[day.month - 1][:3]
+        return f"{month} {day.year}" if other_year else f"{day.day} {month}"
+    return _babel_day(day, locale, "yMMM" if other_year else "MMMd", False)  # type: ignore[arg-type]
 
 
 def day_text_or_english(day: date, locale: str | None) -> str:
@@ -150,11 +153,11 @@ def day_text_or_english(day: date, locale: str | None) -> str:
         return day_text(day, None)
 
 
-def short_day_or_english(day: date, locale: str | None) -> str:
+def short_day_or_english(day: date, locale: str | None, today: date | None = None) -> str:
     try:
-        return short_day(day, locale)
+        return short_day(day, locale, today)
     except LocaleProblem:
-        return short_day(day, None)
+        return short_day(day, None, today)
 
 
 # --- day first or month first -------------------------------------------------------------------

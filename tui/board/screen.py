@@ -158,6 +158,7 @@ class BoardScreen(Screen[None]):
                         self.session.board,
                         self.now,
                         self.due_badge,
+                        locale=self.context.config.language,
                         id=f"cards-{stage}",
                     )
         yield Input(
