@@ -77,9 +77,28 @@ def split_people(text: str, lenient: bool = False) -> list[Interviewer]:
     return people
 
 
+# A list item's marker, as people type or paste a list: "- ", "* ", "• ", "1. ", "2) ".
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
+# Where a second item starts on a line that began with a dash or dot bullet: " - ", " • ".
+_INLINE_BULLET = re.compile(r"\s+[-*•·–]\s+")
+
+
 def split_lines(text: str) -> list[str]:
-    """Key points and questions: one per line (what our own export writes)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Key points and questions: one per line (what our own export writes and the form asks
+    for). A typed or pasted list's markers are not part of an item ("- a" is "a"), and a line
+    that starts with one and holds more ("- a - b", "• a • b") is a list written on one line."""
+    items: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        marker = _BULLET.match(line)
+        if marker is None:
+            if line:
+                items.append(line)
+            continue
+        rest = line[marker.end() :]
+        parts = _INLINE_BULLET.split(rest) if not marker[0][0].isdigit() else [rest]
+        items.extend(part.strip() for part in parts if part.strip())
+    return items
 
 
 def split_tags(text: str) -> list[str]:

@@ -14,6 +14,7 @@ user may have edited: `install_defaults` only creates files that do not exist.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +55,29 @@ KEYS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("stage", "subject", "body")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+# The sha256 of each default file an earlier version shipped. A vault's copy that still holds
+# one byte for byte is an unedited older default: the current built-in is used instead (it
+# reads well whatever fields are empty), and `templates --install` brings the file up to date.
+# Add the old file's hash here whenever a default changes.
+SUPERSEDED_DEFAULTS: dict[str, frozenset[str]] = {
+    "continued-interest": frozenset(
+        {"7a2761bbb0e3a825840538463c15a76e4678bbc60b4830bdc445d3c03025bcae"}
+    ),
+    "follow-up": frozenset({"adb22136a9687f2ae03fb1c092f804471a66863b9e7fae02b4937b9ef812a4cd"}),
+    "follow-up-2": frozenset({"b387fee96f69710db59a6be94f404da16a50c3c592d14acd7c7acc5c7d6a08ca"}),
+    "offer-reply": frozenset({"0d97e9e72b711dff2edf318464d9aea8b5ee6c323ca54dac7c5202e5d365a9fa"}),
+    "rejection-reply": frozenset(
+        {"9a88e2523678db6c77c6704b364e415b8cde4c4db861ad85016d03ec09dc248f"}
+    ),
+    "thank-you": frozenset({"c2a196d13c8deb5d7d187095de2bed6b52bb87d8d2b01b058ca9ed7c64f6d0c9"}),
+}
+
+
+def is_older_default(name: str, data: bytes) -> bool:
+    """`data` is, byte for byte, a default `name` that an earlier version shipped."""
+    return hashlib.sha256(data).hexdigest() in SUPERSEDED_DEFAULTS.get(name, frozenset())
+
+
 # Copies a sync tool makes when two laptops edited a template at once: shown, never loaded.
 _CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]+$|\(.*conflicted copy.*\)")
 
@@ -355,22 +379,30 @@ def default_files() -> list[Path]:
     return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
 
 
-def install_defaults(vault_path: Path) -> list[Path]:
-    """Copy the default templates into `<vault>/templates/`; return the files created.
+def install_defaults(vault_path: Path, refresh: bool = False) -> list[Path]:
+    """Copy the default templates into `<vault>/templates/`; return the files written.
 
     Called when a vault is created (`followup-tui init`) and by `followup-tui templates
-    --install`. A file that exists is never touched, so a user's edit always wins.
+    --install` (`refresh`: also bring up to date each file that is still, byte for byte, an
+    older default). A file the user edited is never touched, so their edit always wins.
     """
     folder = Path(vault_path) / "templates"
     ensure_folder(folder)
-    created = []
+    written = []
     for source in default_files():
         target = folder / source.name
         if target.exists() or target.with_suffix(".yml").exists():
-            continue
+            if not (refresh and target.is_file() and not target.is_symlink()):
+                continue
+            try:
+                current = read_template_file(target)
+            except TemplateError:
+                continue
+            if not is_older_default(source.stem, current):
+                continue
         atomic_write(target, source.read_bytes(), mode=0o644)
-        created.append(target)
-    return created
+        written.append(target)
+    return written
 
 
 # --- the set in use -------------------------------------------------------------------------------
@@ -389,6 +421,7 @@ class TemplateSet:
         self.builtin: dict[str, Template] = {}
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
+        self.older_defaults: set[Path] = set()  # unedited copies of an older default
         self.version = 0
         self._read: dict[Path, bytes] = {}  # what each file held when last read
         self._all: tuple[int, list[Template]] = (-1, [])
@@ -458,6 +491,7 @@ class TemplateSet:
         if not path.exists():
             self._clear_error(path)
             self._read.pop(path, None)
+            self.older_defaults.discard(path)
             current = self.files.get(name)
             if current is not None and current.path == path:
                 del self.files[name]
@@ -474,6 +508,15 @@ class TemplateSet:
         if self._read.get(path) == data:
             return None  # unchanged since it was last read (good or bad)
         self._read[path] = data
+        self.older_defaults.discard(path)
+        if name in self.builtin and is_older_default(name, data):
+            self._clear_error(path)
+            self.older_defaults.add(path)
+            current = self.files.pop(name, None)  # the built-in reads better: use it
+            if current is not None:
+                self.version += 1
+                return name
+            return None
         try:
             template = load_template(path, data=data)
         except TemplateError as exc:

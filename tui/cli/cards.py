@@ -15,7 +15,7 @@ from typing import Any
 
 from store.cards.board import Board
 from store.cards.dates import parse_day, parse_when
-from store.cards.fields import parse_person
+from store.cards.fields import parse_person, split_lines
 from store.cards.history import undo_target, undone
 from store.cards.model import Card, version_text
 from store.cards.stages import OUTCOMES, STAGES
@@ -80,7 +80,9 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     ):
         value = getattr(args, option)
         if value is not None:
-            fields[name] = value
+            # Read as the form reads them: "--key-point '- a - b'" is two points, not one.
+            lines = name in ("key_points", "questions")
+            fields[name] = [item for v in value for item in split_lines(v)] if lines else value
     return fields
 
 
@@ -192,7 +194,7 @@ def _card_line(card: Card) -> str:
     when = card.interviewed_at.astimezone().strftime("%Y-%m-%d") if card.interviewed_at else "-"
     flags = " [deleted]" if card.deleted else ""
     flags += " [conflict]" if card.conflicts else ""
-    title = single_line(f"{card.company} — {card.role}")
+    title = single_line(card.heading)
     return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
 
 
@@ -216,7 +218,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def describe_card(card: Card, board: Board) -> str:
-    lines = [f"{card.company} — {card.role}", f"id: {card.id}", f"stage: {card.stage}"]
+    lines = [card.heading, f"id: {card.id}", f"stage: {card.stage}"]
     if card.deleted:
         lines.append("in the trash (followup-tui restore to bring it back)")
     if card.outcome:

@@ -235,9 +235,17 @@ def cmd_templates(args: argparse.Namespace) -> int:
     config = Config.load()
     folder = vault_path(args.vault, config)
     if args.install:
-        created = install_defaults(folder)
-        names = ", ".join(p.stem for p in created) or "none (every default is already there)"
+        existed = {p.name for p in (folder / "templates").glob("*.y*ml")}
+        written = install_defaults(folder, refresh=True)
+        created = [p.stem for p in written if p.name not in existed]
+        updated = [p.stem for p in written if p.name in existed]
+        names = ", ".join(created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        if updated:
+            print(
+                f"Brought up to date (unedited copies of an older default): {', '.join(updated)}.",
+                file=sys.stderr,
+            )
     templates = TemplateSet.for_vault(folder)
     problems = templates.problems()
     if args.json:
@@ -260,6 +268,12 @@ def cmd_templates(args: argparse.Namespace) -> int:
             print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
         for problem in problems:
             print(f"followup-tui: {problem}", file=sys.stderr)
+        for path in sorted(templates.older_defaults):
+            print(
+                f"followup-tui: {path.parent.name}/{path.name} is an unedited older default; "
+                "the built-in one is used (`followup-tui templates --install` updates the file).",
+                file=sys.stderr,
+            )
     return 1 if problems else 0
 
 
