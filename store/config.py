@@ -22,6 +22,7 @@ from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
 from store.language import DATE_ORDER_WORDS, LOCALE_NAME, chosen_locale, reading_order
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+from store.yaml_problems import yaml_problem
 
 if TYPE_CHECKING:
     from store.cards.dates import DateOrder
@@ -65,9 +66,9 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise FollowupError(f"{path}{where}: not valid YAML; fix or remove it.") from None
+        line, problem = yaml_problem(exc)
+        where = f", line {line}" if line else ""
+        raise FollowupError(f"{path}{where}: not valid YAML ({problem}); fix it.") from None
     except RecursionError:
         raise FollowupError(f"{path}: nested too deeply; fix or remove it.") from None
     if loaded is not None and not isinstance(loaded, dict):

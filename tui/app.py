@@ -192,8 +192,9 @@ class FollowupApp(App[int]):
         # from walking it again and again (see `store.vault.replica.long_lived_objects`).
         gc.freeze()
         for problem in self.context.opened(session, opened.templates):
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good (or built-in) version is in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="warning",
                 timeout=12,
@@ -260,8 +261,9 @@ class FollowupApp(App[int]):
         """The templates were read again (by the watcher, or a screen): say what broke or was
         fixed, and repaint every screen that shows what they decide."""
         for problem in report.broken:
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good version is still in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="error",
                 timeout=12,

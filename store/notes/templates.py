@@ -14,7 +14,6 @@ user may have edited: `install_defaults` only creates files that do not exist.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from store.cards.model import Card
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.notes.defaults import DEFAULTS_DIR, default_files, is_older_default
 from store.notes.due import (
     BadRule,
     DueRule,
@@ -36,11 +36,13 @@ from store.notes.due import (
     parse_rules,
     stage_after_sending,
 )
+from store.notes.last_good import LastGood
+from store.notes.last_good import for_vault as last_good_for
 from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
 from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
+from store.yaml_problems import node_line, text_start, yaml_problem
 
-DEFAULTS_DIR = Path(__file__).parent / "default_templates"
 SUFFIXES = (".yaml", ".yml")
 MAX_FILE = 64 * 1024
 KEYS: tuple[str, ...] = (
@@ -55,29 +57,6 @@ KEYS: tuple[str, ...] = (
 )
 REQUIRED: tuple[str, ...] = ("stage", "subject", "body")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-# The sha256 of each default file an earlier version shipped. A vault's copy that still holds
-# one byte for byte is an unedited older default: the current built-in is used instead (it
-# reads well whatever fields are empty), and `templates --install` brings the file up to date.
-# Add the old file's hash here whenever a default changes.
-SUPERSEDED_DEFAULTS: dict[str, frozenset[str]] = {
-    "continued-interest": frozenset(
-        {"7a2761bbb0e3a825840538463c15a76e4678bbc60b4830bdc445d3c03025bcae"}
-    ),
-    "follow-up": frozenset({"adb22136a9687f2ae03fb1c092f804471a66863b9e7fae02b4937b9ef812a4cd"}),
-    "follow-up-2": frozenset({"b387fee96f69710db59a6be94f404da16a50c3c592d14acd7c7acc5c7d6a08ca"}),
-    "offer-reply": frozenset({"0d97e9e72b711dff2edf318464d9aea8b5ee6c323ca54dac7c5202e5d365a9fa"}),
-    "rejection-reply": frozenset(
-        {"9a88e2523678db6c77c6704b364e415b8cde4c4db861ad85016d03ec09dc248f"}
-    ),
-    "thank-you": frozenset({"c2a196d13c8deb5d7d187095de2bed6b52bb87d8d2b01b058ca9ed7c64f6d0c9"}),
-}
-
-
-def is_older_default(name: str, data: bytes) -> bool:
-    """`data` is, byte for byte, a default `name` that an earlier version shipped."""
-    return hashlib.sha256(data).hexdigest() in SUPERSEDED_DEFAULTS.get(name, frozenset())
-
-
 # Copies a sync tool makes when two laptops edited a template at once: shown, never loaded.
 _CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]+$|\(.*conflicted copy.*\)")
 
@@ -216,41 +195,6 @@ def template_name(path: Path) -> str | None:
     return path.stem
 
 
-def _node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
-    """The 1-based line of the value at `keys` (as deep as it exists) in a composed document."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in keys:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == key:
-                    line = k.start_mark.line + 1
-                    child = v
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(key, int)
-            and 0 <= key < len(node.value)
-        ):
-            child = node.value[key]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
-
-
-def _text_start(root: yaml.Node | None, key: str) -> int:
-    """Line number just before the first line of a text value (block scalars start below)."""
-    if not isinstance(root, yaml.MappingNode):
-        return 0
-    for k, v in root.value:
-        if k.value == key:
-            return v.start_mark.line + (1 if getattr(v, "style", None) in ("|", ">") else 0)
-    return 0
-
-
 def _names(
     value: Any, key: str, allowed: tuple[str, ...], line: int | None, path: Path
 ) -> tuple[str, ...]:
@@ -282,41 +226,40 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise fail(f"not valid YAML ({problem}).", mark.line + 1 if mark else None) from None
+        line, problem = yaml_problem(exc)
+        raise fail(f"not valid YAML ({problem}).", line) from None
     if not isinstance(data, dict):
         raise fail("expected keys like stage:, due:, subject: and body:.", 1)
     for key in data:
         if key not in KEYS:
-            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", _node_line(root, key))
+            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", node_line(root, key))
     for key in REQUIRED:
         if data.get(key) in (None, ""):
-            raise fail(f"missing {key}:.", _node_line(root, key) if key in data else 1)
+            raise fail(f"missing {key}:.", node_line(root, key) if key in data else 1)
     for key in ("title", "description", "subject", "body"):
         if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be text.", _node_line(root, key))
-    stages = _names(data["stage"], "stage", STAGES, _node_line(root, "stage"), path)
+            raise fail(f"{key} must be text.", node_line(root, key))
+    stages = _names(data["stage"], "stage", STAGES, node_line(root, "stage"), path)
     outcomes: tuple[str, ...] = ()
     if data.get("outcome") is not None:
-        outcomes = _names(data["outcome"], "outcome", OUTCOMES, _node_line(root, "outcome"), path)
+        outcomes = _names(data["outcome"], "outcome", OUTCOMES, node_line(root, "outcome"), path)
     moves_to = data.get("moves_to")
     if moves_to is not None and moves_to not in (*STAGES, "stay"):
         raise fail(
             f"moves_to must be a stage ({', '.join(STAGES)}) or stay, not {moves_to!r}.",
-            _node_line(root, "moves_to"),
+            node_line(root, "moves_to"),
         )
     try:
         due = parse_rules(data.get("due"))
     except BadRule as exc:
-        raise fail(f"due: {exc}", _node_line(root, "due", *exc.where)) from None
-    lines = {key: _text_start(root, key) for key in ("subject", "body")}
+        raise fail(f"due: {exc}", node_line(root, "due", *exc.where)) from None
+    lines = {key: text_start(root, key) for key in ("subject", "body")}
     compiled: dict[str, CompiledText] = {}
     for key in ("subject", "body"):
         try:
             compiled[key] = compile_text(data[key])
         except NoteError as exc:
-            line = lines[key] + exc.line if exc.line else _node_line(root, key)
+            line = lines[key] + exc.line if exc.line else node_line(root, key)
             raise fail(f"{key}: {exc.message}", line) from None
     template = Template(
         name=name,
@@ -375,10 +318,6 @@ def load_template(path: Path, builtin: bool = False, data: bytes | None = None) 
 # --- the defaults ---------------------------------------------------------------------------------
 
 
-def default_files() -> list[Path]:
-    return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
-
-
 def install_defaults(vault_path: Path, refresh: bool = False) -> list[Path]:
     """Copy the default templates into `<vault>/templates/`; return the files written.
 
@@ -416,8 +355,13 @@ class TemplateSet:
     in use and its problem in `errors`. `version` bumps whenever the set in use changes.
     """
 
-    def __init__(self, folder: Path | None, builtin: bool = True) -> None:
+    def __init__(
+        self, folder: Path | None, builtin: bool = True, last_good: LastGood | None = None
+    ) -> None:
         self.folder = Path(folder) if folder is not None else None
+        # This device's copies of each file's last good version: a file broken when this set
+        # is made is answered with its copy, as the board answers one broken while it runs.
+        self.last_good = last_good
         self.builtin: dict[str, Template] = {}
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
@@ -432,8 +376,10 @@ class TemplateSet:
         self.reload_all()
 
     @classmethod
-    def for_vault(cls, vault_path: Path) -> TemplateSet:
-        return cls(Path(vault_path) / "templates")
+    def for_vault(cls, vault_path: Path, remember: bool = True) -> TemplateSet:
+        """The vault's templates, with this device's last good copies (`remember`: keep new
+        ones; False only reads them, for `doctor`, which never writes)."""
+        return cls(Path(vault_path) / "templates", last_good=last_good_for(vault_path, remember))
 
     # --- reading the folder ---------------------------------------------------------------------
 
@@ -521,8 +467,10 @@ class TemplateSet:
             template = load_template(path, data=data)
         except TemplateError as exc:
             self._set_error(exc.problem)
-            return None
+            return self._recall(name, path)
         self._clear_error(path)
+        if self.last_good is not None:
+            self.last_good.remember(name, data)
         old = self.files.get(name)
         if old is not None and old.path != path and old.path is not None and old.path.exists():
             self._set_error(
@@ -534,6 +482,33 @@ class TemplateSet:
         self.files[name] = template
         self.version += 1
         return name
+
+    def _recall(self, name: str, path: Path) -> str | None:
+        """`path` is broken and nothing good of it is in use yet (a fresh start): take this
+        device's copy of its last good version, if one was kept and still reads."""
+        current = self.files.get(name)
+        if self.last_good is None or (current is not None and current.path == path):
+            return None  # the version in use is already the last good one
+        data = self.last_good.recall(name)
+        if data is None:
+            return None
+        try:
+            template = load_template(path, data=data)
+        except TemplateError:
+            return None  # kept by an older app, and no longer good: the built-in one stands
+        self.files[name] = template
+        self.version += 1
+        return name
+
+    def in_use(self, path: Path) -> str:
+        """What stands in for the broken file at `path`, in words for the error line."""
+        name = template_name(Path(path))
+        current = self.files.get(name or "")
+        if current is not None and current.path == Path(path):
+            return "its last good version is in use"
+        if name in self.builtin:
+            return "the built-in one is in use"
+        return "it is not in use until it is fixed"
 
     def _set_error(self, problem: TemplateProblem) -> None:
         if self.errors.get(problem.path) != problem:

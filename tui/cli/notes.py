@@ -85,11 +85,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def load_templates(session: Session, warn: bool = True) -> TemplateSet:
+    """The vault's templates; a broken file is one warning line naming its line and what is
+    used instead: its last good version on this laptop (as the board does), else the built-in."""
     templates = TemplateSet.for_vault(session.vault.path)
     if warn:
         for problem in templates.problems():
             print(
-                f"followup-tui: warning: {problem} (using the last good or built-in version)",
+                f"followup-tui: warning: {problem} ({templates.in_use(problem.path)})",
                 file=sys.stderr,
             )
     return templates
@@ -267,7 +269,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
             due = template.due_text or "never due by itself"
             print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
         for problem in problems:
-            print(f"followup-tui: {problem}", file=sys.stderr)
+            print(f"followup-tui: {problem} ({templates.in_use(problem.path)})", file=sys.stderr)
         for path in sorted(templates.older_defaults):
             print(
                 f"followup-tui: {path.parent.name}/{path.name} is an unedited older default; "
