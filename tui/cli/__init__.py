@@ -30,6 +30,11 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
+class UsageError(FollowupError):
+    """A command given in a way it cannot run, found after parsing (`move ID closed` without
+    `--outcome`): said like argparse's own errors, exit status 2."""
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -163,8 +168,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(vault=args.vault)
         with output_guard():
             return int(args.func(args) or 0)
+    except UsageError as exc:
+        print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
+        return 2
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
+        for candidate in getattr(exc, "candidates", ()):  # several cards answered: pick one
+            print(f"  {one_line(candidate)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("followup-tui: interrupted.", file=sys.stderr)

@@ -26,7 +26,7 @@ from store.untrusted import one_line as single_line
 from store.vault.crypto import Vault
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
-from tui.cli import one_line
+from tui.cli import UsageError, one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 
 
@@ -171,7 +171,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_closing(stage: str | None, outcome: str | None) -> None:
+    """Closing asks how it ended (the board asks in a dialog; the CLI cannot): a usage error
+    before anything is opened, and so is an outcome for a card that is not being closed."""
+    if stage == "closed" and not (outcome and outcome.strip()):
+        raise UsageError(
+            f"closing a card needs --outcome {' | '.join(OUTCOMES)}, "
+            "e.g. followup-tui move ID closed --outcome rejected"
+        )
+    if outcome and stage not in (None, "closed"):
+        raise UsageError(f"--outcome goes with the stage closed, not {stage}")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if args.stage:
         fields["stage"] = args.stage
@@ -285,6 +298,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     session = _open(args)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(lambda board: board.move(card.id, args.stage, outcome=args.outcome))
@@ -293,6 +307,8 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    if args.stage:
+        check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if not fields and not args.stage:
         raise BadValue("Nothing to change: give at least one --FIELD VALUE.")
@@ -323,7 +339,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
-    session.change(lambda board: board.restore(card.id))
+    what = f"{single_line(card.heading)} ({card.id})"
+    if not card.deleted:
+        print(f"{what} is not in the trash; nothing to restore.", file=sys.stderr)
+        return 0
+    restored = session.change(lambda board: board.restore(card.id))
+    print(f"Restored {what} from the trash, back in {restored.stage}.", file=sys.stderr)
     return 0
 
 
