@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.transfer",
     "tui.cli.sync_commands",
     "tui.cli.notes",
+    "tui.cli.about",
 )
 
 
@@ -43,10 +44,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.cli.about import version
+
     parser = _Parser(
         prog="followup-tui",
-        description="A local-first, encrypted board for following up after job interviews.",
+        description="A local-first, encrypted board for following up after job interviews. "
+        "With no command it opens the board.",
     )
+    parser.add_argument("--version", action="version", version=f"followup-tui {version()}")
     parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
     parser.add_argument(
         "--device-name",
@@ -57,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    from tui.cli.examples import add_examples
+
+    add_examples(parser)
     return parser
 
 
@@ -154,6 +162,11 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
+    if given == ["--version"]:  # at once, without loading every command
+        from tui.cli.about import version
+
+        print(f"followup-tui {version()}")
+        return 0
     args = board_launch(given) or build_parser().parse_args(given)
     try:
         from tui.cli.context import request_device_name

@@ -101,6 +101,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--all", action="store_true", help="include deleted cards")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--ids", action="store_true", help="only each id and its company (for shell completion)"
+    )
     p.set_defaults(func=cmd_list)
 
     p = subparsers.add_parser("show", help="show one card")
@@ -224,6 +227,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         json.dump([c.to_json() for c in cards], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    elif args.ids:
+        for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
+            print(f"{card.id}\t{single_line(card.heading)} ({card.stage})")
     else:
         for card in cards:
             print(_card_line(card))

@@ -69,6 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("templates", help="list note templates and any broken files")
     p.add_argument("--install", action="store_true", help="copy missing defaults into the vault")
     p.add_argument("--placeholders", action="store_true", help="list what a template may use")
+    p.add_argument("--names", action="store_true", help="only the names (for shell completion)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_templates)
 
@@ -249,6 +250,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     templates = TemplateSet.for_vault(folder)
+    if args.names:
+        print("\n".join(templates.names()))
+        return 0
     problems = templates.problems()
     if args.json:
         json.dump(
