@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.sync_commands",
     "tui.cli.notes",
     "tui.cli.about",
+    "tui.cli.demo",
 )
 
 
@@ -179,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run
 
             return run(vault=args.vault)
+        if getattr(args, "draws_the_app", False):  # `demo`: the app draws its own screen
+            return int(args.func(args) or 0)
         with output_guard():
             return int(args.func(args) or 0)
     except UsageError as exc:
