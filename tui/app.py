@@ -199,6 +199,7 @@ class FollowupApp(App[int]):
                 severity="warning",
                 timeout=12,
             )
+        self._check_locale()
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
         if problems:
@@ -208,6 +209,16 @@ class FollowupApp(App[int]):
                 timeout=10,
                 markup=False,  # file names from the synced folder are text, not markup
             )
+
+    def _check_locale(self) -> None:
+        """A locale the app cannot write days in is said once; days are then in English.
+        (English needs no check, so Babel is loaded only for another language.)"""
+        from store.language import LocaleProblem, check_locale
+
+        try:
+            check_locale(self.context.config.language)
+        except LocaleProblem as exc:
+            self.notify(str(exc), title="config.yaml", severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
