@@ -67,7 +67,9 @@ def test_date_order_in_the_config_reads_slashed_dates(laptop: Laptop) -> None:
     assert json.loads(laptop.cli("info", "--json").out)["date_order"] == "dmy"
 
 
-def test_the_importer_reads_a_day_without_a_time_as_nine_too(laptop: Laptop, tmp_path: Path) -> None:
+def test_the_importer_reads_a_day_without_a_time_as_nine_too(
+    laptop: Laptop, tmp_path: Path
+) -> None:
     sheet = tmp_path / "applications.csv"
     sheet.write_text("Company,Interview date\nInitech,2026-03-10\n", encoding="utf-8")
     assert laptop.cli("import", str(sheet), "--apply").code == 0
