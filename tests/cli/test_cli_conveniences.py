@@ -14,8 +14,8 @@ import pytest
 from conftest import Laptop, require_tool
 
 from tui.cli import build_parser
-from tui.cli.about import version
 from tui.cli.examples import EXAMPLES, commands
+from tui.cli.version import version
 
 BIN = Path(sys.executable).parent
 

@@ -45,7 +45,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tui.cli.about import version
+    from tui.cli.version import version
 
     parser = _Parser(
         prog="followup-tui",
@@ -164,7 +164,7 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
     if given == ["--version"]:  # at once, without loading every command
-        from tui.cli.about import version
+        from tui.cli.version import version
 
         print(f"followup-tui {version()}")
         return 0

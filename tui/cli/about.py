@@ -20,6 +20,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from tui.cli.version import version
+
 SHELLS = ("bash", "zsh", "fish")
 
 # Shell functions the generated scripts call for a card id or a template name.
@@ -70,13 +72,6 @@ TEMPLATES = {
     "zsh": "_followup_tui_templates",
     "fish": "(__followup_tui_templates)",
 }
-
-
-def version() -> str:
-    try:
-        return metadata.version("followup-tui")
-    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
