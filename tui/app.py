@@ -203,12 +203,14 @@ class FollowupApp(App[int]):
         # from walking it again and again (see `store.vault.replica.long_lived_objects`).
         gc.freeze()
         for problem in self.context.opened(session, opened.templates):
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good (or built-in) version is in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="warning",
                 timeout=12,
             )
+        self._check_locale()
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
         self._keep_calendar_file()
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
@@ -249,6 +251,16 @@ class FollowupApp(App[int]):
             self.call_from_thread(
                 self.notify, done.error, title="Calendar not written", severity="warning"
             )
+
+    def _check_locale(self) -> None:
+        """A locale the app cannot write days in is said once; days are then in English.
+        (English needs no check, so Babel is loaded only for another language.)"""
+        from store.language import LocaleProblem, check_locale
+
+        try:
+            check_locale(self.context.config.language)
+        except LocaleProblem as exc:
+            self.notify(str(exc), title="config.yaml", severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         keeper = self._calendar_keeper
@@ -309,8 +321,9 @@ class FollowupApp(App[int]):
         """The templates were read again (by the watcher, or a screen): say what broke or was
         fixed, and repaint every screen that shows what they decide."""
         for problem in report.broken:
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good version is still in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="error",
                 timeout=12,

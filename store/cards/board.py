@@ -63,6 +63,7 @@ class Board:
         # re-encodes only the cards that changed (a move on a board of 10,000 cards encodes one).
         self._encoded: dict[str, tuple[CardState, bytes]] = {}
         self.version = 0  # bumps on every change: cheap for a UI to poll
+        self.last_event: str | None = None  # the id of the newest timeline event written here
 
     # --- merging --------------------------------------------------------------------------------
 
@@ -248,10 +249,12 @@ class Board:
         return [c for c in views if include_deleted or not c.deleted]
 
     def find(self, prefix: str, include_deleted: bool = True) -> Card:
-        """A card by any unique prefix of its id."""
-        prefix = prefix.strip().lower()
+        """A card by any unique prefix of its id, or else by its company ("acme" finds Acme
+        Corp): ids come first, so a company never hides a card's id."""
+        typed = " ".join(prefix.split())
+        prefix = typed.lower()
         if not prefix:
-            raise UnknownCard("Give a card id (any unique prefix of it).")
+            raise UnknownCard("Give a card id (any unique prefix of it) or a company.")
         if prefix in self.cards:
             hits = [prefix]
         else:
@@ -260,12 +263,47 @@ class Board:
             # A card in the trash does not make the id of a live one ambiguous.
             hits = [cid for cid in hits if not self.card(cid).deleted] or hits
         if not hits:
-            raise UnknownCard(f"No card with id {prefix!r}; `followup-tui list --all` shows ids.")
+            return self._find_by_company(typed, include_deleted)
         if len(hits) > 1:
             raise AmbiguousCard(
                 f"Card id {prefix!r} is ambiguous: it starts {len(hits)} cards; type more of it."
             )
         card = self.card(hits[0])
+        if card.deleted and not include_deleted:
+            raise UnknownCard(
+                f"Card {card.id} is in the trash; `followup-tui restore {card.id}` brings it back."
+            )
+        return card
+
+    def _find_by_company(self, typed: str, include_deleted: bool) -> Card:
+        """The one card whose company is `typed` (whatever the case), else starts with it, else
+        holds it as a word; several in the closest of those is a list to pick from."""
+        wanted = typed.casefold()
+        cards = [c for c in self.all(include_deleted=True) if include_deleted or not c.deleted]
+        names = {c.id: " ".join(c.company.split()).casefold() for c in cards}
+        tiers = (
+            [c for c in cards if names[c.id] == wanted],
+            [c for c in cards if names[c.id].startswith(wanted)],
+            [c for c in cards if f" {wanted}" in f" {names[c.id]}"],
+        )
+        found = next((tier for tier in tiers if tier), [])
+        if len(found) > 1:  # a card in the trash does not make a live one ambiguous
+            found = [c for c in found if not c.deleted] or found
+        if not found:
+            raise UnknownCard(
+                f"No card with id or company {typed!r}; `followup-tui list --all` shows them."
+            )
+        if len(found) > 1:
+            found.sort(key=lambda c: (c.deleted, c.company.casefold(), c.role.casefold(), c.id))
+            raise AmbiguousCard(
+                f"{typed!r} names {len(found)} cards; give one of their ids:",
+                [
+                    f"{c.id}  {c.stage:<12} {one_line(c.heading)}"
+                    + (" [deleted]" if c.deleted else "")
+                    for c in found
+                ],
+            )
+        card = found[0]
         if card.deleted and not include_deleted:
             raise UnknownCard(
                 f"Card {card.id} is in the trash; `followup-tui restore {card.id}` brings it back."
@@ -299,6 +337,7 @@ class Board:
         event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
         event.update({k: v for k, v in data.items() if v is not None})
         self.cards[card_id]["t"][event_id] = event
+        self.last_event = event_id
         return event_id
 
     def _fresh_copy(self, card_id: str) -> dict[str, Any]:
@@ -371,8 +410,17 @@ class Board:
         return self.card(card.id)
 
     def move(
-        self, card_id: str, stage: str, outcome: str | None = None, at: datetime | None = None
+        self,
+        card_id: str,
+        stage: str,
+        outcome: str | None = None,
+        at: datetime | None = None,
+        undoes: str | None = None,
     ) -> Card:
+        """Move a card to a stage (closing it with `outcome`).
+
+        `undoes` is the id of the move this one takes back (the board's undo): both events are
+        then kept on the timeline but neither counts (`store.cards.history`)."""
         card = self.card(card_id)
         stage = normalize("stage", stage)
         outcome = normalize("outcome", outcome)
@@ -386,7 +434,13 @@ class Board:
         elif stage != "closed" and card.outcome:
             self._write(card.id, "outcome", None, stamp)
         self._event(
-            card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome
+            card.id,
+            "moved",
+            stamp,
+            at,
+            **{"from": card.stage, "to": stage},
+            outcome=outcome,
+            undoes=undoes,
         )
         self._touch(card.id)
         return self.card(card.id)
@@ -394,17 +448,18 @@ class Board:
     def delete(self, card_id: str) -> Card:
         return self._set_deleted(card_id, True)
 
-    def restore(self, card_id: str) -> Card:
-        return self._set_deleted(card_id, False)
+    def restore(self, card_id: str, undoes: str | None = None) -> Card:
+        """Bring a card back from the trash; `undoes` names the delete this takes back."""
+        return self._set_deleted(card_id, False, undoes)
 
-    def _set_deleted(self, card_id: str, deleted: bool) -> Card:
+    def _set_deleted(self, card_id: str, deleted: bool, undoes: str | None = None) -> Card:
         card = self.card(card_id)
         if card.deleted == deleted:
             return card
         self._fresh_copy(card.id)
         stamp = self.clock.tick()
         self._write(card.id, "deleted", deleted, stamp)
-        self._event(card.id, "deleted" if deleted else "restored", stamp, None)
+        self._event(card.id, "deleted" if deleted else "restored", stamp, None, undoes=undoes)
         self._touch(card.id)
         return self.card(card.id)
 

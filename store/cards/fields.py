@@ -18,7 +18,13 @@ import re
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from store.cards.dates import MAX_DURATION_MINUTES, parse_day, parse_duration, parse_when
+from store.cards.dates import (
+    MAX_DURATION_MINUTES,
+    DateOrder,
+    parse_day,
+    parse_duration,
+    parse_when,
+)
 from store.cards.documents import DOCUMENT_DEFAULTS, OFFER_DAY_FIELDS, normalize_document
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_named
@@ -78,9 +84,28 @@ def split_people(text: str, lenient: bool = False) -> list[Interviewer]:
     return people
 
 
+# A list item's marker, as people type or paste a list: "- ", "* ", "• ", "1. ", "2) ".
+_BULLET = re.compile(r"^(?:[-*•·–]|\d{1,2}[.)])\s+")
+# Where a second item starts on a line that began with a dash or dot bullet: " - ", " • ".
+_INLINE_BULLET = re.compile(r"\s+[-*•·–]\s+")
+
+
 def split_lines(text: str) -> list[str]:
-    """Key points and questions: one per line (what our own export writes)."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """Key points and questions: one per line (what our own export writes and the form asks
+    for). A typed or pasted list's markers are not part of an item ("- a" is "a"), and a line
+    that starts with one and holds more ("- a - b", "• a • b") is a list written on one line."""
+    items: list[str] = []
+    for line in text.splitlines():
+        line = line.strip()
+        marker = _BULLET.match(line)
+        if marker is None:
+            if line:
+                items.append(line)
+            continue
+        rest = line[marker.end() :]
+        parts = _INLINE_BULLET.split(rest) if not marker[0][0].isdigit() else [rest]
+        items.extend(part.strip() for part in parts if part.strip())
+    return items
 
 
 def split_tags(text: str) -> list[str]:
@@ -93,13 +118,21 @@ def split_links(text: str) -> list[str]:
     return [u.strip() for u in re.split(r"\s+|;|,(?=\s)", text) if u.strip()]
 
 
-def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | None = None) -> Any:
-    """The value the text of one field stands for (empty text: no value), or `BadValue`."""
+def field_value(
+    name: str,
+    text: str,
+    now: datetime | None = None,
+    tz: tzinfo | None = None,
+    order: DateOrder = None,
+) -> Any:
+    """The value the text of one field stands for (empty text: no value), or `BadValue`.
+
+    `order` reads a date like 03/04/2026 day or month first (`store.cards.dates`)."""
     text = text.rstrip() if name in FREE_TEXT else text.strip()
     if name == "interviewed_at":
-        return parse_when(text, now=now, tz=tz) if text else None
+        return parse_when(text, now=now, tz=tz, order=order) if text else None
     if name == "promised_by" or name in OFFER_DAY_FIELDS:
-        return parse_day(text, now=now, tz=tz) if text else None
+        return parse_day(text, now=now, tz=tz, order=order) if text else None
     if name == "interviewers":
         return split_people(text)
     if name == "duration":

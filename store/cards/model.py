@@ -499,6 +499,11 @@ class Card:
     def people(self) -> str:
         return ", ".join(i.name for i in self.interviewers)
 
+    @property
+    def heading(self) -> str:
+        """ "Acme — Backend developer", or "Acme" alone: a card without a role has no dash."""
+        return f"{self.company} — {self.role}" if self.role.strip() else self.company
+
 
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

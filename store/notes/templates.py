@@ -27,6 +27,7 @@ from store.cards.model import Card
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.notes.defaults import DEFAULTS_DIR, default_files, is_older_default
 from store.notes.due import (
     BadRule,
     DueRule,
@@ -35,11 +36,13 @@ from store.notes.due import (
     parse_rules,
     stage_after_sending,
 )
+from store.notes.last_good import LastGood
+from store.notes.last_good import for_vault as last_good_for
 from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
 from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
+from store.yaml_problems import node_line, text_start, yaml_problem
 
-DEFAULTS_DIR = Path(__file__).parent / "default_templates"
 SUFFIXES = (".yaml", ".yml")
 MAX_FILE = 64 * 1024
 KEYS: tuple[str, ...] = (
@@ -135,9 +138,17 @@ class Template:
     _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
     kind: str = "letter"  # or "close": the close rule, which writes nothing
 
-    def render(self, card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None) -> Note:
-        """The note for `card`; `TemplateError` names the file and line of any problem."""
-        context = card_context(card, profile, now, tz)
+    def render(
+        self,
+        card: Card,
+        profile: dict[str, str],
+        now: datetime,
+        tz: tzinfo | None,
+        locale: str | None = None,
+    ) -> Note:
+        """The note for `card`, days written in `locale` (None: English); `TemplateError`
+        names the file and line of any problem."""
+        context = card_context(card, profile, now, tz, locale)
         subject = self._render("subject", self._subject, context)
         body = self._render("body", self._body, context)
         return Note(self.name, " ".join(subject.split()), body.strip("\n") + "\n")
@@ -193,41 +204,6 @@ def template_name(path: Path) -> str | None:
     return path.stem
 
 
-def _node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
-    """The 1-based line of the value at `keys` (as deep as it exists) in a composed document."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in keys:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == key:
-                    line = k.start_mark.line + 1
-                    child = v
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(key, int)
-            and 0 <= key < len(node.value)
-        ):
-            child = node.value[key]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
-
-
-def _text_start(root: yaml.Node | None, key: str) -> int:
-    """Line number just before the first line of a text value (block scalars start below)."""
-    if not isinstance(root, yaml.MappingNode):
-        return 0
-    for k, v in root.value:
-        if k.value == key:
-            return v.start_mark.line + (1 if getattr(v, "style", None) in ("|", ">") else 0)
-    return 0
-
-
 def _names(
     value: Any, key: str, allowed: tuple[str, ...], line: int | None, path: Path
 ) -> tuple[str, ...]:
@@ -259,50 +235,49 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise fail(f"not valid YAML ({problem}).", mark.line + 1 if mark else None) from None
+        line, problem = yaml_problem(exc)
+        raise fail(f"not valid YAML ({problem}).", line) from None
     if not isinstance(data, dict):
         raise fail("expected keys like stage:, due:, subject: and body:.", 1)
     for key in data:
         if key not in KEYS:
-            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", _node_line(root, key))
+            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", node_line(root, key))
     kind = data.get("kind") or "letter"
     if kind not in KINDS:
-        raise fail(f"kind must be letter or close, not {kind!r}.", _node_line(root, "kind"))
+        raise fail(f"kind must be letter or close, not {kind!r}.", node_line(root, "kind"))
     if kind == "close":
         for key in sorted(set(map(str, data)) - CLOSE_KEYS):
-            raise fail(f"a close rule writes no letter: remove {key}:.", _node_line(root, key))
+            raise fail(f"a close rule writes no letter: remove {key}:.", node_line(root, key))
         data = {**data, "subject": "", "body": ""}
     for key in CLOSE_REQUIRED if kind == "close" else REQUIRED:
         if data.get(key) in (None, ""):
-            raise fail(f"missing {key}:.", _node_line(root, key) if key in data else 1)
+            raise fail(f"missing {key}:.", node_line(root, key) if key in data else 1)
     for key in ("title", "description", "subject", "body"):
         if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be text.", _node_line(root, key))
-    stages = _names(data["stage"], "stage", STAGES, _node_line(root, "stage"), path)
+            raise fail(f"{key} must be text.", node_line(root, key))
+    stages = _names(data["stage"], "stage", STAGES, node_line(root, "stage"), path)
     if kind == "close" and "closed" in stages:
-        raise fail("a close rule cannot watch closed cards.", _node_line(root, "stage"))
+        raise fail("a close rule cannot watch closed cards.", node_line(root, "stage"))
     outcomes: tuple[str, ...] = ()
     if data.get("outcome") is not None:
-        outcomes = _names(data["outcome"], "outcome", OUTCOMES, _node_line(root, "outcome"), path)
+        outcomes = _names(data["outcome"], "outcome", OUTCOMES, node_line(root, "outcome"), path)
     moves_to = data.get("moves_to")
     if moves_to is not None and moves_to not in (*STAGES, "stay"):
         raise fail(
             f"moves_to must be a stage ({', '.join(STAGES)}) or stay, not {moves_to!r}.",
-            _node_line(root, "moves_to"),
+            node_line(root, "moves_to"),
         )
     try:
         due = parse_rules(data.get("due"))
     except BadRule as exc:
-        raise fail(f"due: {exc}", _node_line(root, "due", *exc.where)) from None
-    lines = {key: _text_start(root, key) for key in ("subject", "body")}
+        raise fail(f"due: {exc}", node_line(root, "due", *exc.where)) from None
+    lines = {key: text_start(root, key) for key in ("subject", "body")}
     compiled: dict[str, CompiledText] = {}
     for key in ("subject", "body"):
         try:
             compiled[key] = compile_text(data[key])
         except NoteError as exc:
-            line = lines[key] + exc.line if exc.line else _node_line(root, key)
+            line = lines[key] + exc.line if exc.line else node_line(root, key)
             raise fail(f"{key}: {exc.message}", line) from None
     template = Template(
         name=name,
@@ -364,20 +339,19 @@ def load_template(path: Path, builtin: bool = False, data: bytes | None = None) 
 # --- the defaults ---------------------------------------------------------------------------------
 
 
-def default_files() -> list[Path]:
-    return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
-
-
-def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[Path]:
-    """Copy the default templates into `<vault>/templates/`; return the files created.
+def install_defaults(
+    vault_path: Path, links: list[Path] | None = None, refresh: bool = False
+) -> list[Path]:
+    """Copy the default templates into `<vault>/templates/`; return the files written.
 
     Called when a vault is created (`followup-tui init`) and by `followup-tui templates
-    --install`. A file that exists is never touched, so a user's edit always wins; nor is a
-    link, even one pointing nowhere (it is added to `links`): the app never writes through one.
+    --install` (`refresh`: also bring up to date each file that is still, byte for byte, an
+    older default). A file the user edited is never touched, so their edit always wins; nor is
+    a link, even one pointing nowhere (it is added to `links`): the app never writes through one.
     """
     folder = Path(vault_path) / "templates"
     ensure_folder(folder, private=True)
-    created = []
+    written = []
     for source in default_files():
         target = folder / source.name
         if target.is_symlink() or target.with_suffix(".yml").is_symlink():
@@ -385,10 +359,17 @@ def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[
                 links.append(target)
             continue
         if target.exists() or target.with_suffix(".yml").exists():
-            continue
+            if not (refresh and target.is_file() and not target.is_symlink()):
+                continue
+            try:
+                current = read_template_file(target)
+            except TemplateError:
+                continue
+            if not is_older_default(source.stem, current):
+                continue
         atomic_write(target, source.read_bytes(), mode=0o644)
-        created.append(target)
-    return created
+        written.append(target)
+    return written
 
 
 # --- the set in use -------------------------------------------------------------------------------
@@ -402,11 +383,17 @@ class TemplateSet:
     in use and its problem in `errors`. `version` bumps whenever the set in use changes.
     """
 
-    def __init__(self, folder: Path | None, builtin: bool = True) -> None:
+    def __init__(
+        self, folder: Path | None, builtin: bool = True, last_good: LastGood | None = None
+    ) -> None:
         self.folder = Path(folder) if folder is not None else None
+        # This device's copies of each file's last good version: a file broken when this set
+        # is made is answered with its copy, as the board answers one broken while it runs.
+        self.last_good = last_good
         self.builtin: dict[str, Template] = {}
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
+        self.older_defaults: set[Path] = set()  # unedited copies of an older default
         self.version = 0
         self._read: dict[Path, bytes] = {}  # what each file held when last read
         self._all: tuple[int, list[Template]] = (-1, [])
@@ -417,8 +404,10 @@ class TemplateSet:
         self.reload_all()
 
     @classmethod
-    def for_vault(cls, vault_path: Path) -> TemplateSet:
-        return cls(Path(vault_path) / "templates")
+    def for_vault(cls, vault_path: Path, remember: bool = True) -> TemplateSet:
+        """The vault's templates, with this device's last good copies (`remember`: keep new
+        ones; False only reads them, for `doctor`, which never writes)."""
+        return cls(Path(vault_path) / "templates", last_good=last_good_for(vault_path, remember))
 
     # --- reading the folder ---------------------------------------------------------------------
 
@@ -476,6 +465,7 @@ class TemplateSet:
         if not path.exists():
             self._clear_error(path)
             self._read.pop(path, None)
+            self.older_defaults.discard(path)
             current = self.files.get(name)
             if current is not None and current.path == path:
                 del self.files[name]
@@ -492,12 +482,23 @@ class TemplateSet:
         if self._read.get(path) == data:
             return None  # unchanged since it was last read (good or bad)
         self._read[path] = data
+        self.older_defaults.discard(path)
+        if name in self.builtin and is_older_default(name, data):
+            self._clear_error(path)
+            self.older_defaults.add(path)
+            current = self.files.pop(name, None)  # the built-in reads better: use it
+            if current is not None:
+                self.version += 1
+                return name
+            return None
         try:
             template = load_template(path, data=data)
         except TemplateError as exc:
             self._set_error(exc.problem)
-            return None
+            return self._recall(name, path)
         self._clear_error(path)
+        if self.last_good is not None:
+            self.last_good.remember(name, data)
         old = self.files.get(name)
         if old is not None and old.path != path and old.path is not None and old.path.exists():
             self._set_error(
@@ -509,6 +510,33 @@ class TemplateSet:
         self.files[name] = template
         self.version += 1
         return name
+
+    def _recall(self, name: str, path: Path) -> str | None:
+        """`path` is broken and nothing good of it is in use yet (a fresh start): take this
+        device's copy of its last good version, if one was kept and still reads."""
+        current = self.files.get(name)
+        if self.last_good is None or (current is not None and current.path == path):
+            return None  # the version in use is already the last good one
+        data = self.last_good.recall(name)
+        if data is None:
+            return None
+        try:
+            template = load_template(path, data=data)
+        except TemplateError:
+            return None  # kept by an older app, and no longer good: the built-in one stands
+        self.files[name] = template
+        self.version += 1
+        return name
+
+    def in_use(self, path: Path) -> str:
+        """What stands in for the broken file at `path`, in words for the error line."""
+        name = template_name(Path(path))
+        current = self.files.get(name or "")
+        if current is not None and current.path == Path(path):
+            return "its last good version is in use"
+        if name in self.builtin:
+            return "the built-in one is in use"
+        return "it is not in use until it is fixed"
 
     def _set_error(self, problem: TemplateProblem) -> None:
         if self.errors.get(problem.path) != problem:

@@ -295,7 +295,7 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
             pilot, "the broken file reported", lambda: bool(app.context.templates.problems())
         )
         (problem,) = app.context.templates.problems()
-        assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
+        assert str(problem).startswith("templates/thank-you.yaml, line 1: not valid YAML")  # the [
         assert app.context.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version
 
 

@@ -1,5 +1,9 @@
 """What a card on the board says, as plain data: title, role, age, badge, outcome, conflict.
 
+An open card's age is the days since its interview ("12d"); a closed card stops ageing and
+shows the day it closed instead ("3 Mar", in the user's language), and like any other card
+it shows what it still owes (the reply to an offer or a rejection), else its outcome.
+
 Kept apart from drawing so the words can be tested without a terminal, and so the due-date
 rules can plug in through `DueBadge` without knowing how a column paints. A badge is its full
 text ("thank-you 3 h overdue"); a `Badge` also knows its short forms, so a narrow card shows
@@ -16,8 +20,10 @@ from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
+from store.cards.history import closed_on
 from store.cards.model import Card
 from store.cards.stages import OUTCOME_WORDS
+from store.language import short_day_or_english
 
 # The due-date rules plug in here: given a card and "now", a badge such as
 # "thank-you due in 3 h" or "follow-up 2 days overdue" (a `Badge`, to have short forms too),
@@ -96,12 +102,28 @@ class CardFace:
     conflict: bool
 
 
-def card_face(card: Card, now: datetime, due_badge: DueBadge = no_badge) -> CardFace:
-    badge = due_badge(card, now) if card.stage != "closed" else None
+def closed_text(card: Card, now: datetime, locale: str | None = None) -> str:
+    """The day a closed card closed, short ("3 Mar"; "Mar 2025" in another year), or "" when
+    its timeline does not say (an imported closed card)."""
+    closed = closed_on(card)
+    if closed is None:
+        return ""
+    return short_day_or_english(
+        closed.at.astimezone().date(), locale, today=now.astimezone().date()
+    )
+
+
+def card_face(
+    card: Card, now: datetime, due_badge: DueBadge = no_badge, locale: str | None = None
+) -> CardFace:
+    badge = due_badge(card, now)  # a closed card may owe a reply too (to an offer, a rejection)
+    closed = card.stage == "closed"
     return CardFace(
         title=card.company or "(no company)",
         role=card.role,
-        age=age_text(days_since(card.interviewed_at, now)),
+        age=closed_text(card, now, locale)
+        if closed
+        else age_text(days_since(card.interviewed_at, now)),
         badge=badge,
         overdue=bool(badge and "overdue" in badge),
         outcome=OUTCOME_WORDS.get(card.outcome or "", card.outcome) if card.outcome else None,

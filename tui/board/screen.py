@@ -169,6 +169,7 @@ class BoardScreen(Screen[None]):
                         self.session.board,
                         self.now,
                         self.due_badge,
+                        locale=self.context.config.language,
                         id=f"cards-{stage}",
                     )
         yield Input(
@@ -312,14 +313,22 @@ class BoardScreen(Screen[None]):
             self.app.push_screen(CloseOutcomeScreen(card), chosen)
             return
         before_stage, before_outcome = card.stage, card.outcome
-        moved = self.change(lambda board: board.move(card.id, stage, outcome=outcome))
+
+        def move(board: Board) -> str | None:
+            board.move(card.id, stage, outcome=outcome)
+            return board.last_event
+
+        moved = self.change(move)
         if moved is None:
             return
         self.undo_stack.append(
             Undo(
                 f"moved {card.company} to {stage}",
                 card.id,
-                lambda board: board.move(card.id, before_stage, outcome=before_outcome),
+                # Marked as the undo of that move: neither counts in the stats or the funnel.
+                lambda board: board.move(
+                    card.id, before_stage, outcome=before_outcome, undoes=moved
+                ),
             )
         )
         self.refresh_cards({card.id})
@@ -418,10 +427,20 @@ class BoardScreen(Screen[None]):
         card = self.focused_card
         if card is None:
             return
-        if self.change(lambda board: board.delete(card.id)) is None:
+
+        def delete(board: Board) -> str | None:
+            board.delete(card.id)
+            return board.last_event
+
+        deleted = self.change(delete)
+        if deleted is None:
             return
         self.undo_stack.append(
-            Undo(f"deleted {card.company}", card.id, lambda board: board.restore(card.id))
+            Undo(
+                f"deleted {card.company}",
+                card.id,
+                lambda board: board.restore(card.id, undoes=deleted),
+            )
         )
         self.refresh_cards({card.id})
         self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")

@@ -109,6 +109,7 @@ class StageColumn(ScrollView, can_focus=False):
         now: Callable[[], datetime],
         due_badge: DueBadge = no_badge,
         *,
+        locale: str | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -116,6 +117,7 @@ class StageColumn(ScrollView, can_focus=False):
         self.board = board
         self.now = now
         self.due_badge = due_badge
+        self.locale = locale  # the language a closed card's day is written in
         self.ids: list[str] = []
         self.empty_text = ""
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
@@ -211,7 +213,7 @@ class StageColumn(ScrollView, can_focus=False):
         key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"))
         strips = self._strips.get(key)
         if strips is None:
-            face = card_face(card, now, self.due_badge)
+            face = card_face(card, now, self.due_badge, self.locale)
             strips = self._strips[key] = self._draw(face, look, width, base)
         return strips[row]
 
@@ -246,9 +248,14 @@ class StageColumn(ScrollView, can_focus=False):
             third_left.append((fit_badge(face.badge, room), part(name)))
         elif face.outcome:
             third_left.append((face.outcome, part("stage-column--outcome")))
-        mark = "⚠" if third_left else "⚠ conflict"  # two laptops edited it: see the detail
-        conflict = (mark, part("stage-column--conflict")) if face.conflict else None
-        third = self._line(third_left, conflict, inner, card_style)
+        # Two laptops edited it (see the detail): a mark at every width. Alone on its line it
+        # says what it is; beside a badge or an outcome, the sign keeps its place on the right.
+        conflict = None
+        if face.conflict and third_left:
+            conflict = ("⚠", part("stage-column--conflict"))
+        elif face.conflict:
+            third_left.append(("⚠ conflict", part("stage-column--conflict")))
+        third = self._line(third_left, conflict, inner, card_style, keep_right=True)
         margin = Segment(" " * MARGIN, base)
         return [
             Strip([margin, Segment(" ", card_style), *segments, Segment(" ", card_style)], width)
@@ -263,10 +270,13 @@ class StageColumn(ScrollView, can_focus=False):
         right: tuple[str, Style] | None,
         width: int,
         fill: Style,
+        keep_right: bool = False,
     ) -> list[Segment]:
-        """Left parts truncated with an ellipsis, the right part kept whole when it fits."""
+        """Left parts truncated with an ellipsis, the right part kept whole when it fits (in
+        half the width, or in all of it but one cell when `keep_right`: a mark that must show)."""
         right_text = f" {right[0]}" if right and right[0] else ""
-        room = width - cell_len(right_text) if cell_len(right_text) < width // 2 + 1 else width
+        limit = width if keep_right else width // 2 + 1
+        room = width - cell_len(right_text) if cell_len(right_text) < limit else width
         if room == width:
             right_text = ""
         segments: list[Segment] = []

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from store.cards.board import Board
 from store.cards.dates import duration_text
 from store.cards.documents import Attachment, size_text
+from store.cards.history import undo_target, undone
 from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import KINDS, card_items, interview_item
@@ -172,7 +173,10 @@ def _moment(text: Any) -> str:
 
 def timeline_lines(card: Card, board: Board) -> list[str]:
     lines = []
+    taken_back = undone(card.timeline)
     for event in card.timeline:
+        if undo_target(event) is not None:
+            continue  # the undo itself: its event is shown as undone instead
         what = event.kind
         if event.kind == "moved":
             what = f"moved {event.get('from', '?')} → {event.get('to', '?')}"
@@ -190,6 +194,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
                 what += f" to {event.get('to')}"
         elif event.kind == "answered":
             what = "they answered"
+            if event.get("promised_by"):
+                what += f"; answer now promised by {event.get('promised_by')}"
         elif event.kind in ("attached", "detached"):
             what = f"{event.kind} {event.get('name', 'a file')}"
             if event.kind == "attached" and isinstance(event.get("size"), int):
@@ -201,7 +207,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             when = _moment(event.get("interviewed_at"))
             if when:
                 what += f", interview {when}"
-        hidden = ("from", "to", "outcome", "field", "stage", "text")
+        hidden = ("from", "to", "outcome", "field", "stage", "text", "undoes", "as_of")
+        hidden += ("promised_by", "previous_promised_by")
         hidden += ("name", "size", "sha256", "blob", "attachment")  # an attachment's, said above
         if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
             hidden += ("template", "subject", "round", "interviewed_at", "previous")
@@ -209,6 +216,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
         extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
         if extra:
             what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
+        if event.id in taken_back:
+            what += "  (undone)"
         lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
         if event.data.get("text"):
             lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from store.cards.companies import application_line, earlier_applications
-from store.cards.dates import duration_text
+from store.cards.dates import DateOrder, duration_text
 from store.cards.fields import field_value
 from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
@@ -34,10 +34,10 @@ from tui.widgets.fitting_footer import FittingFooter
 FORM: list[tuple[str, str, str, str]] = [
     ("company", "Company", "line", "Acme"),
     ("role", "Role", "line", "Backend developer"),
-    ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, today 14:00, yesterday"),
+    ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, yesterday 14:00, last monday"),
     ("duration", "Duration", "line", "1 h (the default), 45 min, 1h30"),
     ("round", "Round", "line", "first, second, onsite…"),
-    ("promised_by", "Answer promised", "line", "2026-12-01 (the date they said they'd answer)"),
+    ("promised_by", "Answer promised", "line", "2026-12-01, next friday, in 7 days"),
     ("interviewers", "Interviewers", "lines", "one per line: Name, Title <email>"),
     ("contact_email", "Contact email", "line", "recruiter@acme.io"),
     ("key_points", "Key points", "lines", "one per line: what you talked about"),
@@ -99,21 +99,23 @@ def form_values(card: Card | None) -> dict[str, str]:
     }
 
 
-def parse_field(name: str, text: str, now: datetime | None = None) -> Any:
+def parse_field(name: str, text: str, now: datetime | None = None, order: DateOrder = None) -> Any:
     """The value a form field's text stands for; `BadValue` names the field and the problem."""
     try:
-        return field_value(name, text, now=now)
+        return field_value(name, text, now=now, order=order)
     except BadValue as exc:
         label = next(label for field, label, *_ in FORM if field == name)
         raise BadValue(f"{label}: {exc}") from None
 
 
-def changed_fields(before: dict[str, str], after: dict[str, str], now: datetime) -> dict[str, Any]:
+def changed_fields(
+    before: dict[str, str], after: dict[str, str], now: datetime, order: DateOrder = None
+) -> dict[str, Any]:
     """Parsed values of the fields whose text changed (all of them must parse)."""
     changes: dict[str, Any] = {}
     for name, *_ in FORM:
         if after.get(name, "") != before.get(name, ""):
-            changes[name] = parse_field(name, after.get(name, ""), now)
+            changes[name] = parse_field(name, after.get(name, ""), now, order)
     if "company" in after and not after["company"].strip():
         raise BadValue("Company: a card needs a company.")
     return changes
@@ -213,7 +215,7 @@ class CardEditScreen(Screen[str | None]):
         after = self.values()
         now = self.now()
         try:
-            changes = changed_fields(self.before, after, now)
+            changes = changed_fields(self.before, after, now, self.context.config.date_reading)
         except BadValue as exc:
             self.show_error(str(exc))
             return

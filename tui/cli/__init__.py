@@ -29,7 +29,14 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.notes",
     "tui.cli.documents",
     "tui.cli.remind",
+    "tui.cli.about",
+    "tui.cli.demo",
 )
+
+
+class UsageError(FollowupError):
+    """A command given in a way it cannot run, found after parsing (`move ID closed` without
+    `--outcome`): said like argparse's own errors, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -40,10 +47,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tui.cli.version import version
+
     parser = _Parser(
         prog="followup-tui",
-        description="A local-first, encrypted board for following up after job interviews.",
+        description="A local-first, encrypted board for following up after job interviews. "
+        "With no command it opens the board.",
     )
+    parser.add_argument("--version", action="version", version=f"followup-tui {version()}")
     parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
     parser.add_argument(
         "--device-name",
@@ -54,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    from tui.cli.examples import add_examples
+
+    add_examples(parser)
     return parser
 
 
@@ -151,6 +165,11 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
+    if given == ["--version"]:  # at once, without loading every command
+        from tui.cli.version import version
+
+        print(f"followup-tui {version()}")
+        return 0
     args = board_launch(given) or build_parser().parse_args(given)
     try:
         from tui.cli.context import request_device_name
@@ -163,14 +182,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run
 
             return run(vault=args.vault)
+        if getattr(args, "draws_the_app", False):  # `demo`: the app draws its own screen
+            return int(args.func(args) or 0)
         with output_guard():
             code = int(args.func(args) or 0)
             from tui.cli.context import after_command
 
             after_command()
             return code
+    except UsageError as exc:
+        print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
+        return 2
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
+        for candidate in getattr(exc, "candidates", ()):  # several cards answered: pick one
+            print(f"  {one_line(candidate)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("followup-tui: interrupted.", file=sys.stderr)

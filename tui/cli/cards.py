@@ -17,7 +17,8 @@ from typing import Any
 from store.cards.board import Board
 from store.cards.companies import application_line, earlier_applications
 from store.cards.dates import duration_text, parse_day, parse_duration, parse_when
-from store.cards.fields import parse_person
+from store.cards.fields import parse_person, split_lines
+from store.cards.history import undo_target, undone
 from store.cards.model import Card, version_text
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
@@ -28,7 +29,7 @@ from store.untrusted import one_line as single_line
 from store.vault.crypto import Vault
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
-from tui.cli import one_line
+from tui.cli import UsageError, one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 from tui.cli.documents import add_document_options, document_fields, document_lines
 
@@ -80,10 +81,16 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, name, None)
         if value is not None:
             fields[name] = value
+    if args.interviewed_at is not None or args.promised_by is not None:
+        order = Config.load().date_reading
     if args.interviewed_at is not None:
-        fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
+        fields["interviewed_at"] = (
+            parse_when(args.interviewed_at, order=order) if args.interviewed_at else None
+        )
     if args.promised_by is not None:
-        fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
+        fields["promised_by"] = (
+            parse_day(args.promised_by, order=order) if args.promised_by else None
+        )
     if args.duration is not None:
         fields["duration"] = parse_duration(args.duration) if args.duration.strip() else None
     if args.interviewer is not None:
@@ -97,7 +104,9 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     ):
         value = getattr(args, option)
         if value is not None:
-            fields[name] = value
+            # Read as the form reads them: "--key-point '- a - b'" is two points, not one.
+            lines = name in ("key_points", "questions")
+            fields[name] = [item for v in value for item in split_lines(v)] if lines else value
     fields.update(document_fields(args))  # issue 14
     return fields
 
@@ -117,6 +126,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--all", action="store_true", help="include deleted cards")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--ids", action="store_true", help="only each id and its company (for shell completion)"
+    )
     p.set_defaults(func=cmd_list)
 
     p = subparsers.add_parser("show", help="show one card")
@@ -189,7 +201,20 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_closing(stage: str | None, outcome: str | None) -> None:
+    """Closing asks how it ended (the board asks in a dialog; the CLI cannot): a usage error
+    before anything is opened, and so is an outcome for a card that is not being closed."""
+    if stage == "closed" and not (outcome and outcome.strip()):
+        raise UsageError(
+            f"closing a card needs --outcome {' | '.join(OUTCOMES)}, "
+            "e.g. followup-tui move ID closed --outcome rejected"
+        )
+    if outcome and stage not in (None, "closed"):
+        raise UsageError(f"--outcome goes with the stage closed, not {stage}")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if args.stage:
         fields["stage"] = args.stage
@@ -226,7 +251,7 @@ def _card_line(card: Card, now: datetime | None = None) -> str:
     ahead = interview_item(card, now) if now is not None else None
     if ahead is not None and now is not None:
         flags += f" [interview {ahead.relative(now, None)}]"
-    title = single_line(f"{card.company} — {card.role}")
+    title = single_line(card.heading)
     return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
 
 
@@ -243,6 +268,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.json:
         json.dump([c.to_json() for c in cards], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
+    elif args.ids:
+        for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
+            print(f"{card.id}\t{single_line(card.heading)} ({card.stage})")
     else:
         now = datetime.now(UTC)
         for card in cards:
@@ -251,7 +279,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def describe_card(card: Card, board: Board, now: datetime | None = None) -> str:
-    lines = [f"{card.company} — {card.role}", f"id: {card.id}", f"stage: {card.stage}"]
+    lines = [card.heading, f"id: {card.id}", f"stage: {card.stage}"]
     if card.deleted:
         lines.append("in the trash (followup-tui restore to bring it back)")
     if card.outcome:
@@ -296,9 +324,14 @@ def describe_card(card: Card, board: Board, now: datetime | None = None) -> str:
             lines.append(f"    {index} = {version_text(name, conflict.value)!r} (from {who})")
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
+    taken_back = undone(card.timeline)
     for event in card.timeline:
-        hidden = ("text", "sha256", "blob", "attachment")  # an attachment's ids: show --json
+        if undo_target(event) is not None:
+            continue  # an undo: the event it took back says "(undone)"
+        hidden = ("text", "as_of", "undoes", "sha256", "blob", "attachment")  # ids: show --json
         detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k not in hidden)
+        if event.id in taken_back:
+            detail = f"{detail} (undone)".lstrip()
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())
@@ -322,6 +355,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_move(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     session = _open(args)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(lambda board: board.move(card.id, args.stage, outcome=args.outcome))
@@ -330,6 +364,8 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    if args.stage:
+        check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if not fields and not args.stage:
         raise BadValue("Nothing to change: give at least one --FIELD VALUE.")
@@ -362,7 +398,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
-    session.change(lambda board: board.restore(card.id))
+    what = f"{single_line(card.heading)} ({card.id})"
+    if not card.deleted:
+        print(f"{what} is not in the trash; nothing to restore.", file=sys.stderr)
+        return 0
+    restored = session.change(lambda board: board.restore(card.id))
+    print(f"Restored {what} from the trash, back in {restored.stage}.", file=sys.stderr)
     return 0
 
 

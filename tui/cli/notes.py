@@ -18,6 +18,7 @@ from store.cards.dates import parse_day, parse_duration, parse_when
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
+from store.language import LocaleProblem, check_locale
 from store.notes.due import KINDS, DueItem, board_items, interview_notice
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
@@ -87,6 +88,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("templates", help="list note templates and any broken files")
     p.add_argument("--install", action="store_true", help="copy missing defaults into the vault")
     p.add_argument("--placeholders", action="store_true", help="list what a template may use")
+    p.add_argument("--names", action="store_true", help="only the names (for shell completion)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_templates)
 
@@ -103,14 +105,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def load_templates(session: Session, warn: bool = True) -> TemplateSet:
+    """The vault's templates; a broken file is one warning line naming its line and what is
+    used instead: its last good version on this laptop (as the board does), else the built-in."""
     templates = TemplateSet.for_vault(session.vault.path)
     if warn:
         for problem in templates.problems():
             print(
-                f"followup-tui: warning: {problem} (using the last good or built-in version)",
+                f"followup-tui: warning: {problem} ({templates.in_use(problem.path)})",
                 file=sys.stderr,
             )
     return templates
+
+
+def note_locale(config: Config) -> str | None:
+    """The language a note's days are written in; a locale the app does not know is one
+    warning line, and the note is written in English."""
+    locale = config.language
+    try:
+        check_locale(locale)
+    except LocaleProblem as exc:
+        print(f"followup-tui: warning: {config.path}: {exc}", file=sys.stderr)
+        return None
+    return locale
 
 
 def _now() -> datetime:
@@ -194,11 +210,12 @@ def cmd_compose(args: argparse.Namespace) -> int:
     templates = load_templates(session)
     now = _now()
     template = pick_template(templates, card, args.template, now)
-    profile = Config.load().profile
+    config = Config.load()
+    profile = config.profile
     if args.from_file:
         note = _read_note(args.from_file, template.name)
     else:
-        note = template.render(card, profile, now, None)
+        note = template.render(card, profile, now, None, note_locale(config))
     if not args.template:
         print(f"followup-tui: using template {template.name!r}.", file=sys.stderr)
     if not profile.get("name") and not args.from_file:
@@ -240,8 +257,9 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_answered(args: argparse.Namespace) -> int:
-    promised = parse_day(args.promised_by) if args.promised_by else None
-    when = parse_when(args.at) if args.at else None
+    order = Config.load().date_reading
+    promised = parse_day(args.promised_by, order=order) if args.promised_by else None
+    when = parse_when(args.at, order=order) if args.at else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(
@@ -253,7 +271,7 @@ def cmd_answered(args: argparse.Namespace) -> int:
 
 
 def cmd_round(args: argparse.Namespace) -> int:
-    when = parse_when(args.at)
+    when = parse_when(args.at, order=Config.load().date_reading)
     length = parse_duration(args.duration) if args.duration else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
@@ -288,12 +306,23 @@ def cmd_templates(args: argparse.Namespace) -> int:
     folder = vault_path(args.vault, config)
     if args.install:
         links: list[Path] = []
-        created = install_defaults(folder, links)
-        names = ", ".join(p.stem for p in created) or "none (every default is already there)"
+        existed = {p.name for p in (folder / "templates").glob("*.y*ml")}
+        written = install_defaults(folder, links, refresh=True)
+        created = [p.stem for p in written if p.name not in existed]
+        updated = [p.stem for p in written if p.name in existed]
+        names = ", ".join(created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        if updated:
+            print(
+                f"Brought up to date (unedited copies of an older default): {', '.join(updated)}.",
+                file=sys.stderr,
+            )
         for link in links:
             print(f"followup-tui: {link.name} is a link; left alone.", file=sys.stderr)
     templates = TemplateSet.for_vault(folder)
+    if args.names:
+        print("\n".join(templates.names()))
+        return 0
     problems = templates.problems()
     if args.json:
         json.dump(
@@ -316,7 +345,13 @@ def cmd_templates(args: argparse.Namespace) -> int:
                 due = f"suggests closing as no answer: {template.due_text or 'never'}"
             print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
         for problem in problems:
-            print(f"followup-tui: {problem}", file=sys.stderr)
+            print(f"followup-tui: {problem} ({templates.in_use(problem.path)})", file=sys.stderr)
+        for path in sorted(templates.older_defaults):
+            print(
+                f"followup-tui: {path.parent.name}/{path.name} is an unedited older default; "
+                "the built-in one is used (`followup-tui templates --install` updates the file).",
+                file=sys.stderr,
+            )
     return 1 if problems else 0
 
 

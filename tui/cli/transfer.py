@@ -22,6 +22,7 @@ from store.cards.dates import parse_day
 from store.config import Config
 from store.errors import FollowupError, WriteFailed
 from store.files import write_output
+from store.language import preferred_date_order
 from store.notes.due import DueRule
 from store.notes.templates import TemplateSet
 from store.transfer import exporter, ics, importer, stats
@@ -153,7 +154,11 @@ def report_plan(plan: importer.Plan, applied: bool, out: TextIO) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     progress = _progress(sys.stderr)
     mapping = importer.parse_mapping(args.map)
-    source = importer.read_source(Path(args.file), mapping, args.date_order, args.kind, progress)
+    config = Config.load()
+    preferred = preferred_date_order(config.date_order, config.language)
+    source = importer.read_source(
+        Path(args.file), mapping, args.date_order, args.kind, progress, preferred
+    )
     if not args.apply:
         session = _open_without_writing(args.vault)
         report_plan(
@@ -252,7 +257,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _since(text: str | None) -> datetime | None:
     if not text:
         return None
-    day = parse_day(text)
+    day = parse_day(text, order=Config.load().date_reading)
     return datetime.combine(day, time(0, 0)).astimezone()
 
 

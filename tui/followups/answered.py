@@ -47,7 +47,9 @@ class AnsweredScreen(ModalScreen[str | None]):
                 classes="dialog-text",
                 id="answered-promised-label",
             )
-            yield Input(id="answered-promised", placeholder="e.g. 2026-03-20, in 7 days")
+            yield Input(
+                id="answered-promised", placeholder="e.g. 2026-03-20, next friday, in 7 days"
+            )
             yield Static(id="answered-error", classes="dialog-text")
             yield Label(
                 "enter saves · esc cancels · this stops the follow-up clock",
@@ -70,7 +72,8 @@ class AnsweredScreen(ModalScreen[str | None]):
         promised_text = self.query_one("#answered-promised", Input).value.strip()
         error = self.query_one("#answered-error", Static)
         try:
-            promised = parse_day(promised_text) if promised_text else None
+            order = self.session.config.date_reading
+            promised = parse_day(promised_text, order=order) if promised_text else None
             self.session.change(
                 lambda board: record_answer(board, self.card_id, note, promised_by=promised)
             )

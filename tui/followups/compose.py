@@ -257,7 +257,8 @@ class ComposeScreen(Screen[str | None]):
             self.note = self.edited[template.name]
         else:
             try:
-                self.note = template.render(card, self.session.config.profile, self.now(), tz)
+                config = self.session.config
+                self.note = template.render(card, config.profile, self.now(), tz, config.language)
             except TemplateError as exc:
                 self.problem = str(exc)
                 warnings.insert(0, f"{exc}\nThis note cannot be made until the template is fixed.")

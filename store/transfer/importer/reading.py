@@ -24,8 +24,12 @@ def read_source(
     date_order: str = "auto",
     kind: str = "auto",
     progress: Progress | None = None,
+    preferred_order: str | None = None,
 ) -> Source:
-    """Read and check FILE; raises `FollowupError` when it cannot be read at all."""
+    """Read and check FILE; raises `FollowupError` when it cannot be read at all.
+
+    `preferred_order` ("dmy"/"mdy": the user's `date_order` or locale) reads slashed dates
+    when the file's own dates do not settle it."""
     path = Path(path)
     try:
         data = read_capped(path, MAX_IMPORT_BYTES, allow_pipe=True)
@@ -45,4 +49,4 @@ def read_source(
         if mapping:
             raise BadValue("--map is for CSV files; a JSON backup names its fields itself.")
         return read_json(data, path.name, progress)
-    return read_csv(data, path.name, mapping, date_order, progress)
+    return read_csv(data, path.name, mapping, date_order, progress, preferred_order)
