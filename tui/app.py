@@ -31,6 +31,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -49,6 +50,7 @@ from tui.board.sync_status import SyncStatus
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
 from tui.crash import Crash, crash_line, log_crash
 from tui.launch import OpenedVault
+from tui.type_ahead import TypeAhead, is_typed
 
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
@@ -119,6 +121,14 @@ class FollowupApp(App[int]):
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
         self.crash: Crash | None = None  # the first error nothing caught, once logged
+        self.type_ahead = TypeAhead(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead wait for the screen they were typed for (`tui.type_ahead`)."""
+        if is_typed(event):
+            await self.type_ahead.arrived(event)
+            return
+        await super().on_event(event)
 
     # --- start-up -----------------------------------------------------------------------------
 
