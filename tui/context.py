@@ -18,15 +18,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from store.config import Config
 from store.vault.session import Session
 from tui.board.card_face import Badge, DueBadge, no_badge
+from tui.history import History
 
 if TYPE_CHECKING:
+    from store.cards.board import Board
     from store.cards.model import Card
     from store.notes.templates import TemplateProblem, TemplateSet
+
+
+T = TypeVar("T")
 
 
 def local_now() -> datetime:
@@ -82,6 +87,7 @@ class AppContext:
         self.cursor_blink = cursor_blink
         self.due_badge = due_badge
         self._session: Session | None = None
+        self._history: History | None = None
         self._templates: TemplateSet | None = None
         # Installed by the app: what it does when the board or the templates change.
         self.board_changed: Callable[[set[str]], None] = _ignore
@@ -108,12 +114,25 @@ class AppContext:
         from store.notes.templates import TemplateSet
 
         self._session = session
+        self._history = History(session)
         if templates is None:
             templates = TemplateSet.for_vault(session.vault.path)
         self._templates = templates
         if self.due_badge is no_badge:
             self.due_badge = board_badge(lambda: self._templates, self.tz)
         return templates.problems()
+
+    @property
+    def history(self) -> History:
+        """The changes made since the vault opened here, to undo and redo."""
+        if self._history is None or self._history.session is not self.session:
+            self._history = History(self.session)
+        return self._history
+
+    def change(self, action: Callable[[Board], T]) -> T:
+        """One write to the board, durable before it returns, and undoable (`u` on the board).
+        Every screen writes through here; a failure raises `FollowupError`."""
+        return self.history.change(action)
 
     # --- the note templates -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from store.cards.model import (
     DEFAULTS,
     FIELDS,
     TEXT_FIELDS,
+    UNDONE,
     Card,
     CardState,
     card_view,
@@ -337,6 +338,38 @@ class Board:
         stamp = self.clock.tick()
         self._write(card.id, field, chosen, stamp)
         self._event(card.id, "resolved", stamp, None, field=field)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def write_back(
+        self,
+        card_id: str,
+        values: dict[str, tuple[Any, str | None]],
+        takes_back: Iterable[str] = (),
+    ) -> Card:
+        """Undo and redo: write stored values again, as new stamped writes, and take back
+        timeline events (an `undone` event naming them).
+
+        `values` maps a field to (its stored value, the stamp of the one version it replaces,
+        None when the field was never written): a version another device wrote meanwhile stays
+        beside it. Nothing is rewound; every laptop merges this like any other write.
+        """
+        card = self.card(card_id)
+        for name in values:
+            if name not in FIELDS or name == "created_at":
+                raise BadValue(f"{name!r} cannot be written back.")
+        taken = sorted({str(event_id) for event_id in takes_back})
+        if not values and not taken:
+            return card
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        fields = self.cards[card.id]["f"]
+        for name, (value, replaces) in values.items():
+            fields[name] = write_entry(
+                name, fields.get(name), value, stamp, () if replaces is None else (replaces,)
+            )
+        if taken:
+            self._event(card.id, UNDONE, stamp, None, events=taken)
         self._touch(card.id)
         return self.card(card.id)
 

@@ -12,6 +12,8 @@ The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeli
   two concurrent edits both survive: the newest stamp is the value, the rest are conflicts
   shown on the card until the user picks one. For the other fields the greatest stamp wins.
 - The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
+  Undo never removes an event: it adds an `undone` event naming the ones it takes back (and
+  redo, one naming that `undone`); the card's view leaves out what is taken back (`in_effect`).
 
 Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
 files hold the same state in any order. It must never drop an entry that nothing has seen.
@@ -473,6 +475,53 @@ def parse_iso_utc(text: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+UNDONE = "undone"  # a timeline event taking back others: {"events": [their ids]}
+
+
+def in_effect(events: list[Event]) -> list[Event]:
+    """The timeline as it counts: without the events an undo took back, nor the undos.
+
+    An `undone` event takes back the events it names unless it is itself taken back (a redo
+    is an `undone` naming the undo), so undo, redo, undo… always leaves the last word standing.
+    Each names only events older than itself; a hostile loop of them counts as nothing taken.
+    """
+    markers = {e.id: e for e in events if e.kind == UNDONE}
+    if not markers:
+        return events
+    named_by: dict[str, list[str]] = {}
+    for marker in markers.values():
+        names = marker.data.get("events")
+        for name in names if isinstance(names, list) else ():
+            named_by.setdefault(str(name), []).append(marker.id)
+    standing: dict[str, bool] = {}
+
+    def stands(root: str) -> bool:
+        # Depth first without recursion: undo, redo, undo… a thousand times is a long chain.
+        stack, active = [root], {root}
+        while stack:
+            node, wait, taken = stack[-1], None, False
+            for taker in named_by.get(node, ()):
+                if taker in standing:
+                    if standing[taker]:
+                        taken = True
+                        break
+                elif taker not in active:  # (one on the path is a loop: it takes nothing)
+                    wait = taker
+                    break
+            if wait is not None:
+                stack.append(wait)
+                active.add(wait)
+                continue
+            standing[node] = not taken
+            stack.pop()
+            active.discard(node)
+        return standing[root]
+
+    return [
+        e for e in events if e.kind != UNDONE and not any(stands(t) for t in named_by.get(e.id, ()))
+    ]
+
+
 def _event_from_json(data: dict[str, Any]) -> Event:
     extra = {
         k: _text(v) if isinstance(v, str) else v
@@ -556,6 +605,7 @@ def card_view(card_id: str, state: CardState) -> Card:
             others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
+    events = in_effect(events)
     return Card(
         id=card_id,
         company=_text(value("company")),

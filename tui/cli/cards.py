@@ -15,7 +15,7 @@ from typing import Any
 
 from store.cards.board import Board
 from store.cards.dates import parse_day, parse_when
-from store.cards.fields import parse_person
+from store.cards.fields import parse_email, parse_person
 from store.cards.model import Card, version_text
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
@@ -58,7 +58,7 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     for name in ("company", "role", "round", "contact_email", "notes", "outcome", "learned"):
         value = getattr(args, name, None)
         if value is not None:
-            fields[name] = value
+            fields[name] = parse_email(value) if name == "contact_email" else value
     if args.interviewed_at is not None:
         fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
     if args.promised_by is not None:

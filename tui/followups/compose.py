@@ -12,8 +12,8 @@ when a letter was recorded as sent; whoever opened it repaints.
 A template that fails to load shows its file and line here while its last good version keeps
 working; one that fails to render for this card shows why and cannot be sent.
 
-Must never write the vault other than through `Session.change`, and never import or drive the
-screen that opened it.
+Must never write the vault other than through `AppContext.change` (so a note marked sent by
+mistake can be undone), and never import or drive the screen that opened it.
 """
 
 from __future__ import annotations
@@ -285,7 +285,7 @@ class ComposeScreen(Screen[str | None]):
             return
         before = self.card.stage
         try:
-            moved = self.session.change(
+            moved = self.context.change(
                 lambda board: record_sent(board, self.card_id, template, note)
             )
         except FollowupError as exc:

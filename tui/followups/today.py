@@ -189,7 +189,7 @@ class TodayScreen(Screen[str | None]):
 
         item = self.highlighted
         if item is not None:
-            self.app.push_screen(AnsweredScreen(self.session, item.card_id), self._back)
+            self.app.push_screen(AnsweredScreen(self.context, item.card_id), self._back)
 
     def _back(self, card_id: str | None) -> None:
         """A note was sent or an answer recorded (or not): what is due may have changed. The
