@@ -182,7 +182,8 @@ class AppContext:
 def board_badge(
     templates: Callable[[], TemplateSet | None], tz: tzinfo | None
 ) -> Callable[[Card, datetime], str | None]:
-    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue".
+    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue"; when nothing
+    is due yet, the next step, to show muted ("follow-up due in 2 days").
 
     A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
     Today say it in full. `templates` gives the set in use when a card is painted (None: no
@@ -194,11 +195,12 @@ def board_badge(
         in_use = templates()
         if in_use is None:
             return None
-        listed = board_items([card], in_use.all(), now, tz)
+        listed = board_items([card], in_use.all(), now, tz, include_upcoming=True)
         if not listed:
             return None
-        first = listed[0]
+        first = listed[0]  # the most urgent: upcoming only when nothing is due
         full = f"{first.template} {first.relative(now, tz)}"
-        return Badge(full, first.template, first.short_relative(now, tz))
+        upcoming = first.status(now, tz) == "upcoming"
+        return Badge(full, first.template, first.short_relative(now, tz), upcoming=upcoming)
 
     return badge

@@ -27,15 +27,18 @@ DueBadge = Callable[[Card, datetime], str | None]
 
 class Badge(str):
     """A due badge: the full text (it is that string), plus the note's name and a compact
-    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of."""
+    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of. `upcoming`: nothing
+    is due yet and this is the next step, drawn muted."""
 
     name: str
     when: str
+    upcoming: bool
 
-    def __new__(cls, full: str, name: str, when: str) -> Badge:
+    def __new__(cls, full: str, name: str, when: str, upcoming: bool = False) -> Badge:
         badge = super().__new__(cls, full)
         badge.name = name
         badge.when = when
+        badge.upcoming = upcoming
         return badge
 
 
@@ -94,6 +97,7 @@ class CardFace:
     overdue: bool
     outcome: str | None
     conflict: bool
+    upcoming: bool = False  # the badge is the next step, nothing is due yet: drawn muted
 
 
 def card_face(card: Card, now: datetime, due_badge: DueBadge = no_badge) -> CardFace:
@@ -106,4 +110,5 @@ def card_face(card: Card, now: datetime, due_badge: DueBadge = no_badge) -> Card
         overdue=bool(badge and "overdue" in badge),
         outcome=OUTCOME_WORDS.get(card.outcome or "", card.outcome) if card.outcome else None,
         conflict=bool(card.conflicts),
+        upcoming=bool(getattr(badge, "upcoming", False)),
     )

@@ -81,6 +81,7 @@ class StageColumn(ScrollView, can_focus=False):
         "stage-column--conflict",
         "stage-column--empty",
         "stage-column--marked",
+        "stage-column--upcoming",
     }
 
     DEFAULT_CSS = """
@@ -256,6 +257,8 @@ class StageColumn(ScrollView, can_focus=False):
         third_left: list[tuple[str, Style]] = []
         if face.badge:
             name = "stage-column--overdue" if face.overdue else "stage-column--badge"
+            if face.upcoming:
+                name = "stage-column--upcoming"
             room = inner - (2 if face.conflict else 0)  # " ⚠" keeps its place on the right
             third_left.append((fit_badge(face.badge, room), part(name)))
         elif face.outcome:

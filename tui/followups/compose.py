@@ -36,6 +36,7 @@ from store.notes.flow import record_sent
 from store.notes.templates import Note, Template, TemplateError, TemplateSet
 from tui.context import AppContext
 from tui.followups.editor import edit_text
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
 
@@ -111,7 +112,7 @@ class ComposeScreen(Screen[str | None]):
         with Horizontal(id="compose-main"):
             with Vertical(id="compose-side"):
                 yield Label("Templates", classes="compose-heading")
-                yield OptionList(id="compose-templates")
+                yield ChoiceList(id="compose-templates")
                 yield Static(id="compose-rule")
             with Vertical(id="compose-pane"):
                 yield Static(id="compose-problem")
@@ -242,7 +243,7 @@ class ComposeScreen(Screen[str | None]):
         )
         if not self.session.config.profile.get("name"):
             state = (state + "  ·  " if state else "") + (
-                'tip: followup-tui profile --name "Your Name" signs your notes'
+                "tip: P on the board (Profile) signs your notes with your name"
             )
         self.query_one("#compose-state", Static).update(state)
         self.refresh_bindings()

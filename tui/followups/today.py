@@ -29,6 +29,7 @@ from store.cards.model import Card
 from store.notes.due import DueItem, board_items
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
 WIDE = 110  # cells from which a line says when in full and gives the rule too
@@ -63,6 +64,18 @@ def item_line(
     )
 
 
+def today_title(count: int, overdue: int) -> str:
+    """ "1 note overdue", "3 notes due", "3 notes: 1 overdue, 2 due" (markup)."""
+    notes = "1 note" if count == 1 else f"{count} notes"
+    if not count:
+        return "[b]Today[/b]  nothing due"
+    if overdue == count:
+        return f"[b]Today[/b]  [b $error]{notes} overdue[/]"
+    if not overdue:
+        return f"[b]Today[/b]  {notes} due"
+    return f"[b]Today[/b]  {notes}: [b $error]{overdue} overdue[/], {count - overdue} due"
+
+
 def _what(card: Card) -> str:
     return f"{card.company} — {card.role}" if card.role else card.company
 
@@ -94,7 +107,7 @@ class TodayScreen(Screen[str | None]):
         with Vertical(id="today-body"):
             yield Static(id="today-title")
             yield Static(id="today-problems")
-            yield OptionList(id="today-list")
+            yield ChoiceList(id="today-list")
             yield Static(id="today-empty")
         yield FittingFooter()
 
@@ -130,11 +143,7 @@ class TodayScreen(Screen[str | None]):
             for item in self.items
         )
         overdue = sum(1 for i in self.items if i.status(now, tz) == "overdue")
-        count = len(self.items)
-        title = f"[b]Today[/b]  {count} {'note' if count == 1 else 'notes'} due"
-        if overdue:
-            title += f", [b $error]{overdue} overdue[/]"
-        self.query_one("#today-title", Static).update(title)
+        self.query_one("#today-title", Static).update(today_title(len(self.items), overdue))
         problems = self.templates.problems()
         shown = self.query_one("#today-problems", Static)
         shown.display = bool(problems)
@@ -147,10 +156,11 @@ class TodayScreen(Screen[str | None]):
         empty = self.query_one("#today-empty", Static)
         empty.display = not self.items
         empty.update(
-            "Nothing is due. Well done — or back on the board (esc), add the interview you "
-            "just had (n)."
+            "Nothing is due. Well done. esc goes back to the board, where n adds the "
+            "interview you just had."
         )
         options.display = bool(self.items)
+        self.refresh_bindings()  # an empty list has no note to write, answer or show
         if self.items:
             index = 0
             if keep is not None:
@@ -169,6 +179,8 @@ class TodayScreen(Screen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("compose", "answered", "open_card"):
+            if not self.items:
+                return False  # nothing listed: the keys are not shown at all
             return None if self.highlighted is None else True
         return True
 
