@@ -18,7 +18,6 @@ from store.cards.model import (
     DEFAULTS,
     FIELDS,
     TEXT_FIELDS,
-    UNDONE,
     Card,
     CardState,
     card_view,
@@ -28,6 +27,7 @@ from store.cards.model import (
     version_text,
     write_entry,
 )
+from store.cards.timeline import UNDONE
 from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.untrusted import one_line
 from store.vault.encoding import compact_json

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from store.cards.board import Board
-from store.cards.model import UNDONE, CardState, current_value
+from store.cards.model import CardState, current_value
+from store.cards.timeline import UNDONE
 
 T = TypeVar("T")
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 from store.cards.board import Board
 from store.cards.clock import Clock
-from store.cards.model import UNDONE, Event, card_view, in_effect
+from store.cards.model import Event, card_view
+from store.cards.timeline import UNDONE, in_effect
 from store.cards.undo import recorded, take_back
 
 AT = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)

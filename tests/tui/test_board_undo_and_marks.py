@@ -155,7 +155,7 @@ async def test_marked_cards_move_together_and_one_undo_takes_the_move_back(lapto
         assert board.focused_card is not None and board.focused_card.company == "Acme"
         await pilot.press("space")
         assert board.marked == {ids["Acme"], ids["Globex"]}
-        assert "2 cards marked" in str(board.query_one("#status").render())
+        assert "2 marked" in str(board.query_one("#status").render())
         strip = board.column("interviewed").render_line(0)  # the first card's title line
         assert "✓" in strip.text
         await pilot.press(">")

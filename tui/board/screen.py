@@ -155,10 +155,9 @@ class BoardScreen(BoardDialogs, Screen[None]):
         for gone in [card_id for card_id in self.marked if card_id not in self.lists]:
             self.marked.discard(gone)  # deleted (here or on another laptop): not marked
         if self.marked:
-            count = len(self.marked)
-            cards = "1 card marked" if count == 1 else f"{count} cards marked"
             text = Content.assemble(
-                (cards, "bold"), ": < > 1-5 move, d deletes, # tags  ·  esc unmarks"
+                (f"{len(self.marked)} marked", "bold"),
+                "  ·  < > 1-5 move  ·  d delete  ·  # tag  ·  esc unmarks",
             )
         elif not any(self.lists.total(stage) for stage in STAGES):  # (the trash not counted)
             text = Content.from_markup("No cards yet: press [b]n[/] to add one.")

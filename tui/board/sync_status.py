@@ -243,6 +243,8 @@ class SyncStatus(Static):
             for tail in tails
             for shown in devices_forms
         ]
+        if not problems:
+            candidates.append("")  # no room, and nothing wrong: say nothing rather than "sync:"
         if room is not None:
             for text in candidates:
                 if cell_len(Text.from_markup(text).plain) <= room:
