@@ -348,7 +348,7 @@ class Board:
         takes_back: Iterable[str] = (),
     ) -> Card:
         """Undo and redo: write stored values again, as new stamped writes, and take back
-        timeline events (an `undone` event naming them).
+        timeline events (an `undone` event naming each: `store.cards.timeline`).
 
         `values` maps a field to (its stored value, the stamp of the one version it replaces,
         None when the field was never written): a version another device wrote meanwhile stays
@@ -368,8 +368,8 @@ class Board:
             fields[name] = write_entry(
                 name, fields.get(name), value, stamp, () if replaces is None else (replaces,)
             )
-        if taken:
-            self._event(card.id, UNDONE, stamp, None, events=taken)
+        for event_id in taken:
+            self._event(card.id, UNDONE, stamp, None, undoes=event_id)
         self._touch(card.id)
         return self.card(card.id)
 

@@ -12,8 +12,8 @@ The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeli
   two concurrent edits both survive: the newest stamp is the value, the rest are conflicts
   shown on the card until the user picks one. For the other fields the greatest stamp wins.
 - The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
-  Undo never removes an event: it adds an `undone` event naming the ones it takes back (and
-  redo, one naming that `undone`); the card's view leaves out what is taken back (`in_effect`).
+  Undo never removes an event: it adds one naming the event it takes back (and redo, one
+  naming that undo); the card's view leaves out both (`store.cards.timeline.in_effect`).
 
 Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
 files hold the same state in any order. It must never drop an entry that nothing has seen.

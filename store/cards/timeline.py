@@ -1,5 +1,11 @@
-"""What a card's timeline counts: undo never removes an event, it adds one that takes others
-back, and the card's view (`store.cards.model.card_view`) leaves out what was taken back.
+"""What a card's timeline counts: undo never removes an event (the timeline only grows), it
+adds one that takes another back, and the card's view (`store.cards.model.card_view`) leaves
+out both, so stats, the funnel, the due rules and every timeline a user reads skip them.
+
+An event takes back another when its data names it: `undoes: <event id>` (what the board's undo
+writes: an `undone` event per event a change added; an older build's undo wrote a `moved` back
+carrying `undoes`: the same rule reads both). An undo taken back in turn (a redo) lets its
+event count again.
 
 Pure, no I/O; it must not import the model (the model imports it).
 """
@@ -17,24 +23,32 @@ class _Event(Protocol):
 
 E = TypeVar("E", bound=_Event)
 
-UNDONE = "undone"  # a timeline event taking back others: {"events": [their ids]}
+UNDONE = "undone"  # the kind of event the board's undo writes: {"undoes": <event id>}
+UNDOES = "undoes"  # the data key naming the event taken back
+
+
+def undo_target(event: _Event) -> str | None:
+    """The id of the event `event` takes back, or None when it is not an undo."""
+    target = event.data.get(UNDOES)
+    return target if isinstance(target, str) and target else None
 
 
 def in_effect(events: list[E]) -> list[E]:
     """The timeline as it counts: without the events an undo took back, nor the undos.
 
-    An `undone` event takes back the events it names unless it is itself taken back (a redo
-    is an `undone` naming the undo), so undo, redo, undo… always leaves the last word standing.
-    Each names only events older than itself; a hostile loop of them counts as nothing taken.
+    An undo takes back the event it names unless it is itself taken back (a redo is an undo
+    naming the undo), so undo, redo, undo… always leaves the last word standing. Each names
+    only an event older than itself; a hostile loop of them counts as nothing taken back.
     """
-    markers = {e.id: e for e in events if e.kind == UNDONE}
-    if not markers:
-        return events
     named_by: dict[str, list[str]] = {}
-    for marker in markers.values():
-        names = marker.data.get("events")
-        for name in names if isinstance(names, list) else ():
-            named_by.setdefault(str(name), []).append(marker.id)
+    undos = set()
+    for event in events:
+        target = undo_target(event)
+        if target is not None:
+            named_by.setdefault(target, []).append(event.id)
+            undos.add(event.id)
+    if not undos:
+        return events
     standing: dict[str, bool] = {}
 
     def stands(root: str) -> bool:
@@ -60,5 +74,7 @@ def in_effect(events: list[E]) -> list[E]:
         return standing[root]
 
     return [
-        e for e in events if e.kind != UNDONE and not any(stands(t) for t in named_by.get(e.id, ()))
+        e
+        for e in events
+        if e.id not in undos and not any(stands(t) for t in named_by.get(e.id, ()))
     ]
