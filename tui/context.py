@@ -18,15 +18,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from store.config import Config
 from store.vault.session import Session
 from tui.board.card_face import Badge, DueBadge, no_badge
+from tui.history import History
 
 if TYPE_CHECKING:
+    from store.cards.board import Board
     from store.cards.model import Card
     from store.notes.templates import TemplateProblem, TemplateSet
+
+
+T = TypeVar("T")
 
 
 def local_now() -> datetime:
@@ -82,6 +87,7 @@ class AppContext:
         self.cursor_blink = cursor_blink
         self.due_badge = due_badge
         self._session: Session | None = None
+        self._history: History | None = None
         self._templates: TemplateSet | None = None
         # Installed by the app: what it does when the board or the templates change.
         self.board_changed: Callable[[set[str]], None] = _ignore
@@ -108,12 +114,25 @@ class AppContext:
         from store.notes.templates import TemplateSet
 
         self._session = session
+        self._history = History(session)
         if templates is None:
             templates = TemplateSet.for_vault(session.vault.path)
         self._templates = templates
         if self.due_badge is no_badge:
             self.due_badge = board_badge(lambda: self._templates, self.tz)
         return templates.problems()
+
+    @property
+    def history(self) -> History:
+        """The changes made since the vault opened here, to undo and redo."""
+        if self._history is None or self._history.session is not self.session:
+            self._history = History(self.session)
+        return self._history
+
+    def change(self, action: Callable[[Board], T]) -> T:
+        """One write to the board, durable before it returns, and undoable (`u` on the board).
+        Every screen writes through here; a failure raises `FollowupError`."""
+        return self.history.change(action)
 
     # --- the note templates -------------------------------------------------------------------
 
@@ -164,7 +183,8 @@ def board_badge(
     templates: Callable[[], TemplateSet | None], tz: tzinfo | None
 ) -> Callable[[Card, datetime], str | None]:
     """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue", "interview
-    tomorrow 14:00", "no answer in 5 weeks — close as no answer?".
+    tomorrow 14:00", "no answer in 5 weeks — close as no answer?"; when nothing is due yet,
+    the next step, to show muted ("follow-up due in 2 days").
 
     A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
     Today say it in full. `templates` gives the set in use when a card is painted (None: no
@@ -177,12 +197,16 @@ def board_badge(
         in_use = templates()
         if in_use is None:
             return None
-        first = most_pressing(
-            board_items([card], in_use.everything(), now, tz, kinds=KINDS), now, tz
+        items = board_items(
+            [card], in_use.everything(), now, tz, include_upcoming=True, kinds=KINDS
         )
+        pressing = [item for item in items if item.status(now, tz) != "upcoming"]
+        # Nothing pressing: the next step, muted (a close question is not one until it is due).
+        ahead = [item for item in items if item.kind != "close"]
+        first = most_pressing(pressing, now, tz) or most_pressing(ahead, now, tz)
         if first is None:
             return None
         full, name, when = first.badge(now, tz)
-        return Badge(full, name, when)
+        return Badge(full, name, when, upcoming=not pressing)
 
     return badge

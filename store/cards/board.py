@@ -27,6 +27,7 @@ from store.cards.model import (
     version_text,
     write_entry,
 )
+from store.cards.timeline import UNDONE
 from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.untrusted import one_line
 from store.vault.encoding import compact_json
@@ -63,7 +64,6 @@ class Board:
         # re-encodes only the cards that changed (a move on a board of 10,000 cards encodes one).
         self._encoded: dict[str, tuple[CardState, bytes]] = {}
         self.version = 0  # bumps on every change: cheap for a UI to poll
-        self.last_event: str | None = None  # the id of the newest timeline event written here
 
     # --- merging --------------------------------------------------------------------------------
 
@@ -337,7 +337,6 @@ class Board:
         event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
         event.update({k: v for k, v in data.items() if v is not None})
         self.cards[card_id]["t"][event_id] = event
-        self.last_event = event_id
         return event_id
 
     def _fresh_copy(self, card_id: str) -> dict[str, Any]:
@@ -410,17 +409,8 @@ class Board:
         return self.card(card.id)
 
     def move(
-        self,
-        card_id: str,
-        stage: str,
-        outcome: str | None = None,
-        at: datetime | None = None,
-        undoes: str | None = None,
+        self, card_id: str, stage: str, outcome: str | None = None, at: datetime | None = None
     ) -> Card:
-        """Move a card to a stage (closing it with `outcome`).
-
-        `undoes` is the id of the move this one takes back (the board's undo): both events are
-        then kept on the timeline but neither counts (`store.cards.history`)."""
         card = self.card(card_id)
         stage = normalize("stage", stage)
         outcome = normalize("outcome", outcome)
@@ -434,13 +424,7 @@ class Board:
         elif stage != "closed" and card.outcome:
             self._write(card.id, "outcome", None, stamp)
         self._event(
-            card.id,
-            "moved",
-            stamp,
-            at,
-            **{"from": card.stage, "to": stage},
-            outcome=outcome,
-            undoes=undoes,
+            card.id, "moved", stamp, at, **{"from": card.stage, "to": stage}, outcome=outcome
         )
         self._touch(card.id)
         return self.card(card.id)
@@ -448,18 +432,17 @@ class Board:
     def delete(self, card_id: str) -> Card:
         return self._set_deleted(card_id, True)
 
-    def restore(self, card_id: str, undoes: str | None = None) -> Card:
-        """Bring a card back from the trash; `undoes` names the delete this takes back."""
-        return self._set_deleted(card_id, False, undoes)
+    def restore(self, card_id: str) -> Card:
+        return self._set_deleted(card_id, False)
 
-    def _set_deleted(self, card_id: str, deleted: bool, undoes: str | None = None) -> Card:
+    def _set_deleted(self, card_id: str, deleted: bool) -> Card:
         card = self.card(card_id)
         if card.deleted == deleted:
             return card
         self._fresh_copy(card.id)
         stamp = self.clock.tick()
         self._write(card.id, "deleted", deleted, stamp)
-        self._event(card.id, "deleted" if deleted else "restored", stamp, None, undoes=undoes)
+        self._event(card.id, "deleted" if deleted else "restored", stamp, None)
         self._touch(card.id)
         return self.card(card.id)
 
@@ -492,6 +475,38 @@ class Board:
         stamp = self.clock.tick()
         self._write(card.id, field, chosen, stamp)
         self._event(card.id, "resolved", stamp, None, field=field)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def write_back(
+        self,
+        card_id: str,
+        values: dict[str, tuple[Any, str | None]],
+        takes_back: Iterable[str] = (),
+    ) -> Card:
+        """Undo and redo: write stored values again, as new stamped writes, and take back
+        timeline events (an `undone` event naming each: `store.cards.timeline`).
+
+        `values` maps a field to (its stored value, the stamp of the one version it replaces,
+        None when the field was never written): a version another device wrote meanwhile stays
+        beside it. Nothing is rewound; every laptop merges this like any other write.
+        """
+        card = self.card(card_id)
+        for name in values:
+            if name not in FIELDS or name == "created_at":
+                raise BadValue(f"{name!r} cannot be written back.")
+        taken = sorted({str(event_id) for event_id in takes_back})
+        if not values and not taken:
+            return card
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        fields = self.cards[card.id]["f"]
+        for name, (value, replaces) in values.items():
+            fields[name] = write_entry(
+                name, fields.get(name), value, stamp, () if replaces is None else (replaces,)
+            )
+        for event_id in taken:
+            self._event(card.id, UNDONE, stamp, None, undoes=event_id)
         self._touch(card.id)
         return self.card(card.id)
 

@@ -111,11 +111,6 @@ def _when(card: Card) -> datetime:
     return max(moments) if moments else datetime.min.replace(tzinfo=UTC)
 
 
-def _closed_on(card: Card) -> datetime | None:
-    closes = [e.at for e in card.timeline if e.kind == "moved" and e.get("to") == "closed"]
-    return max(closes) if closes else None
-
-
 def application_line(card: Card, tz: tzinfo | None = None) -> str:
     """One earlier application in a line: "Initech — rejected 2026-10-31 (Analyst)"."""
 
@@ -125,7 +120,7 @@ def application_line(card: Card, tz: tzinfo | None = None) -> str:
         )
 
     if card.stage == "closed":
-        closed = _closed_on(card)
+        closed = card.closed_at
         how = outcome_words(card.outcome) if card.outcome else "closed"
         state = f"{how} {day(closed)}" if closed else how
     else:

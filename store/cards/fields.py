@@ -1,7 +1,8 @@
 """One vocabulary for a card's fields: what a person types into one, and what may be stored.
 
 The CLI, the card form and the importer read text through the same parsers here: a person
-(`parse_person`: "Lucius Fox, CTO <lucius@wayne.com>"), lists (`split_people`, `split_tags`,
+(`parse_person`: "Lucius Fox, CTO <lucius@wayne.com>"), an email address (`parse_email`),
+lists (`split_people`, `split_tags`,
 `split_links`, `split_lines`), dates (`store.cards.dates`) and stage and outcome words
 (`store.cards.stages`). `field_value` turns the text of one form field into its value. Every
 write then goes through `normalize`, the one check of what a field may hold, so a value that
@@ -29,6 +30,7 @@ from store.cards.documents import DOCUMENT_DEFAULTS, OFFER_DAY_FIELDS, normalize
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_named
 from store.errors import BadValue
+from store.untrusted import quoted
 
 # Fields whose text is kept as typed, line breaks and indents included (only trailing blanks go).
 FREE_TEXT: frozenset[str] = frozenset({"notes", "learned", "research", "posting_text"})
@@ -36,6 +38,29 @@ FREE_TEXT: frozenset[str] = frozenset({"notes", "learned", "research", "posting_
 # The email of a person: the text in <angle brackets>, else anything shaped like an address.
 _BRACKETED = re.compile(r"<([^>]*)>")
 _EMAIL = re.compile(r"([^\s<>(),;]+@[^\s<>(),;]+\.[^\s<>(),;]+)")
+
+
+# An address as people write one: something@a.domain. Not RFC 5322 (no quoted local parts, no
+# comments): what a recruiter's card holds, and what a typo such as "ann@acme" is not.
+_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\s@<>()\[\],;:\".]+\.)+[^\s@<>()\[\],;:\".]{2,}")
+
+
+def is_email(text: str) -> bool:
+    return bool(_ADDRESS.fullmatch(text.strip()))
+
+
+def parse_email(text: str) -> str:
+    """An email address typed by a person (`mailto:` and <brackets> taken off); "" for none."""
+    address = text.strip()
+    if address.lower().startswith("mailto:"):
+        address = address[len("mailto:") :].strip()
+    if address.startswith("<") and address.endswith(">"):
+        address = address[1:-1].strip()
+    if not address:
+        return ""
+    if not is_email(address):
+        raise BadValue(f"{quoted(text.strip())} is not an email address (like ann@acme.io).")
+    return address
 
 
 def _person(text: str) -> Interviewer | None:
@@ -58,11 +83,31 @@ def _person(text: str) -> Interviewer | None:
     return Interviewer(name=name or email, title=title, email=email)
 
 
+def _doubtful(person: Interviewer) -> bool:
+    """An address that is not one, or one left inside the name ("ann@acme")."""
+    return bool(person.email and not is_email(person.email)) or (
+        "@" in person.name and not person.email
+    )
+
+
 def parse_person(text: str) -> Interviewer:
-    """`Name`, `Name, Title <email>`, `Name (Title)`, `Name <email>` or a bare email."""
+    """`Name`, `Name, Title <email>`, `Name (Title)`, `Name <email>` or a bare email.
+
+    A person typed it, so an email that is not one is an error, not a name left with junk.
+    """
     person = _person(text)
     if person is None:
         raise BadValue(f'Bad interviewer {text!r}: use "Name, Title <email>".')
+    if _doubtful(person) and not person.email:
+        raise BadValue(
+            f"Bad interviewer {quoted(text.strip())}: {quoted(person.name)} is not an email "
+            'address (like ann@acme.io) nor a name; use "Name, Title <email>".'
+        )
+    if person.email and not is_email(person.email):
+        raise BadValue(
+            f"Bad interviewer {quoted(text.strip())}: {quoted(person.email)} is not an email "
+            'address; use "Name, Title <email>".'
+        )
     return person
 
 
@@ -77,7 +122,7 @@ def split_people(text: str, lenient: bool = False) -> list[Interviewer]:
         if not part.strip():
             continue
         person = _person(part)
-        if person is None and not lenient:
+        if not lenient and (person is None or _doubtful(person)):
             person = parse_person(part)  # says what is wrong with it
         if person is not None:
             people.append(person)
@@ -137,6 +182,8 @@ def field_value(
         return split_people(text)
     if name == "duration":
         return parse_duration(text) if text else None
+    if name == "contact_email":
+        return parse_email(text)
     if name in ("key_points", "questions", "questions_to_ask"):
         return split_lines(text)
     if name == "links":

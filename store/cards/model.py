@@ -18,6 +18,8 @@ The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeli
   instead of winning forever against a smaller stamp.
 - Stamps are ordered as numbers (`stamp_key`), never as text.
 - The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
+  Undo never removes an event: it adds one naming the event it takes back (and redo, one
+  naming that undo); the card's view leaves out both (`store.cards.timeline.in_effect`).
 
 Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
 files hold the same state in any order. It must never drop an entry that nothing has seen. It
@@ -47,6 +49,7 @@ from store.cards.documents import (
     offer_view,
 )
 from store.cards.stages import OUTCOMES, STAGES
+from store.cards.timeline import in_effect
 from store.errors import BadValue
 from store.untrusted import clean_text
 
@@ -504,6 +507,15 @@ class Card:
         """ "Acme — Backend developer", or "Acme" alone: a card without a role has no dash."""
         return f"{self.company} — {self.role}" if self.role.strip() else self.company
 
+    @property
+    def closed_at(self) -> datetime | None:
+        """When a closed card was closed (its latest move to closed; an undone one is not in
+        the timeline), or None: open, or imported closed without a move."""
+        if self.stage != "closed":
+            return None
+        closes = [e.at for e in self.timeline if e.kind == "moved" and e.get("to") == "closed"]
+        return max(closes) if closes else None
+
 
 def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -606,6 +618,7 @@ def card_view(card_id: str, state: CardState) -> Card:
             others = sorted((e for e in entries if e is not newest), key=lambda e: stamp_key(e[1]))
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
+    events = in_effect(events)
     return Card(
         id=card_id,
         company=_text(value("company")),

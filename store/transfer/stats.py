@@ -13,8 +13,9 @@ The numbers (each defined where it is computed, and in the README):
   rounds and answers that changed them later);
 - outcomes of closed cards, and how many are still open.
 
-A move taken back on the board (undone) counts for nothing: every number reads the timeline
-through `store.cards.history.live`.
+A change taken back on the board (undone: a move, a note marked sent) counts for nothing: the
+card's timeline leaves out what an undo took back (`store.cards.timeline.in_effect`), and
+every number reads that timeline.
 
 `render_text` draws them as unicode block bars for a terminal; the TUI's insight screen uses
 `rows` and `bar` too. It must never read a file or the wall clock: `now` is always given.
@@ -30,7 +31,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
-from store.cards.history import live
 from store.cards.model import Card, Event, parse_iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_words
 from store.notes.due import ANSWERED, NOTE_SENT, ROUND, DueRule, apply_rule, parse_rules
@@ -218,12 +218,6 @@ def follow_up_deadline(
 # --- the numbers --------------------------------------------------------------------------------
 
 
-def _counted(card: Card) -> Card:
-    """The card with only the events that count: an undone move never happened here."""
-    events = live(card.timeline)
-    return card if events is card.timeline else dataclasses.replace(card, timeline=events)
-
-
 def in_period(card: Card, since: datetime | None) -> bool:
     if since is None:
         return True
@@ -244,7 +238,7 @@ def compute(
     templates); without it the default templates' rules apply. `tz` None: the system's zone.
     """
     rules = DEFAULT_FOLLOW_UP_RULES if follow_up_rules is None else follow_up_rules
-    chosen = [_counted(c) for c in cards if not c.deleted and in_period(c, since)]
+    chosen = [c for c in cards if not c.deleted and in_period(c, since)]
     funnel = {stage: 0 for stage in STAGES}
     outcomes = {outcome: 0 for outcome in OUTCOMES}
     answered = 0

@@ -1,16 +1,17 @@
 """Stats judge each follow-up against the card as it stood when the note went out, and an
-undone move counts for nothing (issue 11, item 1): `followup-tui stats --json`, the funnel,
-and the timeline `show` prints."""
+undone move or note counts for nothing (issue 11, item 1): `followup-tui stats --json`, the
+funnel, and the timeline `show` prints (what an undo took back is left out of it)."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from conftest import Laptop
 
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.templates import TemplateSet
+from tui.history import History
 
 NOW = datetime.now(UTC)
 
@@ -93,48 +94,57 @@ def test_a_note_keeps_the_dates_it_was_sent_against(laptop: Laptop) -> None:
     assert "as_of" not in laptop.cli("show", card_id).out  # the text view stays readable
 
 
-def test_an_undone_move_is_not_in_the_funnel_nor_a_follow_up(laptop: Laptop) -> None:
+def test_an_undone_move_and_note_are_not_in_the_funnel_nor_a_follow_up(laptop: Laptop) -> None:
+    """The board's `u` (the history every screen writes through), then the CLI's figures."""
     session = laptop.session()
+    history = History(session)
+    follow_up = TemplateSet.for_vault(laptop.vault).get("follow-up")
+    card_id = session.change(
+        lambda board: board.add(
+            {"company": "Globex", "interviewed_at": days_ago(3)}, at=days_ago(3)
+        )
+    )
+    history.change(lambda board: board.move(card_id, "waiting"))
 
-    def story(board) -> str:
-        card_id = board.add({"company": "Globex", "interviewed_at": days_ago(3)}, at=days_ago(3))
-        board.move(card_id, "followed-up")
-        mistake = board.last_event
-        board.move(card_id, "interviewed", undoes=mistake)  # what the board's `u` writes
-        return card_id
+    def send(board) -> None:
+        note = follow_up.render(board.card(card_id), {}, NOW, None)
+        record_sent(board, card_id, follow_up, note)  # moves it on to followed-up
 
-    card_id = session.change(story)
+    history.change(send)
+    assert stats_json(laptop)["follow_up_on_time"]["total"] == 1  # counted, before the undo
+    assert history.undo() is not None  # the note marked sent, and its move
+    assert history.undo() is not None  # the move to waiting
+    assert session.board.card(card_id).stage == "interviewed"
     result = stats_json(laptop)
-    assert result["funnel"]["followed-up"] == 0
+    assert result["funnel"]["followed-up"] == 0 and result["funnel"]["waiting"] == 0
     assert result["follow_up_on_time"]["total"] == 0
     shown = laptop.cli("show", card_id).out
-    assert "from=interviewed, to=followed-up (undone)" in shown
-    assert "to=interviewed" not in shown  # the undo itself is not a second move
+    assert "note_sent" not in shown and "moved" not in shown, shown  # nor the undos: dropped
+    backup = json.loads(laptop.cli("export", "--format", "json").out)
+    [state] = [c["state"] for c in backup["cards"] if c["id"] == card_id]
+    kinds = sorted(e["kind"] for e in state["t"].values())
+    assert kinds.count("undone") == 3 and "note_sent" in kinds  # the record keeps it all
 
 
 def test_an_undo_taken_back_again_counts_the_move_once_more(laptop: Laptop) -> None:
     session = laptop.session()
-
-    def story(board) -> None:
-        card_id = board.add({"company": "Stark", "interviewed_at": days_ago(3)}, at=days_ago(3))
-        board.move(card_id, "thanked")
-        move = board.last_event
-        board.move(card_id, "interviewed", undoes=move)
-        undo = board.last_event
-        board.move(card_id, "thanked", undoes=undo)  # a redo
-
-    session.change(story)
+    history = History(session)
+    card_id = session.change(
+        lambda board: board.add({"company": "Stark", "interviewed_at": days_ago(3)}, at=days_ago(3))
+    )
+    history.change(lambda board: board.move(card_id, "thanked"))
+    history.undo()
+    assert stats_json(laptop)["funnel"]["thanked"] == 0
+    history.redo()
     assert stats_json(laptop)["funnel"]["thanked"] == 1
 
 
-def test_a_circle_of_undos_from_a_hostile_backup_undoes_nothing() -> None:
-    from store.cards.history import live, undone
+def test_a_circle_of_undos_from_a_hostile_backup_undoes_nothing_in_the_stats() -> None:
     from store.cards.model import Event
+    from store.cards.timeline import in_effect
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    one = Event("1", "moved", at, "d", {"to": "thanked", "undoes": "2"})
-    two = Event("2", "moved", at, "d", {"to": "waiting", "undoes": "1"})
-    plain = Event("3", "moved", at, "d", {"to": "closed"})
-    assert undone([one, two, plain]) <= {"1", "2"}
-    assert plain in live([one, two, plain])
-    assert date(2026, 1, 1) == at.date()
+    one = Event("1", "undone", at, "d", {"undoes": "2"})
+    two = Event("2", "undone", at, "d", {"undoes": "1"})
+    plain = Event("3", "moved", at, "d", {"from": "interviewed", "to": "thanked"})
+    assert in_effect([plain, one, two]) == [plain]  # no hang; the move still counts

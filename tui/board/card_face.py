@@ -20,7 +20,6 @@ from datetime import datetime
 
 from rich.cells import cell_len, set_cell_size
 
-from store.cards.history import closed_on
 from store.cards.model import Card
 from store.cards.stages import OUTCOME_WORDS
 from store.language import short_day_or_english
@@ -33,15 +32,18 @@ DueBadge = Callable[[Card, datetime], str | None]
 
 class Badge(str):
     """A due badge: the full text (it is that string), plus the note's name and a compact
-    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of."""
+    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of. `upcoming`: nothing
+    is due yet and this is the next step, drawn muted."""
 
     name: str
     when: str
+    upcoming: bool
 
-    def __new__(cls, full: str, name: str, when: str) -> Badge:
+    def __new__(cls, full: str, name: str, when: str, upcoming: bool = False) -> Badge:
         badge = super().__new__(cls, full)
         badge.name = name
         badge.when = when
+        badge.upcoming = upcoming
         return badge
 
 
@@ -100,17 +102,16 @@ class CardFace:
     overdue: bool
     outcome: str | None
     conflict: bool
+    upcoming: bool = False  # the badge is the next step, nothing is due yet: drawn muted
 
 
 def closed_text(card: Card, now: datetime, locale: str | None = None) -> str:
     """The day a closed card closed, short ("3 Mar"; "Mar 2025" in another year), or "" when
     its timeline does not say (an imported closed card)."""
-    closed = closed_on(card)
+    closed = card.closed_at
     if closed is None:
         return ""
-    return short_day_or_english(
-        closed.at.astimezone().date(), locale, today=now.astimezone().date()
-    )
+    return short_day_or_english(closed.astimezone().date(), locale, today=now.astimezone().date())
 
 
 def card_face(
@@ -128,4 +129,5 @@ def card_face(
         overdue=bool(badge and "overdue" in badge),
         outcome=OUTCOME_WORDS.get(card.outcome or "", card.outcome) if card.outcome else None,
         conflict=bool(card.conflicts),
+        upcoming=bool(getattr(badge, "upcoming", False)),
     )

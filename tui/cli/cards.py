@@ -17,8 +17,7 @@ from typing import Any
 from store.cards.board import Board
 from store.cards.companies import application_line, earlier_applications
 from store.cards.dates import duration_text, parse_day, parse_duration, parse_when
-from store.cards.fields import parse_person, split_lines
-from store.cards.history import undo_target, undone
+from store.cards.fields import parse_email, parse_person, split_lines
 from store.cards.model import Card, version_text
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
@@ -80,7 +79,7 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     ):
         value = getattr(args, name, None)
         if value is not None:
-            fields[name] = value
+            fields[name] = parse_email(value) if name == "contact_email" else value
     if args.interviewed_at is not None or args.promised_by is not None:
         order = Config.load().date_reading
     if args.interviewed_at is not None:
@@ -324,14 +323,9 @@ def describe_card(card: Card, board: Board, now: datetime | None = None) -> str:
             lines.append(f"    {index} = {version_text(name, conflict.value)!r} (from {who})")
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
-    taken_back = undone(card.timeline)
-    for event in card.timeline:
-        if undo_target(event) is not None:
-            continue  # an undo: the event it took back says "(undone)"
-        hidden = ("text", "as_of", "undoes", "sha256", "blob", "attachment")  # ids: show --json
+    for event in card.timeline:  # what an undo took back is left out (`in_effect`)
+        hidden = ("text", "as_of", "sha256", "blob", "attachment")  # ids: show --json
         detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k not in hidden)
-        if event.id in taken_back:
-            detail = f"{detail} (undone)".lstrip()
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())

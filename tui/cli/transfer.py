@@ -20,12 +20,17 @@ from typing import TextIO
 from store.cards.board import Board
 from store.cards.dates import parse_day
 from store.config import Config
-from store.errors import FollowupError, WriteFailed
-from store.files import write_output
+from store.errors import WriteFailed
 from store.language import preferred_date_order
 from store.notes.due import DueRule
 from store.notes.templates import TemplateSet
-from store.transfer import exporter, ics, importer, stats
+from store.transfer import exporter, importer, stats
+from store.transfer.export_file import (
+    PLAINTEXT_WARNING,
+    check_destination,
+    export_board,
+    write_export,
+)
 from store.vault.crypto import Vault
 from store.vault.session import Session
 from tui.cli.context import ask_passphrase, open_session, vault_path
@@ -192,62 +197,20 @@ def cmd_import(args: argparse.Namespace) -> int:
 # --- export -------------------------------------------------------------------------------------
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
-
-
 def cmd_export(args: argparse.Namespace) -> int:
     session = open_session(args.vault)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None:
-        if _inside(output, session.vault.path):
-            raise FollowupError(
-                f"{output}: inside the vault folder, which is synced; an export there would "
-                "carry plaintext to every device and the cloud. Write it somewhere else."
-            )
-        if output.is_dir():
-            raise FollowupError(f"{output}: is a folder; give a file name.")
-        if not output.parent.is_dir():
-            raise FollowupError(f"{output.parent}: no such folder.")
-    now = datetime.now(UTC)
-    cards = session.board.all(include_deleted=args.all)
-    mode = 0o644
-    if args.format == "csv":
-        text = exporter.to_csv(cards)
-    elif args.format == "md":
-        text = exporter.to_markdown(cards, now=now)
-    elif args.format == "ics":
-        from store.transfer.calendar_file import alarm_lead
-
-        text = ics.calendar(session, now=now, alarm=alarm_lead(session.config.calendar_alarm))
-    else:
-        mode = 0o600
-        backup = exporter.to_backup(
-            session.board,
-            session.vault.id,
-            exporter.read_templates(session.vault.templates_dir),
-            now=now,
-        )
-        text = json.dumps(backup, indent=1, ensure_ascii=False) + "\n"
-        print(
-            "followup-tui: WARNING: this backup is NOT encrypted: anyone who can read it sees "
-            "every card. Keep it somewhere private and delete it when done.",
-            file=sys.stderr,
-        )
+        check_destination(output, session.vault.path)
+    export = export_board(session, args.format, args.all, datetime.now(UTC))
+    if args.format == "json":
+        print(f"followup-tui: WARNING: {PLAINTEXT_WARNING}", file=sys.stderr)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(export.text)
         sys.stdout.flush()
         return 0
-    data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
-    write_output(output, data, mode=mode)  # a pipe or a device is written into, not replaced
-    if args.format == "json" and output.is_file():
-        output.chmod(0o600)
-    count = len(session.board.cards) if args.format == "json" else len(cards)
-    print(f"Wrote {_plural(count, 'card')} to {output}.", file=sys.stderr)
+    write_export(output, export)  # a pipe or a device is written into, not replaced
+    print(f"Wrote {_plural(export.count, 'card')} to {output}.", file=sys.stderr)
     return 0
 
 

@@ -3,18 +3,19 @@ tomorrow's interviews, and the cards whose silence asks to close them; most urge
 
 Enter (or `c`) opens the compose screen for the highlighted note (for an interview: the card,
 with its questions to ask and research; for a close suggestion: closes it as no answer, as `x`
-does, and `u` takes that back); `a` records that the
-employer answered; `o` goes back to the board with the focus on that note's card: Today
+does); `u` and `ctrl+r` undo and redo the changes made since the board opened, as on the
+board (`AppContext.history`); `a` records that the employer answered; `o` goes back to the board with the focus on that note's card: Today
 returns that card's id (None: just back), and the board puts the focus there. The templates
 are read again whenever Today opens, so a file edited meanwhile counts (a broken one shows
 its line while the last good version keeps working).
 
-This screen must never write the vault other than through `Session.change` (in the screens
-it opens), and never import or drive the board.
+This screen must never write the vault other than through `AppContext.change` (so every change
+can be undone), and never import or drive the board.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -33,6 +34,8 @@ from store.errors import FollowupError
 from store.notes.due import KINDS, DueItem, board_items
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
+from tui.history import undo_words
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
 WIDE = 110  # cells from which a line says when in full and gives the rule too
@@ -71,6 +74,21 @@ def item_line(
     )
 
 
+def today_title(count: int, overdue: int, others: Sequence[str] = ()) -> str:
+    """ "1 note overdue", "3 notes due", "3 notes: 1 overdue, 2 due" (markup), then what else is
+    listed ("1 interview", "2 to close"): each count said once."""
+    notes = "1 note" if count == 1 else f"{count} notes"
+    if not count:
+        said = "nothing due" if not others else ""
+    elif overdue == count:
+        said = f"[b $error]{notes} overdue[/]"
+    elif not overdue:
+        said = f"{notes} due"
+    else:
+        said = f"{notes}: [b $error]{overdue} overdue[/], {count - overdue} due"
+    return "[b]Today[/b]  " + "  ·  ".join([p for p in (said, *others) if p])
+
+
 def _what(card: Card) -> str:
     return f"{card.company} — {card.role}" if card.role else card.company
 
@@ -90,7 +108,10 @@ class TodayScreen(Screen[str | None]):
             id="today-close-no-answer",
             tooltip="Close the card as no answer (when its silence asks)",
         ),
-        Binding("u", "undo", "Undo", id="today-undo", show=False, tooltip="Reopen what x closed"),
+        Binding("u", "undo", "Undo", id="today-undo", show=False, tooltip="Undo the last change"),
+        Binding(
+            "ctrl+r", "redo", "Redo", id="today-redo", show=False, tooltip="Redo what was undone"
+        ),
         Binding("escape,t", "close", "Board", id="today-close", tooltip="Back to the board"),
     ]
 
@@ -101,7 +122,6 @@ class TodayScreen(Screen[str | None]):
         self.now = context.now
         self.items: list[DueItem] = []
         self._shown_width = 0
-        self.closed: list[tuple[str, str, str | None]] = []  # what x closed: id, stage, outcome
 
     @property
     def templates(self) -> TemplateSet:
@@ -111,7 +131,7 @@ class TodayScreen(Screen[str | None]):
         with Vertical(id="today-body"):
             yield Static(id="today-title")
             yield Static(id="today-problems")
-            yield OptionList(id="today-list")
+            yield ChoiceList(id="today-list")
             yield Static(id="today-empty")
         yield FittingFooter()
 
@@ -148,18 +168,15 @@ class TodayScreen(Screen[str | None]):
         )
         notes = [i for i in self.items if i.kind == "note"]
         overdue = sum(1 for i in notes if i.status(now, tz) == "overdue")
-        count = len(notes)
-        title = f"[b]Today[/b]  {count} {'note' if count == 1 else 'notes'} due"
-        if overdue:
-            title += f", [b $error]{overdue} overdue[/]"
+        others = []
         for kind, one, many in (
             ("interview", "interview", "interviews"),
             ("close", "to close", "to close"),
         ):
             number = sum(1 for i in self.items if i.kind == kind)
             if number:
-                title += f"  ·  {number} {one if number == 1 else many}"
-        self.query_one("#today-title", Static).update(title)
+                others.append(f"{number} {one if number == 1 else many}")
+        self.query_one("#today-title", Static).update(today_title(len(notes), overdue, others))
         problems = self.templates.problems()
         shown = self.query_one("#today-problems", Static)
         shown.display = bool(problems)
@@ -172,10 +189,11 @@ class TodayScreen(Screen[str | None]):
         empty = self.query_one("#today-empty", Static)
         empty.display = not self.items
         empty.update(
-            "Nothing is due. Well done — or back on the board (esc), add the interview you "
-            "just had (n)."
+            "Nothing is due. Well done. esc goes back to the board, where n adds the "
+            "interview you just had."
         )
         options.display = bool(self.items)
+        self.refresh_bindings()  # an empty list has no note to write, answer or show
         if self.items:
             index = 0
             if keep is not None:
@@ -194,12 +212,16 @@ class TodayScreen(Screen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("compose", "answered", "open_card"):
+            if not self.items:
+                return False  # nothing listed: the keys are not shown at all
             return None if self.highlighted is None else True
         if action == "close_no_answer":
             item = self.highlighted
             return None if item is None or item.kind != "close" else True
-        if action == "undo":
-            return True if self.closed else None
+        if action == "undo":  # the changes made since the board opened, as on the board
+            return True if self.context.history.can_undo else None
+        if action == "redo":
+            return True if self.context.history.can_redo else None
         return True
 
     @on(OptionList.OptionSelected, "#today-list")
@@ -232,26 +254,32 @@ class TodayScreen(Screen[str | None]):
             return
         card = item.card
         try:
-            self.session.change(lambda b: b.move(card.id, "closed", outcome="no-answer"))
+            self.context.change(lambda b: b.move(card.id, "closed", outcome="no-answer"))
         except FollowupError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
-        self.closed.append((card.id, card.stage, card.outcome))
         self.notify(f"Closed {card.company} as no answer. Press u to undo.")
         self.show_items()
         self.refresh_bindings()
 
     def action_undo(self) -> None:
-        if not self.closed:
-            return
-        card_id, stage, outcome = self.closed.pop()
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, redo: bool) -> None:
+        """The board's undo, here too: what x closed, a note marked sent, an answer…"""
+        history = self.context.history
         try:
-            self.session.change(lambda b: b.move(card_id, stage, outcome=outcome))
+            step = history.redo() if redo else history.undo()
         except FollowupError as exc:
-            self.closed.append((card_id, stage, outcome))
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
-        self.notify(f"Reopened {self.session.board.card(card_id).company}.")
+        if step is None:
+            self.notify("Nothing to redo." if redo else "Nothing to undo.")
+            return
+        self.notify(undo_words(step, "Redone" if redo else "Undone"))
         self.show_items()
         self.refresh_bindings()
 
@@ -260,7 +288,7 @@ class TodayScreen(Screen[str | None]):
 
         item = self.highlighted
         if item is not None:
-            self.app.push_screen(AnsweredScreen(self.session, item.card_id), self._back)
+            self.app.push_screen(AnsweredScreen(self.context, item.card_id), self._back)
 
     def _back(self, card_id: str | None) -> None:
         """A note was sent or an answer recorded (or not): what is due may have changed. The
