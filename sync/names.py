@@ -74,3 +74,45 @@ def classify(path: Path | str, own_device: str) -> Name:
     if any(pattern.match(name) for pattern in TEMP_PATTERNS):
         return Name(Kind.TEMP)
     return Name(Kind.UNKNOWN)
+
+
+# --- attachments/ (issue 14): blobs are named by 64 hex digits and have no extension ----------
+BLOB = re.compile(r"^(?P<blob>[0-9a-f]{64})$")
+BLOB_SYNCTHING_CONFLICT = re.compile(
+    r"^(?P<blob>[0-9a-f]{64})\.sync-conflict-\d{8}-\d{6}-[A-Z2-7]{7}$"
+)
+BLOB_DROPBOX_CONFLICT = re.compile(
+    r"^(?P<blob>[0-9a-f]{64}) \([^()/]+?['’]s conflicted copy \d{4}-\d{2}-\d{2}\)(?: \([1-9]\d*\))?$"
+)
+
+
+@dataclass(frozen=True)
+class BlobName:
+    """A classified entry of `attachments/`; `blob` is the blob it is (or is a copy of)."""
+
+    kind: Kind  # REPLICA for a blob, CONFLICT, TEMP or UNKNOWN
+    blob: str | None = None
+    tool: str | None = None
+
+
+def classify_blob(path: Path | str) -> BlobName:
+    """Classify one entry of `attachments/` by its name, as `classify` does for `replicas/`.
+
+    Two laptops that attach the same file write the same blob name with different bytes (a
+    fresh nonce each): a sync tool may keep one as a conflict copy. Both open to the same
+    plaintext, so a copy is merely a spare (`sync/blobs.py`).
+    """
+    name = Path(path).name
+    match = BLOB.match(name)
+    if match:
+        return BlobName(Kind.REPLICA, match["blob"])
+    for pattern, tool in (
+        (BLOB_SYNCTHING_CONFLICT, "syncthing"),
+        (BLOB_DROPBOX_CONFLICT, "dropbox"),
+    ):
+        match = pattern.match(name)
+        if match:
+            return BlobName(Kind.CONFLICT, match["blob"], tool)
+    if any(pattern.match(name) for pattern in TEMP_PATTERNS):
+        return BlobName(Kind.TEMP)
+    return BlobName(Kind.UNKNOWN)

@@ -218,6 +218,9 @@ class FollowupApp(App[int]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
+        from tui.card.opener import copies
+
+        copies.remove_all()  # the decrypted copies of attachments opened in a viewer
 
     def _handle_exception(self, error: Exception) -> None:
         """An error nothing caught ends the app: into the crash log, and no traceback shown.

@@ -19,12 +19,13 @@ from datetime import date, datetime, tzinfo
 from typing import Any
 
 from store.cards.dates import parse_day, parse_when
+from store.cards.documents import DOCUMENT_DEFAULTS, OFFER_DAY_FIELDS, normalize_document
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_named
 from store.errors import BadValue
 
 # Fields whose text is kept as typed, line breaks and indents included (only trailing blanks go).
-FREE_TEXT: frozenset[str] = frozenset({"notes", "learned"})
+FREE_TEXT: frozenset[str] = frozenset({"notes", "learned", "posting_text"})
 
 # The email of a person: the text in <angle brackets>, else anything shaped like an address.
 _BRACKETED = re.compile(r"<([^>]*)>")
@@ -97,7 +98,7 @@ def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | 
     text = text.rstrip() if name in FREE_TEXT else text.strip()
     if name == "interviewed_at":
         return parse_when(text, now=now, tz=tz) if text else None
-    if name == "promised_by":
+    if name == "promised_by" or name in OFFER_DAY_FIELDS:
         return parse_day(text, now=now, tz=tz) if text else None
     if name == "interviewers":
         return split_people(text)
@@ -107,6 +108,8 @@ def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | 
         return split_links(text)
     if name == "tags":
         return split_tags(text)
+    if name in ("salary", "currency", "posting_text"):
+        return normalize_document(name, text)  # read (and checked) as the CLI reads them
     return text
 
 
@@ -114,6 +117,8 @@ def normalize(name: str, value: Any) -> Any:
     """The stored JSON form of a field value, or `BadValue` saying what is wrong with it."""
     if name not in FIELDS:
         raise BadValue(f"Unknown field {name!r}; fields are: {', '.join(sorted(FIELDS))}.")
+    if name in DOCUMENT_DEFAULTS:  # the posting, the résumé label, the offer (issue 14)
+        return normalize_document(name, value)
     if name == "stage":
         if value not in STAGES:
             raise BadValue(f"Unknown stage {value!r}; stages are: {', '.join(STAGES)}.")

@@ -28,6 +28,15 @@ from typing import Any
 
 from store.cards.clock import stamp_device
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
+from store.cards.documents import (
+    DOCUMENT_DEFAULTS,
+    DOCUMENT_PLAIN_FIELDS,
+    DOCUMENT_TEXT_FIELDS,
+    Attachment,
+    Offer,
+    attachments_view,
+    offer_view,
+)
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import BadValue
 from store.untrusted import clean_text
@@ -52,6 +61,10 @@ TEXT_FIELDS: frozenset[str] = frozenset(
 PLAIN_FIELDS: frozenset[str] = frozenset(
     {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
 )
+# --- issue 14, parts 1–3: the posting, the résumé sent, the offer (store/cards/documents.py) ---
+TEXT_FIELDS = TEXT_FIELDS | DOCUMENT_TEXT_FIELDS
+PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS
+# --- end of issue 14, parts 1–3 ---------------------------------------------------------------
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
 LIST_FIELDS: frozenset[str] = frozenset(
@@ -76,6 +89,7 @@ DEFAULTS: dict[str, Any] = {
     "promised_by": None,
     "deleted": False,
     "created_at": None,
+    **DOCUMENT_DEFAULTS,  # issue 14, parts 1–3
 }
 
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
@@ -426,6 +440,13 @@ class Card:
     # The stamps of every stored version of each field, newest first. An editor passes the Card
     # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # --- issue 14, parts 1–3: the posting, what was sent, the offer --------------------------
+    posting_url: str = ""
+    posting_text: str = ""
+    resume: str = ""  # the label of the résumé version sent ("v3-backend")
+    offer: Offer = field(default_factory=Offer)
+    attachments: tuple[Attachment, ...] = ()
+    # --- end of issue 14, parts 1–3 ----------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
         """The stable, documented shape of `--json` output (see README)."""
@@ -453,6 +474,11 @@ class Card:
                 for name, items in self.conflicts.items()
             },
             "timeline": [e.to_json() for e in self.timeline],
+            # issue 14, parts 1–3
+            "posting": {"url": self.posting_url, "text": self.posting_text},
+            "resume": self.resume,
+            "attachments": [a.to_json() for a in self.attachments],
+            "offer": self.offer.to_json() if self.offer else None,
         }
 
     @property
@@ -579,4 +605,10 @@ def card_view(card_id: str, state: CardState) -> Card:
         conflicts=conflicts,
         updated=updated,
         versions=versions,
+        # issue 14, parts 1–3
+        posting_url=_text(value("posting_url")),
+        posting_text=_text(value("posting_text")),
+        resume=_text(value("resume")),
+        offer=offer_view(value),
+        attachments=attachments_view(events),
     )

@@ -31,6 +31,7 @@ ANCHORS: dict[str, str] = {
     "promised_by": "the promised answer date",
     "closed": "closing the card",
     "answered": "the employer's last answer",
+    "answer_by": "the day to answer the offer by",
 }
 UNITS: tuple[str, ...] = ("hours", "days", "weeks")
 RULE_KEYS: frozenset[str] = frozenset({"after", "at", "drop_after_days", *UNITS})
@@ -40,6 +41,10 @@ MAX_AMOUNT = {"hours": 24 * 366, "days": 366, "weeks": 53}
 NOTE_SENT = "note_sent"
 ANSWERED = "answered"
 ROUND = "round"
+# What a due item is: a note a template owes, or the day an offer must be answered by (the
+# card's `answer_by`, issue 14): due on that day, overdue from the next, until the card closes.
+NOTE = "note"
+OFFER_DEADLINE = "offer-deadline"
 
 
 class BadRule(FollowupError):
@@ -66,6 +71,8 @@ class DueRule:
         """The rule in words, for lists and the calendar ("7 days after the last contact")."""
         if self.after == "promised_by" and self.unit == "days" and self.amount == 1:
             text = "the day after the promised answer date"
+        elif self.after == "answer_by" and self.amount == 0:
+            text = ANCHORS["answer_by"]
         else:
             unit = {"hours": "h", "days": "days", "weeks": "weeks"}[self.unit]
             if self.amount == 1 and self.unit != "hours":
@@ -278,6 +285,8 @@ def anchor(
         return known.closed_at
     if after == "answered":
         return answered
+    if after == "answer_by":
+        return card.offer.answer_by
     raise BadRule(f"unknown starting point {after!r}.")  # parse_rule keeps this unreachable
 
 
@@ -309,6 +318,7 @@ class DueItem:
     rule: DueRule
     at: datetime  # the deadline: overdue from this moment (UTC)
     day: date | None  # set for a day-long item: due on this day
+    kind: str = NOTE  # or OFFER_DEADLINE: then `template` is "offer-deadline", not a template
 
     @property
     def card_id(self) -> str:
@@ -346,6 +356,7 @@ class DueItem:
             "status": self.status(now, tz),
             "relative": self.relative(now, tz),
             "rule": self.rule.describe(),
+            "kind": self.kind,
         }
 
 
@@ -478,11 +489,30 @@ def _owed(
     card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
 ) -> list[DueItem]:
     serving = [t for t in templates if t.due and applies_to(t, card)]
+    offer = offer_deadline(card, tz)
     if not serving:
-        return []
+        return [offer] if offer is not None else []
     known = facts(card)
     items = [due_item(card, t, now, tz, known) for t in serving]
-    return [i for i in items if i is not None]
+    return [i for i in (*items, offer) if i is not None]
+
+
+OFFER_RULE = DueRule(after="answer_by", amount=0, unit="days")
+
+
+def offer_deadline(card: Card, tz: tzinfo | None) -> DueItem | None:
+    """The offer's answer-by day as a due item, while the card is open (closing it is the
+    answer: accepted, declined or withdrawn)."""
+    if card.deleted or card.stage == "closed" or card.offer.answer_by is None:
+        return None
+    try:
+        found = apply_rule(OFFER_RULE, card, tz)
+    except (OverflowError, ValueError):
+        return None
+    if found is None:
+        return None
+    at, day = found
+    return DueItem(card, OFFER_DEADLINE, "Answer the offer", OFFER_RULE, at, day, OFFER_DEADLINE)
 
 
 def board_items(

@@ -9,7 +9,7 @@ Must never touch a file, the clock or the network: `now` and the time zone are p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
 from store.cards.model import Card, Interviewer
@@ -43,6 +43,10 @@ PLACEHOLDERS: dict[str, str] = {
     "today": "today, e.g. 'Wednesday 4 March'",
     "me": "your profile: .name .first_name .signature .email .phone",
     "signature": "your signature (or your name when you set none)",
+    "posting": "the job posting: .url .text (may be empty)",
+    "resume": "the label of the résumé version you sent, e.g. 'v3-backend' (may be empty)",
+    "attachments": "the names of the files attached to the card (a list)",
+    "offer": "the offer: .salary (e.g. '85,000') .currency .bonus .equity .start .answer_by",
 }
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -130,6 +134,30 @@ def card_context(
         "today": day_text(now, tz),
         "me": me,
         "signature": me["signature"] or me["name"],
+        **document_context(card),
+    }
+
+
+def _day(day: date | None) -> str:
+    return day_text(datetime.combine(day, datetime.min.time(), UTC), UTC) if day else ""
+
+
+def document_context(card: Card) -> dict[str, Any]:
+    """The posting, the résumé sent, the attachments and the offer (issue 14)."""
+    offer = card.offer
+    amount = offer.amount
+    return {
+        "posting": {"url": card.posting_url, "text": card.posting_text},
+        "resume": card.resume,
+        "attachments": [a.name for a in card.attachments],
+        "offer": {
+            "salary": f"{amount:,}" if amount is not None else "",
+            "currency": offer.currency,
+            "bonus": offer.bonus,
+            "equity": offer.equity,
+            "start": _day(offer.start),
+            "answer_by": _day(offer.answer_by),
+        },
     }
 
 

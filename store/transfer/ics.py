@@ -58,6 +58,8 @@ def _event(item: DueItem, now: datetime) -> list[str]:
     description = (
         f"Due {item.rule.describe()}.\n"
         f"Write it with: followup-tui compose {card.id} {item.template}"
+        if item.kind == "note"
+        else f"Due on {item.rule.describe()}.\nCompare: followup-tui offers"
     )
     lines = [
         "BEGIN:VEVENT",

@@ -227,8 +227,27 @@ class Vault:
 
     # --- envelopes --------------------------------------------------------------------------
 
-    def seal(self, device: str, plaintext: bytes, kind: str = "replica") -> bytes:
+    def subkey(self, purpose: str) -> bytes:
+        """A key for one purpose derived from the data key (HKDF-SHA256), e.g. the keyed hash
+        that names attachment blobs: it never leaves memory and is never stored."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        info = f"followup-tui {purpose} {self.id}".encode()
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(
+            self._data_key
+        )
+
+    def seal(
+        self,
+        device: str,
+        plaintext: bytes,
+        kind: str = "replica",
+        extra: dict[str, Any] | None = None,
+    ) -> bytes:
+        """An envelope; `extra` header fields (an attachment's blob name) are sealed with it."""
         header = {
+            **(extra or {}),
             "followup": kind,
             "format": ENVELOPE_FORMAT,
             "vault": self.id,

@@ -19,6 +19,7 @@ JSON_KEYS = {
     "id", "company", "role", "stage", "round", "interviewed_at", "interviewers", "key_points",
     "questions", "promised_by", "links", "contact_email", "notes", "tags", "outcome", "learned",
     "deleted", "created_at", "conflicts", "timeline",
+    "posting", "resume", "attachments", "offer",  # issue 14, parts 1–3
 }  # fmt: skip
 
 
@@ -65,7 +66,9 @@ def test_unknown_stage_is_a_usage_error_and_bad_values_are_one_line(laptop: Lapt
     assert_error(laptop.cli("edit", card), "Nothing to change")
     assert_error(laptop.cli("edit", card, "--company", ""), "needs a company")
     assert_error(laptop.cli("resolve", card, "notes", "--keep", "0"), "no conflict on 'notes'")
-    assert_error(laptop.cli("resolve", card, "salary", "--keep", "0"), "Unknown field 'salary'")
+    assert_error(
+        laptop.cli("resolve", card, "shoe_size", "--keep", "0"), "Unknown field 'shoe_size'"
+    )
 
 
 @pytest.mark.parametrize(

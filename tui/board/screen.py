@@ -116,6 +116,9 @@ BOARD_BINDINGS: list[Binding] = [
         tooltip="The employer answered: stops the follow-up clock",
     ),
     Binding("s", "insight", "Insight", id="insight", show=False, tooltip="How the search is going"),
+    Binding(
+        "O", "offers", "Offers", id="offers", show=False, tooltip="The offers side by side"
+    ),  # issue 14
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
 ]
@@ -525,6 +528,11 @@ class BoardScreen(Screen[None]):
         from tui.insight.screen import InsightScreen
 
         self.app.push_screen(InsightScreen(self.context))
+
+    def action_offers(self) -> None:
+        from tui.offers.screen import OffersScreen
+
+        self.app.push_screen(OffersScreen(self.context), self._back_from_today)
 
     def action_help(self) -> None:
         from tui.board.help import HelpScreen

@@ -20,9 +20,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
 
 from store.cards.board import Board
+from store.cards.documents import Attachment, size_text
 from store.cards.model import Card
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import card_items
@@ -43,6 +45,13 @@ FIELD_LABELS = {
     "notes": "Notes",
     "tags": "Tags",
     "learned": "Learned",
+    "posting_url": "Posting",
+    "posting_text": "Posting text",
+    "resume": "Résumé sent",
+    "salary": "Offer: base",
+    "currency": "Offer: currency",
+    "bonus": "Offer: bonus",
+    "equity": "Offer: equity",
 }
 
 
@@ -91,10 +100,51 @@ def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tupl
     rows.append(("Notes", card.notes or "—"))
     if card.learned:
         rows.append(("Learned", card.learned))
+    rows.extend(document_rows(card, now))
     if card.created_at:
         rows.append(("Created", local(card.created_at)))
     rows.append(("Id", card.id))
     return rows
+
+
+def offer_text(card: Card, now: datetime) -> str:
+    """The offer on one line or a few: base and currency as given (never converted)."""
+    offer = card.offer
+    parts = [offer.salary_text() or "no base yet"]
+    parts += [f"bonus {offer.bonus}"] if offer.bonus else []
+    parts += [f"equity {offer.equity}"] if offer.equity else []
+    lines = ["  ·  ".join(parts)]
+    if offer.start:
+        lines.append(f"starts {offer.start.isoformat()}")
+    if offer.answer_by:
+        days = (offer.answer_by - now.astimezone().date()).days
+        left = (
+            "today"
+            if days == 0
+            else f"{days} day{'s' if days != 1 else ''} left"
+            if days > 0
+            else f"passed {-days} day{'s' if days != -1 else ''} ago"
+        )
+        lines.append(f"answer by {offer.answer_by.isoformat()}  ({left})")
+    return "\n".join(lines)
+
+
+def document_rows(card: Card, now: datetime) -> list[tuple[str, str]]:
+    """The offer, the posting's address and the résumé sent, when the card has them."""
+    rows = []
+    if card.offer:
+        rows.append(("Offer", offer_text(card, now)))
+    if card.posting_url:
+        rows.append(("Posting", card.posting_url))
+    if card.resume:
+        rows.append(("Résumé sent", card.resume))
+    return rows
+
+
+def attachment_line(attachment: Attachment, arrived: bool) -> str:
+    when = attachment.added_at.astimezone().strftime("%Y-%m-%d")
+    line = f"{attachment.name}  ({size_text(attachment.size)}, {when})"
+    return line if arrived else f"{line}  — not synced yet"
 
 
 def _moment(text: Any) -> str:
@@ -125,6 +175,10 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
                 what += f": “{event.get('subject')}”"
         elif event.kind == "answered":
             what = "they answered"
+        elif event.kind in ("attached", "detached"):
+            what = f"{event.kind} {event.get('name', 'a file')}"
+            if event.kind == "attached" and isinstance(event.get("size"), int):
+                what += f" ({size_text(event.get('size'))})"
         elif event.kind == "round":
             what = "next round"
             if event.get("round"):
@@ -133,6 +187,7 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             if when:
                 what += f", interview {when}"
         hidden = ("from", "to", "outcome", "field", "stage", "text")
+        hidden += ("name", "size", "sha256", "blob", "attachment")  # an attachment's, said above
         if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
             hidden += ("template", "subject", "round", "interviewed_at", "previous")
             hidden += ("previous_promised_by",)
@@ -148,6 +203,13 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
 class CardDetailScreen(Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="detail-edit", tooltip="Edit this card"),
+        Binding(
+            "o",
+            "open_attachment",
+            "Open file",
+            id="detail-open-attachment",
+            tooltip="Open the highlighted attachment (a private copy, removed when you quit)",
+        ),
         Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
     ]
 
@@ -197,9 +259,62 @@ class CardDetailScreen(Screen[str | None]):
                 with Horizontal(classes="detail-row"):
                     yield Static(label, classes="detail-label")
                     yield Static(Content(text), classes="detail-value")
+            yield from self.compose_documents(card)
             yield Static("Timeline", classes="section-title")
             yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
         yield FittingFooter()
+
+    def compose_documents(self, card: Card) -> ComposeResult:
+        """The posting's text (scrollable, however long) and the attachments (o opens one)."""
+        if card.attachments:
+            yield Static("Attachments  (o opens one)", classes="section-title")
+            folder = self.session.vault.path / "attachments"
+            yield OptionList(
+                *(
+                    Option(Content(attachment_line(a, (folder / a.blob).exists())), id=a.id)
+                    for a in card.attachments
+                ),
+                id="detail-attachments",
+                compact=True,
+            )
+        if card.posting_text:
+            yield Static("Posting", classes="section-title")
+            area = TextArea(
+                card.posting_text, read_only=True, soft_wrap=True, id="detail-posting", compact=True
+            )
+            area.cursor_blink = False
+            yield area
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_attachment":
+            try:
+                return bool(self.card.attachments)  # hidden on a card without files
+            except UnknownCard:
+                return False
+        return True
+
+    def action_open_attachment(self) -> None:
+        """Decrypt the highlighted attachment to a private copy and hand it to the viewer."""
+        from sync.blobs import attachment_bytes
+        from tui.card.opener import copies
+
+        attachments = self.card.attachments
+        if not attachments:
+            return
+        index = 0
+        for found in self.query("#detail-attachments").results(OptionList):
+            index = found.highlighted or 0
+        attachment = attachments[min(index, len(attachments) - 1)]
+        try:
+            data = attachment_bytes(self.session.vault, attachment)
+            copies.open(attachment.name, data)
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not opened", severity="error", timeout=8)
+            return
+        self.notify(
+            f"Opened {attachment.name}: a private copy, removed when you quit followup-tui.",
+            title="Attachment",
+        )
 
     def due_lines(self, card: Card) -> list[str]:
         """Every note the card owes, in full ("thank-you: due in 3 h  (24 h after the interview)");
@@ -209,7 +324,8 @@ class CardDetailScreen(Screen[str | None]):
             return []
         now, tz = self.now(), self.context.tz
         return [
-            f"{item.template}: {item.relative(now, tz)}  ({item.rule.describe()})"
+            f"{item.template if item.kind == 'note' else item.title}: {item.relative(now, tz)}"
+            f"  ({item.rule.describe()})"
             for item in card_items(card, templates.all(), now, tz)
         ]
 

@@ -42,6 +42,16 @@ FORM: list[tuple[str, str, str, str]] = [
     ("tags", "Tags", "line", "comma separated: remote, python"),
     ("notes", "Notes", "text", ""),
     ("learned", "Learned", "text", "what this process taught you"),
+    # issue 14, parts 1–3: the posting, the résumé sent, the offer
+    ("posting_url", "Posting URL", "line", "https://… (the job ad's address)"),
+    ("posting_text", "Posting", "text", "paste the job ad's text here (it vanishes online)"),
+    ("resume", "Résumé sent", "line", "the version you sent, e.g. v3-backend"),
+    ("salary", "Offer: base", "line", "85000, 85,000 or 85k"),
+    ("currency", "Currency", "line", "EUR, USD, GBP…"),
+    ("bonus", "Bonus", "line", "10% target"),
+    ("equity", "Equity", "line", "0.1% over 4 years"),
+    ("offer_start", "Start date", "line", "2027-01-15"),
+    ("answer_by", "Answer by", "line", "the day they need your answer"),
 ]
 
 
@@ -67,6 +77,16 @@ def form_values(card: Card | None) -> dict[str, str]:
         "tags": ", ".join(card.tags),
         "notes": card.notes,
         "learned": card.learned,
+        # issue 14, parts 1–3
+        "posting_url": card.posting_url,
+        "posting_text": card.posting_text,
+        "resume": card.resume,
+        "salary": card.offer.salary,
+        "currency": card.offer.currency,
+        "bonus": card.offer.bonus,
+        "equity": card.offer.equity,
+        "offer_start": card.offer.start.isoformat() if card.offer.start else "",
+        "answer_by": card.offer.answer_by.isoformat() if card.offer.answer_by else "",
     }
 
 

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.transfer",
     "tui.cli.sync_commands",
     "tui.cli.notes",
+    "tui.cli.documents",
 )
 
 

@@ -27,6 +27,7 @@ from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from tui.cli import one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
+from tui.cli.documents import add_document_options, document_fields, document_lines
 
 
 def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
@@ -51,6 +52,7 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
     parser.add_argument("--tag", action="append", metavar="TAG", default=None)
     parser.add_argument("--outcome", default=None, help=", ".join(OUTCOMES))
     parser.add_argument("--learned", default=None, help="what I learned (kept on the card)")
+    add_document_options(parser)  # the posting, the résumé sent, the offer (issue 14)
 
 
 def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
@@ -74,6 +76,7 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         value = getattr(args, option)
         if value is not None:
             fields[name] = value
+    fields.update(document_fields(args))  # issue 14
     return fields
 
 
@@ -236,6 +239,7 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append("notes: " + card.notes)
     if card.learned:
         lines.append("learned: " + card.learned)
+    lines.extend(document_lines(card))  # issue 14
     for name, conflicts in card.conflicts.items():
         current = version_text(name, _stored_value(card, name))
         lines.append(f"CONFLICT on {name}: 0 = {current!r} (current)")
@@ -245,7 +249,8 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
     for event in card.timeline:
-        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k != "text")
+        hidden = ("text", "sha256", "blob", "attachment")  # an attachment's ids: show --json
+        detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k not in hidden)
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
             lines.extend(f"      {line}" for line in str(event.data["text"]).splitlines())

@@ -35,11 +35,31 @@ def apply_device_name(config: Config) -> None:
         config.save()
 
 
+_stdin_taken = False
+
+
+def take_stdin() -> None:
+    """A command read its input from stdin (`--posting-file -`): the passphrase cannot come
+    from there too, so it is asked on the terminal, or must come from the environment."""
+    global _stdin_taken
+    _stdin_taken = True
+
+
 def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
     """From the environment, a prompt without echo, or (for scripts) one line of stdin."""
     from_env = passphrase_from_env()
     if from_env is not None:
         return from_env
+    if _stdin_taken and not sys.stdin.isatty():
+        try:
+            with open("/dev/tty", "rb"):
+                pass
+        except OSError:
+            raise FollowupError(
+                "No passphrase: stdin holds the input, so set FOLLOWUP_PASSWORD_FILE or "
+                "FOLLOWUP_PASSWORD_COMMAND."
+            ) from None
+        return getpass.getpass(prompt)  # asks on the terminal (/dev/tty), not stdin
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
         if not line:

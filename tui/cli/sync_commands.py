@@ -20,6 +20,7 @@ from pathlib import Path
 from store.config import Config
 from store.notes.templates import TemplateSet
 from store.vault.crypto import Vault
+from sync.blobs import BlobSurvey, prune, settle_copies, survey
 from sync.doctor import Diagnosis, ago, diagnose
 from sync.folder import SyncedSession, open_folder
 from sync.loop import Applied, run
@@ -39,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "doctor", help="check the vault folder: devices, unreadable files, conflict copies"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="remove attachment blobs no card refers to (only when every laptop has synced)",
+    )
     p.set_defaults(func=cmd_doctor)
 
 
@@ -115,6 +121,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         summary += f"; removed {len(session.removed_at_open)} merged conflict cop"
         summary += "ies" if len(session.removed_at_open) != 1 else "y"
     print(summary + ".", file=sys.stderr)
+    for line in settle_copies(session.vault):  # conflict copies of attachment blobs
+        print(f"followup-tui: {line}", file=sys.stderr)
     for path, reason in sorted(session.problems.items()):
         print(f"followup-tui: {path.name}: {reason}", file=sys.stderr)
     if session.stignore_problem:
@@ -148,12 +156,60 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     vault = Vault.unlock(path, ask_passphrase())
     session = open_folder(vault, config, tidy=False)
     diagnosis = diagnose(session, template_errors(session))
+    pruned = prune_lines(session) if args.prune else []
+    blobs = survey(session)  # attachments/ (issue 14)
+    attention = [*diagnosis.attention, *blobs.attention]
     if args.json:
-        json.dump(diagnosis.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        data = diagnosis.to_json()
+        data["attachments"] = blobs.to_json()
+        data["attention"] = attention
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print("\n".join(report_lines(diagnosis)))
-    return 1 if diagnosis.attention else 0
+        lines = report_lines(diagnosis)
+        lines[-1:-1] = attachment_lines(blobs)
+        lines[-1] = _attention_line(attention)
+        print("\n".join([*pruned, *lines]))
+    return 1 if attention else 0
+
+
+def _attention_line(attention: list[str]) -> str:
+    if not attention:
+        return "All good."
+    count = len(attention)
+    return "1 thing needs attention." if count == 1 else f"{count} things need attention."
+
+
+def attachment_lines(blobs: BlobSurvey) -> list[str]:
+    """The `doctor` section on attachments/: missing blobs, orphans, conflict copies."""
+    lines = [f"Attachments: {len(blobs.present)} blob{'s' if len(blobs.present) != 1 else ''}"]
+    lines += _section(
+        "  Not synced yet",
+        [f"{w.card.company} ({w.card.id}): {w.attachment.name}" for w in blobs.missing],
+    )
+    lines += _section(
+        "  No card refers to",
+        [f"{p.name} — `followup-tui doctor --prune` removes it" for p in blobs.orphans],
+    )
+    lines += _section(
+        "  Conflict copies", [f"{p.name} — `followup-tui sync` settles it" for p in blobs.copies]
+    )
+    if blobs.unknown:
+        lines += _section("  Unknown files", [p.name for p in blobs.unknown])
+    return lines
+
+
+def prune_lines(session: SyncedSession) -> list[str]:
+    """`doctor --prune`: remove orphan blobs, saying what went and what was kept."""
+    removed, kept = prune(session)
+    lines = [f"Removed attachments/{p.name} (no card refers to it)." for p in removed]
+    lines += [
+        f"Kept attachments/{p.name}: it arrived minutes ago, its card may still be on the way."
+        for p in kept
+    ]
+    if not removed and not kept:
+        lines.append("No orphan blobs to prune.")
+    return lines
 
 
 def _section(title: str, items: list[str], empty: str = "none") -> list[str]:

@@ -182,6 +182,9 @@ class TodayScreen(Screen[str | None]):
         item = self.highlighted
         if item is None:
             return
+        if item.kind != "note":  # an offer's answer-by day: no letter to write, show the card
+            self.dismiss(item.card_id)
+            return
         self.app.push_screen(ComposeScreen(self.context, item.card_id, item.template), self._back)
 
     def action_answered(self) -> None:
