@@ -149,6 +149,12 @@ def normalize(name: str, value: Any) -> Any:
         raise BadValue("promised_by must be a date.")
     if name == "deleted":
         return bool(value)
+    if name == "duration":  # minutes, from an invitation's start and end (issue 14)
+        if value in (None, ""):
+            return None
+        if type(value) is not int or not 0 < value <= 24 * 60:
+            raise BadValue("duration must be a number of minutes, from 1 to 1440.")
+        return value
     if name == "interviewers":
         return [
             (i if isinstance(i, Interviewer) else Interviewer.from_json(i)).to_json()

@@ -63,7 +63,7 @@ PLAIN_FIELDS: frozenset[str] = frozenset(
 )
 # --- issue 14, parts 1–3: the posting, the résumé sent, the offer (store/cards/documents.py) ---
 TEXT_FIELDS = TEXT_FIELDS | DOCUMENT_TEXT_FIELDS
-PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS
+PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS | {"duration"}  # part 7: an invitation's
 # --- end of issue 14, parts 1–3 ---------------------------------------------------------------
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
@@ -90,6 +90,7 @@ DEFAULTS: dict[str, Any] = {
     "deleted": False,
     "created_at": None,
     **DOCUMENT_DEFAULTS,  # issue 14, parts 1–3
+    "duration": None,  # minutes the interview lasts (issue 14, an invitation's DTEND); None: unknown
 }
 
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
@@ -446,6 +447,7 @@ class Card:
     resume: str = ""  # the label of the résumé version sent ("v3-backend")
     offer: Offer = field(default_factory=Offer)
     attachments: tuple[Attachment, ...] = ()
+    duration: int | None = None  # minutes; None: unknown (the usual hour)
     # --- end of issue 14, parts 1–3 ----------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -479,6 +481,7 @@ class Card:
             "resume": self.resume,
             "attachments": [a.to_json() for a in self.attachments],
             "offer": self.offer.to_json() if self.offer else None,
+            "duration": self.duration,
         }
 
     @property
@@ -561,6 +564,10 @@ def _day(value: Any) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
+def _minutes(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value <= 24 * 60 else None
+
+
 def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | None:
     return value if isinstance(value, str) and value in known else default
 
@@ -611,4 +618,5 @@ def card_view(card_id: str, state: CardState) -> Card:
         resume=_text(value("resume")),
         offer=offer_view(value),
         attachments=attachments_view(events),
+        duration=_minutes(value("duration")),
     )

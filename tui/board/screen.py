@@ -87,7 +87,11 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("d", "delete_card", "Delete", id="delete-card", tooltip="Move the card to the trash"),
     Binding("u", "undo", "Undo", id="undo", show=False, tooltip="Undo the last change made here"),
     Binding(
-        "slash", "filter", "Filter", id="filter", tooltip="Filter by company, role, people, tags"
+        "slash",
+        "filter",
+        "Filter",
+        id="filter",
+        tooltip="Search every text of the cards: people, notes, the posting, notes sent, answers",
     ),
     Binding(
         "escape",
@@ -118,6 +122,14 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("s", "insight", "Insight", id="insight", show=False, tooltip="How the search is going"),
     Binding(
         "O", "offers", "Offers", id="offers", show=False, tooltip="The offers side by side"
+    ),  # issue 14
+    Binding(
+        "P",
+        "people",
+        "People",
+        id="people",
+        show=False,
+        tooltip="Everyone on the cards, once each: enter shows their cards",
     ),  # issue 14
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
@@ -164,7 +176,8 @@ class BoardScreen(Screen[None]):
                         id=f"cards-{stage}",
                     )
         yield Input(
-            placeholder="Filter by company, role, people, tags  ·  enter keeps it  ·  esc clears",
+            placeholder="Search everything: people, notes, posting, notes sent…  ·  enter keeps it  ·  "
+            "esc clears",
             id="filter",
         )
         with Horizontal(id="status-line"):
@@ -455,7 +468,8 @@ class BoardScreen(Screen[None]):
 
         card = self.focused_card
         if card is not None:
-            self.app.push_screen(CardDetailScreen(self.context, card.id), self._edited)
+            search = self.lists.search or None  # the detail view marks where it matched
+            self.app.push_screen(CardDetailScreen(self.context, card.id, search), self._edited)
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -514,7 +528,8 @@ class BoardScreen(Screen[None]):
         """Today may have recorded notes and answers on any card: repaint them all, then put
         the focus on the card it asked to show, if any."""
         self.refresh_cards(None)
-        if shown:
+        if shown and not self.focus_card(shown) and self.lists.query:
+            self.action_clear_filter()  # the card asked for was hidden by the filter
             self.focus_card(shown)
 
     def action_answered(self) -> None:
@@ -533,6 +548,11 @@ class BoardScreen(Screen[None]):
         from tui.offers.screen import OffersScreen
 
         self.app.push_screen(OffersScreen(self.context), self._back_from_today)
+
+    def action_people(self) -> None:
+        from tui.people.screen import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.context), self._back_from_today)
 
     def action_help(self) -> None:
         from tui.board.help import HelpScreen
