@@ -15,6 +15,7 @@ Pure functions of `Card` views and the moment now; no I/O. Cards in the trash ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,12 +114,23 @@ def _contact(card: Card) -> Interviewer | None:
         return None
 
 
+_ADDRESS = re.compile(r"[^\s<>(),;@]+@[^\s<>(),;@]+\.[^\s<>(),;@]+")
+
+
+def _with_email(person: Interviewer) -> Interviewer:
+    """A person whose only name is an address (as cards written before the parser read one
+    as the email too hold them) has that address as their email."""
+    if not person.email and _ADDRESS.fullmatch(person.name.strip()):
+        return Interviewer(person.name.strip(), person.title, person.name.strip())
+    return person
+
+
 def _appearances(cards: Iterable[Card]) -> list[tuple[Interviewer, Appearance]]:
     found = []
     for card in cards:
         if card.deleted:
             continue
-        for person in card.interviewers:
+        for person in map(_with_email, card.interviewers):
             if person.name.strip() or person.email.strip():
                 found.append((person, Appearance(card, INTERVIEWER, person.name, person.title)))
         contact = _contact(card)
@@ -163,8 +175,16 @@ def _person(key: str, members: list[tuple[Interviewer, Appearance]], now: dateti
         return (moment.timestamp() if moment else 0.0, card.id)
 
     members = sorted(members, key=newest, reverse=True)
-    email = next((p.email for p, _ in members if p.email), "")
-    names = [p.name for p, _ in members if p.name and p.name != p.email]
+    emails = list(dict.fromkeys(p.email for p, _ in members if p.email))
+    # An address written in two cases is shown in small letters (mail ignores the case).
+    email = (
+        emails[0].lower()
+        if len({e.lower() for e in emails}) < len(emails)
+        else next(iter(emails), "")
+    )
+    spelled = [p.name for p, _ in members if p.name and p.name != p.email]
+    # The spelling most cards use ("Ann Lee" twice beats "ann lee" once); the newest on a tie.
+    names = sorted(dict.fromkeys(spelled), key=lambda n: -spelled.count(n))
     titles = list(dict.fromkeys(p.title for p, _ in members if p.title))
     companies: dict[str, str] = {}
     for _, seen in members:

@@ -189,7 +189,9 @@ def steps(
         for step in card_steps(card, now, tz)
         if period.holds(step.day(tz))
     ]
-    order = {event: index for index, event in enumerate(EVENTS)}
+    # At one moment, what happened before what it led to: a note sent, then the card moved on.
+    ties = (APPLICATION, INTERVIEW, NOTE_SENT, ANSWER, STAGE_CHANGE, OUTCOME)
+    order = {event: index for index, event in enumerate(ties)}
     return sorted(found, key=lambda s: (s.at, s.card.company.casefold(), s.card.id, order[s.event]))
 
 

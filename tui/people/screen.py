@@ -92,14 +92,14 @@ class PeopleScreen(Screen[str | None]):
         if self.rows:
             table.move_cursor(row=keys.index(kept.key) if kept and kept.key in keys else 0)
         table.display = bool(self.rows)
-        cards = sum(len(p.card_ids) for p in self.everyone)
-        shown = f"{len(self.rows)} of {len(self.everyone)}" if text.strip() else len(self.rows)
+        cards = len({card_id for p in self.everyone for card_id in p.card_ids})
+        count = len(self.everyone)
+        shown = f"{len(self.rows)} of {count}" if text.strip() else str(count)
+        said = f"{shown} {'person' if count == 1 else 'people'} on {cards} card" + (
+            "s" if cards != 1 else ""
+        )
         self.query_one("#people-title", Static).update(
-            Content.assemble(
-                ("People", "bold"),
-                "  ",
-                (f"{shown} · on {cards} card{'s' if cards != 1 else ''}", "$text-muted"),
-            )
+            Content.assemble(("People", "bold"), "  ", (said, "$text-muted"))
         )
         empty = self.query_one("#people-empty", Static)
         empty.display = not self.rows
