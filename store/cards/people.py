@@ -183,8 +183,11 @@ def _person(key: str, members: list[tuple[Interviewer, Appearance]], now: dateti
         else next(iter(emails), "")
     )
     spelled = [p.name for p, _ in members if p.name and p.name != p.email]
-    # The spelling most cards use ("Ann Lee" twice beats "ann lee" once); the newest on a tie.
-    names = sorted(dict.fromkeys(spelled), key=lambda n: -spelled.count(n))
+    # The spelling most cards use ("Ann Lee" twice beats "ann lee" once); on a tie the one
+    # written with capitals ("Bo Chen", not "bo chen"), then the newest.
+    names = sorted(
+        dict.fromkeys(spelled), key=lambda n: (-spelled.count(n), -sum(c.isupper() for c in n))
+    )
     titles = list(dict.fromkeys(p.title for p, _ in members if p.title))
     companies: dict[str, str] = {}
     for _, seen in members:

@@ -207,6 +207,7 @@ class SearchIndex:
     def __init__(self, board: Board) -> None:
         self.board = board
         self._texts: dict[str, tuple[CardState, tuple[str, int], str]] = {}
+        self._pending: list[str] | None = None  # what `warm` has still to fold
 
     def text(self, card_id: str) -> str:
         """The card's folded text ("" for a card the board does not hold)."""
@@ -244,9 +245,20 @@ class SearchIndex:
                 found.append(cid)
         return found
 
+    def warm(self, limit: int = 250) -> bool:
+        """Fold up to `limit` cards not folded yet; True once every card is. The board calls it
+        a slice at a time while the user is idle, so the first `/` finds the work done."""
+        if self._pending is None:
+            self._pending = [cid for cid in self.board.cards if cid not in self._texts]
+        batch, self._pending = self._pending[:limit], self._pending[limit:]
+        for card_id in batch:
+            self.text(card_id)
+        return not self._pending
+
     def forget(self) -> None:
         """Drop every kept text (the next query folds each card again)."""
         self._texts.clear()
+        self._pending = None
 
 
 # --- where a card matched ---------------------------------------------------------------------

@@ -35,8 +35,8 @@ def test_the_same_email_in_any_case_is_one_person_across_companies() -> None:
 
 def test_without_an_email_the_same_name_at_the_same_company_is_one_person() -> None:
     board = Board("aaaaaaaaaaaa")
-    add(board, "Acme Inc.", Interviewer("Bo Chen"))
-    add(board, "ACME", Interviewer("bo chen", "EM"))
+    add(board, "Acme Inc.", Interviewer("bo chen"), days=3)
+    add(board, "ACME", Interviewer("Bo Chen", "EM"), days=5)
     add(board, "Globex", Interviewer("Bo Chen"))  # another company: another Bo Chen
     found = everyone(board)
     assert [(p.name, sorted(p.companies), len(p.card_ids)) for p in found] == [

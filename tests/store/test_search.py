@@ -212,3 +212,14 @@ def test_control_characters_typed_in_a_query_are_not_searched_for() -> None:
     query = Query.parse("ac\x1b[2Jme\x00")
     assert "\x1b" not in query.text and "\x00" not in "".join(query.terms)
     assert SearchIndex(board).search(Query.parse("acme\x00")) == [card_id]
+
+
+def test_warming_folds_every_card_a_slice_at_a_time_and_searches_reuse_it() -> None:
+    board = Board("aaaaaaaaaaaa")
+    ids = [board.add({"company": f"Acme {n}"}) for n in range(7)]
+    index = SearchIndex(board)
+    assert index.warm(limit=3) is False and index.warm(limit=3) is False
+    assert index.warm(limit=3) is True
+    kept = {card_id: index.text(card_id) for card_id in ids}
+    assert index.search(Query.parse("acme 6")) == [ids[6]]
+    assert all(index.text(card_id) is kept[card_id] for card_id in ids)  # nothing folded again
