@@ -29,7 +29,8 @@ from store.untrusted import one_line
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
-COLUMNS: tuple[str, ...] = ("Name", "Title", "Companies", "Email", "Cards", "Last contact")
+# The address last: the longest, and the one to lose first on a narrow terminal.
+COLUMNS: tuple[str, ...] = ("Name", "Title", "Companies", "Cards", "Last contact", "Email")
 
 
 class PeopleScreen(Screen[str | None]):
@@ -116,9 +117,9 @@ class PeopleScreen(Screen[str | None]):
             one_line(person.name),
             one_line(", ".join(person.titles)) or "—",
             one_line(", ".join(person.companies)),
-            one_line(person.email) or "—",
             str(len(person.card_ids)),
             local(when, self.context.tz).strftime("%Y-%m-%d") if when else "—",
+            one_line(person.email) or "—",
         )
 
     @property
