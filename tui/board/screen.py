@@ -29,6 +29,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from store.cards.board import Board
@@ -49,6 +50,8 @@ STAGE_TITLES = {
 }
 
 MOVE = Binding.Group("Move")
+# From this many cards the search waits for a pause in the typing (each search scans them all).
+SEARCH_AS_YOU_TYPE = 3000
 
 BOARD_BINDINGS: list[Binding] = [
     Binding("n", "new_card", "New", id="new-card", tooltip="Add a card for an interview"),
@@ -158,6 +161,7 @@ class BoardScreen(Screen[None]):
         self.lists = StageLists(self.session.board)
         self.column_index = 0
         self.undo_stack: list[Undo] = []
+        self._pending_filter: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -485,6 +489,9 @@ class BoardScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.display = False
@@ -494,10 +501,22 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
+        if len(self.session.board.cards) < SEARCH_AS_YOU_TYPE:
+            self._apply_filter(event.value)
+            return
+        # A big board is searched once the typing pauses, not on every key of a word.
+        value = event.value
+        self._pending_filter = self.set_timer(0.12, lambda: self._apply_filter(value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._pending_filter is not None:  # enter does not wait for the pause
+            self._pending_filter.stop()
+            self._pending_filter = None
+            self._apply_filter(event.value)
         if not event.value.strip():
             self.action_clear_filter()
             return
