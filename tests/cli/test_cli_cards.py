@@ -20,6 +20,7 @@ JSON_KEYS = {
     "questions", "promised_by", "links", "contact_email", "notes", "tags", "outcome", "learned",
     "deleted", "created_at", "conflicts", "timeline",
     "posting", "resume", "attachments", "offer",  # issue 14, parts 1–3
+    "duration",  # issue 14, part 7: an invitation's length in minutes
 }  # fmt: skip
 
 
