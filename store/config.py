@@ -1,5 +1,11 @@
 """This device's settings: its id and name, the last vault, theme, and the note-writer's profile.
 
+Also how this device hands letters and dates on (README, "Mail, clipboard and calendar"):
+`mail_command` (with `mail_command_sends` / `mail_command_waits` when the guess from the
+program's name is wrong), `calendar_file` and `calendar_alarm`. They are kept as the user wrote
+them and read where they are used, so a typo in one of them is one clear line there and never
+stops the app from opening. Keys this version does not know are kept as they are on every save.
+
 Kept as YAML in the user config dir (platformdirs), or in `$FOLLOWUP_CONFIG_DIR`, which tests
 use to run two "laptops" on one machine. Never in the synced folder: it names this device.
 """
@@ -7,6 +13,7 @@ use to run two "laptops" on one machine. Never in the synced folder: it names th
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -23,6 +30,23 @@ from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 APP_NAME = "followup-tui"
 CONFIG_FILE = "config.yaml"
+# The keys `Config` reads; any other key in the file is kept as it is (`Config.extra`).
+KNOWN_KEYS: frozenset[str] = frozenset(
+    {
+        "device_id",
+        "device_name",
+        "vault",
+        "theme",
+        "profile",
+        "keymap",
+        "mail_command",
+        "mail_command_sends",
+        "mail_command_waits",
+        "calendar_file",
+        "machine",
+        "calendar_alarm",
+    }
+)
 DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names a replica file
 
 
@@ -48,6 +72,27 @@ def new_device_id() -> str:
     return secrets.token_hex(6)
 
 
+def machine_id() -> str | None:
+    """An id of this machine, hashed, or None where there is none to read.
+
+    Kept in the config beside the device id: a config dir that finds itself on another machine
+    (a restored home, a migrated laptop) was copied, and the copy must become a new device, or
+    two machines would write one replica. Linux's machine id (systemd, D-Bus) is read; it is
+    stored only as a hash, since it is meant to stay private. `FOLLOWUP_MACHINE_ID` replaces it
+    (tests run two "machines" on one).
+    """
+    raw = os.environ.get("FOLLOWUP_MACHINE_ID")
+    if not raw:
+        for candidate in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                raw = read_capped(candidate, 4096).decode("ascii").strip()
+                if raw:
+                    break
+    if not raw:
+        return None
+    return hashlib.sha256(f"followup-tui machine {raw}".encode()).hexdigest()[:16]
+
+
 def _read_settings(path: Path) -> dict[str, Any]:
     try:
         raw = read_capped(path, MAX_SMALL_FILE_BYTES)
@@ -56,7 +101,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     try:
-        loaded = yaml.safe_load(raw.decode("utf-8"))
+        loaded = _load_yaml(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
     except yaml.YAMLError as exc:
@@ -70,11 +115,40 @@ def _read_settings(path: Path) -> dict[str, Any]:
     return loaded or {}
 
 
+# libyaml's parser when PyYAML has it (every command reads the config, some of them twice); a
+# file it refuses is read again by the pure-Python one, whose error names the line.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _load_yaml(text: str) -> Any:
+    if _FAST_LOADER is not None:
+        with contextlib.suppress(yaml.YAMLError, RecursionError):
+            return yaml.load(text, Loader=_FAST_LOADER)  # libyaml's *safe* loader
+    return yaml.safe_load(text)
+
+
 def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
     raise FollowupError(f"{path}: {key} should be text, not {type(value).__name__}.")
+
+
+def _handoff_flag(data: dict[str, Any], key: str) -> bool | str | None:
+    """true / false; anything else is kept as written and refused where it is used (the mail
+    hand-off says so), so a typo there never stops the app from opening."""
+    value = data.get(key)
+    return value if value is None or isinstance(value, bool) else str(value)
+
+
+def _handoff_words(data: dict[str, Any], key: str) -> str | None:
+    """A hand-off setting as text (`calendar_alarm: 1h`, `0`, `off`), checked where used."""
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if value is False:  # `calendar_alarm: off` reads as false in YAML
+        return "off"
+    return str(value)
 
 
 def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
@@ -92,7 +166,21 @@ class Config:
     theme: str | None = None
     profile: dict[str, str] = field(default_factory=dict)
     keymap: dict[str, str] = field(default_factory=dict)
+    mail_command: str | None = None  # e.g. "neomutt -H {file}"; None: a mailto: link
+    mail_command_sends: bool | str | None = None  # None: guessed from the program (msmtp sends)
+    mail_command_waits: bool | str | None = None  # None: guessed (a terminal client: waited for)
+    calendar_file: str | None = None  # an .ics file kept current with the due notes
+    calendar_alarm: str | None = None  # the alarms' lead, e.g. "1h"; "off": no alarms
+    extra: dict[str, Any] = field(default_factory=dict)  # keys of a newer version, kept
     path: Path = field(default_factory=lambda: config_dir() / CONFIG_FILE)
+    machine: str | None = None  # the `machine_id()` this config was last used on
+    machine_saved: bool = field(default=False, compare=False, repr=False)  # in the file yet?
+
+    @property
+    def copied_from_another_machine(self) -> bool:
+        """True when this config was last used on another machine (so it is a copy)."""
+        here = machine_id()
+        return bool(self.machine and here and self.machine != here)
 
     @property
     def dir(self) -> Path:
@@ -119,8 +207,18 @@ class Config:
             theme=_optional_text(data, "theme", path),
             profile=_settings_map(data, "profile", path),
             keymap=_settings_map(data, "keymap", path),
+            mail_command=_handoff_words(data, "mail_command"),
+            mail_command_sends=_handoff_flag(data, "mail_command_sends"),
+            mail_command_waits=_handoff_flag(data, "mail_command_waits"),
+            calendar_file=_handoff_words(data, "calendar_file"),
+            calendar_alarm=_handoff_words(data, "calendar_alarm"),
+            extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
             path=path,
+            machine=_optional_text(data, "machine", path),
         )
+        config.machine_saved = config.machine is not None
+        if config.machine is None:
+            config.machine = machine_id()  # a config from before machines were recorded
         if not data.get("device_id"):
             if data or path.exists():
                 config.save()  # a hand-made file without an id: give it one
@@ -138,7 +236,7 @@ class Config:
         Two first commands at once (`add` in two shells of a new laptop) must agree on one
         device id, or one of them would write a replica under an id nobody keeps.
         """
-        ensure_folder(self.path.parent)
+        ensure_folder(self.path.parent, private=True)
         temp = self.path.with_name(f".{self.path.name}.{new_device_id()}.new")
         atomic_write(temp, self._yaml())
         try:
@@ -153,7 +251,7 @@ class Config:
         return True
 
     def save(self) -> None:
-        ensure_folder(self.path.parent)
+        ensure_folder(self.path.parent, private=True)
         atomic_write(self.path, self._yaml())
 
     def _yaml(self) -> bytes:
@@ -165,4 +263,16 @@ class Config:
             "profile": self.profile,
             "keymap": self.keymap,
         }
-        return yaml.safe_dump(data, sort_keys=False).encode("utf-8")
+        if self.machine:
+            data["machine"] = self.machine
+            self.machine_saved = True
+        handoff = {
+            "mail_command": self.mail_command,
+            "mail_command_sends": self.mail_command_sends,
+            "mail_command_waits": self.mail_command_waits,
+            "calendar_file": self.calendar_file,
+            "calendar_alarm": self.calendar_alarm,
+        }
+        data.update({k: v for k, v in handoff.items() if v is not None})
+        data.update({k: v for k, v in self.extra.items() if k not in data})
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")

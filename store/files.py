@@ -112,12 +112,41 @@ def write_output(path: Path, data: bytes, mode: int = 0o644) -> None:
         os.close(fd)
 
 
-def ensure_folder(path: Path) -> None:
+def ensure_folder(path: Path, private: bool = False) -> None:
     """Create the folder `path` (and its parents) if missing; a `WriteFailed` naming it when
-    that cannot be (a file in the way, no permission, a read-only disk)."""
+    that cannot be (a file in the way, no permission, a read-only disk).
+
+    `private` (the config dir, the vault's folders): readable by this user only, 0700, and an
+    existing one is made so too. A link where such a folder should be is refused: what the app
+    writes there would land wherever the link points.
+    """
+    path = Path(path)
+    if private:
+        refuse_link(path, "folder")
     try:
-        Path(path).mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
     except FileExistsError:
         raise WriteFailed(f"{path}: a file is in the way where a folder should be.") from None
     except OSError as exc:
         raise WriteFailed(f"{path}: cannot create this folder ({exc.strerror or exc}).") from None
+    if private:
+        make_private(path)
+
+
+def make_private(folder: Path) -> None:
+    """Take group and other permissions off a folder of ours (best effort: a folder on a file
+    system without permissions, or someone else's, stays as it is)."""
+    with contextlib.suppress(OSError):
+        mode = stat.S_IMODE(os.lstat(folder).st_mode)
+        if stat.S_ISDIR(os.lstat(folder).st_mode) and mode & 0o077:
+            os.chmod(folder, mode & 0o700)
+
+
+def refuse_link(path: Path, what: str = "file") -> None:
+    """A `WriteFailed` when `path` is a symbolic link: the app never writes through one into
+    the vault folder (a link there could point at any file of the user's)."""
+    if Path(path).is_symlink():
+        raise WriteFailed(
+            f"{path}: a link, not a {what}; followup-tui never writes through links, "
+            "so it was left alone."
+        )

@@ -37,7 +37,9 @@ def _size_text(limit: int) -> str:
     return f"{limit // 1024} KB"
 
 
-def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes:
+def read_capped(
+    path: Path | str, limit: int, allow_pipe: bool = False, follow: bool = True
+) -> bytes:
     """The bytes of a regular file no bigger than `limit`, read without ever blocking.
     (`read_file` also says which file, by its `stat`.)
 
@@ -45,18 +47,21 @@ def read_capped(path: Path | str, limit: int, allow_pipe: bool = False) -> bytes
     path that is not a regular file raises `OSError`; a folder, `IsADirectoryError`; a file
     over `limit` (even one that grows while read), `OSError(EFBIG)`. Each has a `strerror` a
     person can read, as the callers print it. `allow_pipe` reads a pipe the user set up on
-    purpose (`FOLLOWUP_PASSWORD_FILE=<(pass show x)`), still capped.
+    purpose (`FOLLOWUP_PASSWORD_FILE=<(pass show x)`), still capped. Without `follow`, a
+    symbolic link is an error (ELOOP) instead of the file it points to.
     """
-    return read_file(path, limit, allow_pipe)[0]
+    return read_file(path, limit, allow_pipe, follow)[0]
 
 
 def read_file(
-    path: Path | str, limit: int, allow_pipe: bool = False
+    path: Path | str, limit: int, allow_pipe: bool = False, follow: bool = True
 ) -> tuple[bytes, os.stat_result]:
     """`read_capped`, with the `stat` of the very file the bytes came from (taken on the open
     file, so a writer replacing the path meanwhile cannot pair one file's bytes with another
     file's identity)."""
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     fd = os.open(path, flags)
     try:
         mode = os.fstat(fd).st_mode

@@ -1,21 +1,32 @@
 """What `followup-tui doctor` and the board's status line say about the folder.
 
 A diagnosis is built from a session that merged the folder without tidying it, so looking
-never changes anything: devices and when each was last seen, replicas that cannot be read,
-conflict copies still waiting, files nobody knows, and the `.stignore` block.
+never changes anything: devices and when each was last seen (and which one began as a copy of
+which), replicas that cannot be read, conflict copies still waiting, files nobody knows, the
+`.stignore` block, stamps from clocks far ahead, and this device's own history: a rollback, a
+copied config or an emptied folder it found (or that the next command will act on).
 
 Must never write, move or delete a file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from store.vault.history import stamp_date
 from sync.folder import SyncedSession
 from sync.names import Kind, classify
+
+# What the next command does about what `doctor` found (it only looks).
+NEXT_STEP = {
+    "rollback": "the next command recovers from the other replicas and writes on under a new "
+    "writer id",
+    "clock": "the next command writes on under a new writer id",
+    "clone": "the next command makes this laptop a new device, keeping every card",
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +36,8 @@ class DeviceRow:
     last_seen: datetime | None  # when it last wrote its replica (from inside the sealed data)
     this_device: bool
     has_replica: bool
+    copied_from: str | None = None  # the device whose config this one began as a copy of
+    copied_name: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -33,6 +46,7 @@ class DeviceRow:
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "this_device": self.this_device,
             "has_replica": self.has_replica,
+            "copied_from": self.copied_from,
         }
 
 
@@ -55,11 +69,19 @@ class Diagnosis:
     template_errors: list[str] | None  # None: this version has no template loader to ask
     cards: int
     conflicted_cards: int
+    history: list[str] = field(default_factory=list)  # what this device found, dated
+    findings: list[str] = field(default_factory=list)  # found now; the next command acts
+    blocked: str | None = None  # why this device writes nothing (an emptied folder…)
+    clocks: list[str] = field(default_factory=list)  # stamps far ahead, per device
 
     @property
     def attention(self) -> list[str]:
         """One line per thing the user should act on; empty when the folder is healthy."""
-        lines = [f"{path.name}: {reason}" for path, reason in self.unreadable.items()]
+        lines = [*self.findings]
+        if self.blocked:
+            lines.append(self.blocked)
+        lines.extend(self.clocks)
+        lines.extend(f"{path.name}: {reason}" for path, reason in self.unreadable.items())
         for row in self.conflict_copies:
             if row.problem:
                 lines.append(f"{row.path.name}: {row.problem}")
@@ -86,6 +108,10 @@ class Diagnosis:
             "template_errors": self.template_errors,
             "cards": self.cards,
             "conflicted_cards": self.conflicted_cards,
+            "history": self.history,
+            "findings": self.findings,
+            "blocked": self.blocked,
+            "clocks": self.clocks,
             "attention": self.attention,
         }
 
@@ -101,9 +127,14 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
         name = classify(path, session.device)
         if name.kind in (Kind.OWN, Kind.REPLICA) and name.device:
             on_disk[name.device] = path
-    devices = set(session.board.devices) | set(on_disk) | {session.device}
+    table = session.board.devices
+    # An incarnation (a fresh writer id a device took) is that device, not another one.
+    devices = {d for d, info in table.items() if "device" not in info}
+    devices |= set(on_disk) | {session.device}
     rows = []
     for device in devices:
+        copied_from = (table.get(device) or {}).get("copied_from")
+        copied_from = copied_from if isinstance(copied_from, str) else None
         seen = session.last_seen.get(device)
         if seen is None and device in on_disk and device != session.device:
             # Not read yet (or unreadable): the file's time, which Syncthing and Dropbox keep.
@@ -111,13 +142,18 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
                 seen = datetime.fromtimestamp(on_disk[device].stat().st_mtime, UTC)
             except OSError:
                 seen = None
+        name = session.board.device_name(device)
+        if device == session.device and device not in table:
+            name = session.config.device_name  # no replica says it yet (an emptied folder)
         rows.append(
             DeviceRow(
                 device=device,
-                name=session.board.device_name(device),
+                name=name,
                 last_seen=seen,
                 this_device=device == session.device,
                 has_replica=device in on_disk,
+                copied_from=copied_from,
+                copied_name=session.board.device_name(copied_from) if copied_from else None,
             )
         )
     return sorted(rows, key=lambda r: (not r.this_device, r.name.lower(), r.device))
@@ -138,6 +174,18 @@ def diagnose(session: SyncedSession, template_errors: list[str] | None = None) -
     )
     copies.sort(key=lambda c: c.path.name)
     cards = session.board.all()
+    board = session.board
+    clocks = [
+        f"{board.device_name(writer)} ({writer}): versions stamped up to {stamp_date(stamp)}, "
+        "far ahead of this machine's clock; they never move its clock, and an edit of such a "
+        "field replaces them"
+        for writer, stamp in sorted(board.ahead.items())
+        if not (writer == board.writer and session.findings)
+    ]
+    history = [
+        f"{str(event.get('at', ''))[:16].replace('T', ' ')}  {event.get('text', '')}"
+        for event in session.history.events
+    ]
     return Diagnosis(
         vault=session.vault.path,
         device=session.device,
@@ -149,6 +197,10 @@ def diagnose(session: SyncedSession, template_errors: list[str] | None = None) -
         template_errors=template_errors,
         cards=len(cards),
         conflicted_cards=sum(1 for c in cards if c.conflicts),
+        history=history[-10:],
+        findings=[f"{f.text}: {NEXT_STEP[f.kind]}" for f in session.findings],
+        blocked=session.blocked,
+        clocks=clocks,
     )
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from store.config import Config
 from store.errors import FollowupError, ReplicaUnreadable
-from store.files import atomic_write
+from store.files import atomic_write, make_private
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault.crypto import Vault
 from store.vault.replica import read_replica
@@ -168,29 +168,13 @@ class SyncedSession(Session):
             del self.read_signatures[path]
 
     def refresh_own(self) -> set[str]:
-        """Merge our replica when another process of this device (a CLI command) wrote it.
-
-        Like `Session._refresh_own`, but says which cards changed, and writes our state again
-        when the file vanished (deleted by hand, or by a sync tool).
-        """
+        """Merge our replica when another process of this device (a CLI command) wrote it,
+        or judge it when someone else did (a restore, a copy of this config); write our state
+        again when the file vanished (deleted by hand, or by a sync tool)."""
         if not self.own_problem and not self.replica.changed_on_disk():
             return set()
-        was_saved = not self.unsaved and not self.own_problem
-        try:
-            data = self.replica.read()
-            changed = self.board.merge(data, self.replica.path) if data is not None else set()
-        except ReplicaUnreadable as exc:
-            self._own_unreadable(exc)  # never overwritten: every write checks `own_problem`
-            return set()
-        self.own_problem = None
-        self.problems.pop(self.replica.path, None)
-        if data is None:
-            self._saved_version = -1
-        elif was_saved:
-            # The other process merged what we had written: writing again would only wake
-            # every other device for nothing.
-            self._saved_version = self.board.version
-        return changed
+        with self.replica.locked():
+            return self.read_own_again()
 
     def reload(self) -> set[str]:
         changed = super().reload()
@@ -233,14 +217,18 @@ def open_folder(vault: Vault, config: Config, tidy: bool = True) -> SyncedSessio
     """
     session = SyncedSession(vault, config)
     if tidy:
+        for folder in (config.dir, vault.replicas_dir, vault.templates_dir):
+            make_private(folder)  # folders made by an earlier version were 0755
         try:
             ensure_stignore(vault.path)
         except FollowupError as exc:
             session.stignore_problem = str(exc)
     else:
         session.stignore_problem = stignore_status(vault.path)
+    session.settle_machine(act=tidy)
     session.load_own()
     session.changed_at_open = session.merge_folder()
+    session.settle(act=tidy)
     if tidy:
         session.board.set_device_name(config.device_name)
         session.saved_at_open = session.persist_if_changed()
@@ -267,8 +255,15 @@ def stignore_path(vault_path: Path) -> Path:
 
 
 def _read_stignore(path: Path) -> list[str] | None:
+    if path.is_symlink():
+        # It could point at any file of the user's: reading it would copy that text into a
+        # plain file in the synced folder.
+        raise FollowupError(
+            f"{path} is a link; followup-tui neither reads nor replaces it: add the line "
+            f"{OUR_TEMP_GLOB} to the file it points to yourself."
+        )
     try:
-        raw = read_capped(path, MAX_SMALL_FILE_BYTES)
+        raw = read_capped(path, MAX_SMALL_FILE_BYTES, follow=False)
     except FileNotFoundError:
         return None
     except OSError as exc:

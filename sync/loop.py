@@ -120,13 +120,18 @@ def run(
     on_applied: Callable[[Applied], None],
     timing: Timing | None = None,
     ready: Callable[[], None] | None = None,
+    on_idle: Callable[[], None] | None = None,
 ) -> None:
     """Watch and merge on the calling thread until `stop` is set (`followup-tui sync --watch`).
 
-    The session is used only here, so nothing else may touch it while this runs.
+    The session is used only here, so nothing else may touch it while this runs; `on_idle`
+    is called on this thread too, after each batch and on each quiet tick of the watcher.
     """
     watcher = FolderWatcher(session.vault, session.device, session.read_signatures, timing)
-    for batch in watcher.batches(stop, on_ready=ready):
-        applied = apply_changes(session, batch)
-        if applied.anything:
-            on_applied(applied)
+    for batch in watcher.batches(stop, on_ready=ready, yield_idle=on_idle is not None):
+        if batch:
+            applied = apply_changes(session, batch)
+            if applied.anything:
+                on_applied(applied)
+        if on_idle is not None:
+            on_idle()

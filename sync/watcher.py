@@ -121,11 +121,16 @@ class FolderWatcher:
     # --- the loop -------------------------------------------------------------------------------
 
     def batches(
-        self, stop: StopSignal, on_ready: Callable[[], None] | None = None
+        self,
+        stop: StopSignal,
+        on_ready: Callable[[], None] | None = None,
+        yield_idle: bool = False,
     ) -> Iterator[list[Change]]:
         """Yield batches of changes until `stop` is set. Blocks; run it on one thread.
 
         `on_ready` is called once the OS watch is in place: a file written after that is seen.
+        `yield_idle`: also yield an empty batch on each quiet tick, for work that follows the
+        clock (a calendar file whose interviews end) on the thread that owns the session.
         """
         self.replicas_dir.mkdir(parents=True, exist_ok=True)
         while not stop.is_set():
@@ -171,7 +176,7 @@ class FolderWatcher:
                 self._retry_due(changes)
                 if templates:
                     changes.append(TemplatesChanged(tuple(sorted(templates))))
-                if changes:
+                if changes or yield_idle:
                     yield changes
                 if restart or stop.is_set():
                     break

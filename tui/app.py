@@ -54,6 +54,8 @@ from tui.launch import OpenedVault
 if TYPE_CHECKING:
     from textual.driver import Driver
 
+    from tui.handoff.calendar import CalendarKeeper
+
 TEXTUAL_SCREEN_ACTIONS = frozenset(b.action for b in Screen.BINDINGS if isinstance(b, Binding))
 
 
@@ -123,6 +125,7 @@ class FollowupApp(App[int]):
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
         self.crash: Crash | None = None  # the first error nothing caught, once logged
+        self._calendar_keeper: CalendarKeeper | None = None  # when config.yaml names a calendar
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -207,6 +210,7 @@ class FollowupApp(App[int]):
                 timeout=12,
             )
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
+        self._keep_calendar_file()
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
         if problems:
             self.notify(
@@ -215,8 +219,42 @@ class FollowupApp(App[int]):
                 timeout=10,
                 markup=False,  # file names from the synced folder are text, not markup
             )
+        # What this device found about its own replica (a rollback, a copied config), once;
+        # and, while it lasts, why nothing is written (an emptied folder).
+        notices = [*session.take_notices("board"), *filter(None, [session.blocked])]
+        if notices:
+            self.notify("\n".join(notices), title="This device", timeout=20, markup=False)
+
+    def _keep_calendar_file(self) -> None:
+        """`calendar_file` in config.yaml: keep it current while the board is open (built on a
+        thread; a setting or a write that fails is said once, and nothing else stops)."""
+        from tui.handoff.calendar import CalendarKeeper
+
+        keeper = CalendarKeeper(self.context)
+        if keeper.file is None:
+            return
+
+        def tick() -> None:
+            job = keeper.job()
+            if job is not None:
+                self.run_worker(partial(self._build_calendar, job), thread=True, group="calendar")
+
+        self._calendar_keeper = keeper
+        tick()
+        self.set_interval(2.0, tick)
+
+    def _build_calendar(self, job: Callable[[], Any]) -> None:
+        done = job()
+        if done.error and not done.repeated:
+            self.call_from_thread(
+                self.notify, done.error, title="Calendar not written", severity="warning"
+            )
 
     def on_unmount(self) -> None:
+        keeper = self._calendar_keeper
+        job = keeper.job() if keeper is not None else None
+        if job is not None:
+            job()  # the last change before quitting reaches the calendar too
         gc.unfreeze()  # give a process that outlives the app (a test run) its collector back
         from tui.card.opener import copies
 

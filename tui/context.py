@@ -163,23 +163,26 @@ class AppContext:
 def board_badge(
     templates: Callable[[], TemplateSet | None], tz: tzinfo | None
 ) -> Callable[[Card, datetime], str | None]:
-    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue".
+    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue", "interview
+    tomorrow 14:00", "no answer in 5 weeks — close as no answer?".
 
     A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
     Today say it in full. `templates` gives the set in use when a card is painted (None: no
-    badge), so a template edited meanwhile counts at once.
+    badge), so a template edited meanwhile counts at once. A close suggestion that is due
+    wins over the notes it would end: it is the decision the card waits for.
     """
-    from store.notes.due import board_items
+    from store.notes.due import KINDS, board_items, most_pressing
 
     def badge(card: Card, now: datetime) -> str | None:
         in_use = templates()
         if in_use is None:
             return None
-        listed = board_items([card], in_use.all(), now, tz)
-        if not listed:
+        first = most_pressing(
+            board_items([card], in_use.everything(), now, tz, kinds=KINDS), now, tz
+        )
+        if first is None:
             return None
-        first = listed[0]
-        full = f"{first.template} {first.relative(now, tz)}"
-        return Badge(full, first.template, first.short_relative(now, tz))
+        full, name, when = first.badge(now, tz)
+        return Badge(full, name, when)
 
     return badge

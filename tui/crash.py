@@ -36,7 +36,7 @@ def log_crash(error: BaseException) -> str:
         from store.config import config_dir
 
         path = config_dir() / "crash.log"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as handle:
             handle.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n")

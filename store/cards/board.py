@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from store.cards.clock import Clock, stamp_wall_ms
+from store.cards.clock import Clock, later, stamp_device, stamp_key, stamp_wall_ms
 from store.cards.fields import normalize
 from store.cards.model import (
     DEFAULTS,
@@ -50,6 +50,12 @@ class Board:
         self.device = device
         self.clock = clock or Clock(device)
         self._make_id = make_id  # a test can make card ids predictable
+        # The newest stamp of this device's current writer found in what was merged (not what
+        # it wrote itself): a device compares it with its own record (store/vault/history.py).
+        self.own_top = ""
+        # Per writer, the newest stamp merged that is too far ahead of this machine's clock to
+        # adopt (store/cards/clock.py): reported with its device, never the clock's time.
+        self.ahead: dict[str, str] = {}
         self.cards: dict[str, CardState] = {}
         self.devices: dict[str, dict[str, Any]] = {}
         self._views: dict[str, Card] = {}
@@ -83,26 +89,114 @@ class Board:
             if mine is None or _device_key(info) > _device_key(mine):
                 self.devices[device] = dict(info)
                 devices_changed = True
-            self.clock.observe(str(info.get("stamp") or "") or None)
+            self._observe(str(info.get("stamp") or ""))
         meta = tables.get("meta") or {}
         replica_meta = meta.get("replica") if isinstance(meta, dict) else None
         if isinstance(replica_meta, dict) and isinstance(replica_meta.get("clock"), str):
-            self.clock.observe(replica_meta["clock"])
+            self._observe(replica_meta["clock"])
         if changed:
             self.cards = merged
-            newest = ""
             for card_id in changed:
                 self._views.pop(card_id, None)
                 self._encoded.pop(card_id, None)
-                for entries in merged[card_id]["f"].values():
-                    for entry in entries:
-                        if entry[1] > newest:
-                            newest = entry[1]
-            # Stamps sort as the clock orders them, so observing the greatest one is enough.
-            self.clock.observe(newest)
+            self._observe_cards(merged, changed)
         if changed or devices_changed:
             self.version += 1
         return changed | ({"<devices>"} if devices_changed else set())
+
+    def _observe(self, stamp: str) -> None:
+        """Let the clock move past `stamp`, or note it as too far ahead to adopt."""
+        if stamp and not self.clock.observe(stamp):
+            writer = stamp_device(stamp)
+            known = self.ahead.get(writer)
+            if known is None or later(stamp, known):
+                self.ahead[writer] = stamp
+
+    def _observe_cards(self, cards: dict[str, CardState], ids: set[str]) -> None:
+        """Observe the stamps of the cards `ids`: the greatest one the clock may adopt, every
+        one too far ahead, and the newest of our own writer.
+
+        This runs over every version of every card a replica brings, so the usual case is text
+        comparisons only: a stamp in the form every clock writes (32 characters, dots in their
+        places) sorts as text the way it sorts as numbers. Any other stamp, and a greatest one
+        the clock refuses, send it through the exact order (`stamp_key`).
+        """
+        newest, own_top = "", self.own_top
+        suffix = "." + self.clock.device
+        odd: list[str] = []
+        for card_id in ids:
+            for entries in cards[card_id]["f"].values():
+                for entry in entries:
+                    stamp = entry[1]
+                    if stamp > newest:
+                        newest = stamp
+                    if stamp > own_top and stamp.endswith(suffix):
+                        own_top = stamp
+                    if len(stamp) != 32 or stamp[13] != "." or stamp[19] != ".":
+                        odd.append(stamp)
+        limit = self.clock.limit()
+        if odd or stamp_key(newest) > limit:
+            newest, own_top = "", self.own_top
+            for card_id in ids:
+                for entries in cards[card_id]["f"].values():
+                    for entry in entries:
+                        stamp = entry[1]
+                        key = stamp_key(stamp)
+                        if key > limit:
+                            self._observe(stamp)
+                            continue
+                        if key > stamp_key(newest):
+                            newest = stamp
+                        if stamp.endswith(suffix) and key > stamp_key(own_top):
+                            own_top = stamp
+        self.own_top = own_top
+        # Stamps sort as the clock orders them, so observing the greatest one is enough.
+        self._observe(newest)
+
+    @property
+    def writer(self) -> str:
+        """The id this device's writes are stamped with now (its id, or a later incarnation)."""
+        return self.clock.device
+
+    @property
+    def needs_new_writer(self) -> bool:
+        """True when our own writer has stamps too far ahead of this machine's clock (ours from
+        when the clock ran ahead, or a crafted backup's), merged or still in our clock: writing
+        on under that id would put a write behind what it replaces, so take a new one."""
+        return self.writer in self.ahead or self.clock.latest() > self.clock.limit()
+
+    def take_writer(self, writer: str, because: str) -> None:
+        """Stamp every write from now on with `writer`, a fresh id: a new incarnation of this
+        device, whose writes are concurrent with any of the old id that it has not seen.
+
+        The devices table names the new id after this device, so versions it writes show
+        this device's name; `because` says why (a rollback, a clock that went back).
+        """
+        self.clock = self.clock.renamed(writer, within_drift=True)
+        self.own_top = ""
+        name = (self.devices.get(self.device) or {}).get("name") or self.device
+        self.devices[writer] = {
+            "name": name,
+            "stamp": self.clock.tick(),
+            "device": self.device,
+            "because": because,
+        }
+        self.version += 1
+
+    def become(self, device: str, name: str, copied_from: str) -> None:
+        """This board is now device `device`: a copy of a config that had to become a new
+        device, keeping every card. The devices table says which device it was copied from,
+        so both are named wherever devices are listed."""
+        self.device = device
+        self.clock = self.clock.renamed(device)
+        self.own_top = ""
+        self.devices[device] = {
+            "name": name,
+            "stamp": self.clock.tick(),
+            "copied_from": copied_from,
+            "at": iso_utc(datetime.now(UTC)),
+        }
+        self.version += 1
 
     def tables(self, written_at: datetime | None = None) -> dict[str, Any]:
         """The replica's TinyDB tables: the merged state plus this file's own metadata."""
@@ -116,6 +210,7 @@ class Board:
         return {
             "replica": {
                 "device": self.device,
+                "writer": self.writer,
                 "clock": self.clock.latest(),
                 "written_at": iso_utc(written_at or datetime.now(UTC)),
             }
@@ -214,11 +309,16 @@ class Board:
         return copy
 
     def set_device_name(self, name: str) -> None:
-        current = self.devices.get(self.device)
-        if current and current.get("name") == name:
-            return
-        self.devices[self.device] = {"name": name, "stamp": self.clock.tick()}
-        self.version += 1
+        """Name this device, and every incarnation of it, in the devices table (what a device
+        says about itself besides its name, e.g. what it was copied from, is kept)."""
+        ours = [self.device, self.writer]
+        ours += [d for d, info in self.devices.items() if info.get("device") == self.device]
+        for device in dict.fromkeys(ours):
+            current = self.devices.get(device)
+            if current and current.get("name") == name:
+                continue
+            self.devices[device] = {**(current or {}), "name": name, "stamp": self.clock.tick()}
+            self.version += 1
 
     def add(self, fields: dict[str, Any], at: datetime | None = None) -> str:
         values = {name: normalize(name, value) for name, value in fields.items()}
@@ -354,10 +454,10 @@ class Board:
 
 
 def _device_key(info: dict[str, Any]) -> tuple[str, str]:
-    return str(info.get("stamp", "")), repr(sorted(info.items()))
+    return stamp_key(str(info.get("stamp", ""))), repr(sorted(info.items()))
 
 
 def _stored_versions(state: CardState, field: str) -> list[Any]:
     """Newest first: index 0 is the current value, the rest are the conflicts in show order."""
-    entries = sorted(state["f"][field], key=lambda e: e[1], reverse=True)
+    entries = sorted(state["f"][field], key=lambda e: stamp_key(e[1]), reverse=True)
     return [e[0] for e in entries]

@@ -270,6 +270,45 @@ def infer_date_order(values: Iterable[str], fallback: str) -> str:
     return fallback
 
 
+_DURATION = re.compile(
+    r"(?:(?P<hours>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hours?))?\s*"
+    r"(?:(?P<minutes>\d+)\s*(?:m|min|mins|minutes?)?)?",
+    re.IGNORECASE,
+)
+MAX_DURATION_MINUTES = 24 * 60
+
+
+def parse_duration(text: str) -> int:
+    """How long an interview lasts, in minutes: `45 min`, `90`, `1 h`, `1.5h`, `1h30`, `1:30`.
+
+    A bare number is minutes. From one minute to a day: an on-site day is long, a week is a typo.
+    """
+    original = text
+    text = " ".join(str(text).strip().split())
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    match = None if clock or len(text) > 24 else _DURATION.fullmatch(text)
+    if clock:
+        minutes = int(clock[1]) * 60 + int(clock[2])
+    elif text and match and (match["hours"] or match["minutes"]):
+        hours = float((match["hours"] or "0").replace(",", "."))
+        minutes = round(hours * 60) + int(match["minutes"] or 0)
+    else:
+        raise BadValue(f"Bad duration {quoted(original)}: use e.g. 45 min, 1 h, 1h30 or 2 h.")
+    if not 0 < minutes <= MAX_DURATION_MINUTES:
+        raise BadValue(
+            f"Bad duration {quoted(original)}: an interview lasts from a minute to 24 hours."
+        )
+    return minutes
+
+
+def duration_text(minutes: int) -> str:
+    """Minutes as people say them: "45 min", "1 h", "1 h 30 min"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
+
+
 def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> date:
     """A calendar day (a promised answer date): the local date of what was typed."""
     original = text

@@ -18,14 +18,14 @@ import re
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from store.cards.dates import parse_day, parse_when
+from store.cards.dates import MAX_DURATION_MINUTES, parse_day, parse_duration, parse_when
 from store.cards.documents import DOCUMENT_DEFAULTS, OFFER_DAY_FIELDS, normalize_document
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_named
 from store.errors import BadValue
 
 # Fields whose text is kept as typed, line breaks and indents included (only trailing blanks go).
-FREE_TEXT: frozenset[str] = frozenset({"notes", "learned", "posting_text"})
+FREE_TEXT: frozenset[str] = frozenset({"notes", "learned", "research", "posting_text"})
 
 # The email of a person: the text in <angle brackets>, else anything shaped like an address.
 _BRACKETED = re.compile(r"<([^>]*)>")
@@ -102,7 +102,9 @@ def field_value(name: str, text: str, now: datetime | None = None, tz: tzinfo | 
         return parse_day(text, now=now, tz=tz) if text else None
     if name == "interviewers":
         return split_people(text)
-    if name in ("key_points", "questions"):
+    if name == "duration":
+        return parse_duration(text) if text else None
+    if name in ("key_points", "questions", "questions_to_ask"):
         return split_lines(text)
     if name == "links":
         return split_links(text)
@@ -149,10 +151,12 @@ def normalize(name: str, value: Any) -> Any:
         raise BadValue("promised_by must be a date.")
     if name == "deleted":
         return bool(value)
-    if name == "duration":  # minutes, from an invitation's start and end (issue 14)
+    if name == "duration":
         if value in (None, ""):
             return None
-        if type(value) is not int or not 0 < value <= 24 * 60:
+        if isinstance(value, str):
+            value = parse_duration(value)
+        if type(value) is not int or not 0 < value <= MAX_DURATION_MINUTES:
             raise BadValue("duration must be a number of minutes, from 1 to 1440.")
         return value
     if name == "interviewers":

@@ -2,19 +2,28 @@
 
 The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeline}`:
 - `fields[name]` is a list of entries `[value, stamp, seen]`. `stamp` is the hybrid-logical-clock
-  stamp of the write; `seen` maps each device to the newest stamp of that device the writer had
+  stamp of the write; `seen` maps each writer to the newest stamp of that writer the writer had
   seen for this field (its own write included): a dotted version vector.
 - Entries are stored compact: `[value, stamp]` when `seen` is just `{the writer: stamp}` (a
-  write that replaced nothing another device wrote: nearly every one) and always for the plain
-  fields, whose merge never reads `seen`. Both forms mean the same; merging canonicalises to
-  the compact one (`compact_card`), so equal states compare equal whatever form arrived.
-- For *text* fields (what a person typed) merge keeps every entry no other entry has seen, so
-  two concurrent edits both survive: the newest stamp is the value, the rest are conflicts
-  shown on the card until the user picks one. For the other fields the greatest stamp wins.
+  write that replaced nothing another writer wrote: nearly every one). Both forms mean the
+  same; merging canonicalises to the compact one (`compact_card`), so equal states compare
+  equal whatever form arrived. (Replicas written before plain fields kept `seen` hold them
+  compact: such an entry replaced only its own writer's versions, which is all it claims.)
+- Merge keeps every entry no other entry has seen (a multi-value register), for every field.
+  For *text* fields (what a person typed) two concurrent edits both survive: the newest stamp
+  is the value, the rest are conflicts shown on the card until the user picks one. For the
+  other fields (stage, dates…) the newest stamp is the value and the others are not shown; a
+  write replaces every entry its writer had seen, so a stamp from a clock far in the future
+  (which never moves ours: store/cards/clock.py) is replaced by the next edit like any other,
+  instead of winning forever against a smaller stamp.
+- Stamps are ordered as numbers (`stamp_key`), never as text.
 - The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
 
 Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
-files hold the same state in any order. It must never drop an entry that nothing has seen.
+files hold the same state in any order. It must never drop an entry that nothing has seen. It
+assumes each writer's history is one line (its stamps grow with what it saw); the device
+history (store/vault/history.py) keeps that true by taking a fresh writer id whenever a
+rolled-back or cloned replica would break it.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from store.cards.clock import stamp_device
+from store.cards.clock import stamp_device, stamp_key
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
 from store.cards.documents import (
     DOCUMENT_DEFAULTS,
@@ -55,20 +64,22 @@ TEXT_FIELDS: frozenset[str] = frozenset(
         "notes",
         "tags",
         "learned",
+        "questions_to_ask",
+        "research",
     }
 )
-# Fields where the newest write simply wins.
+# Fields where the newest write is the value and concurrent ones are not shown.
 PLAIN_FIELDS: frozenset[str] = frozenset(
-    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
+    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at", "duration"}
 )
 # --- issue 14, parts 1–3: the posting, the résumé sent, the offer (store/cards/documents.py) ---
 TEXT_FIELDS = TEXT_FIELDS | DOCUMENT_TEXT_FIELDS
-PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS | {"duration"}  # part 7: an invitation's
+PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS
 # --- end of issue 14, parts 1–3 ---------------------------------------------------------------
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
 LIST_FIELDS: frozenset[str] = frozenset(
-    {"interviewers", "key_points", "questions", "links", "tags"}
+    {"interviewers", "key_points", "questions", "links", "tags", "questions_to_ask"}
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -89,8 +100,10 @@ DEFAULTS: dict[str, Any] = {
     "promised_by": None,
     "deleted": False,
     "created_at": None,
+    "duration": None,  # minutes the interview lasts; None: the usual hour
+    "questions_to_ask": [],  # preparing: what I want to ask them
+    "research": "",  # preparing: what I found out about the company
     **DOCUMENT_DEFAULTS,  # issue 14, parts 1–3
-    "duration": None,  # minutes the interview lasts (issue 14, an invitation's DTEND); None: unknown
 }
 
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
@@ -108,17 +121,12 @@ def entry_seen(entry: Entry) -> dict[str, str]:
 
 
 def compact_entry(name: str, entry: Entry) -> Entry:
-    """The canonical form of an entry: `[value, stamp]` whenever `seen` adds nothing.
-
-    A field this app does not know (a newer app's) keeps any vector that says more than the
-    compact form does: that app may read it.
-    """
+    """The canonical form of an entry: `[value, stamp]` whenever `seen` adds nothing."""
     if len(entry) == 2:
         return entry
-    if name not in PLAIN_FIELDS:
-        seen, stamp = entry[2], entry[1]
-        if len(seen) != 1 or seen.get(stamp_device(stamp)) != stamp:
-            return entry
+    seen, stamp = entry[2], entry[1]
+    if len(seen) != 1 or seen.get(stamp_device(stamp)) != stamp:
+        return entry
     return [entry[0], entry[1]]
 
 
@@ -150,8 +158,9 @@ def _covered(entry: Entry, by: Entry) -> bool:
     stamp = entry[1]
     device = stamp_device(stamp)
     if len(by) > 2:
-        return by[2].get(device, "") >= stamp
-    return by[1] >= stamp and stamp_device(by[1]) == device
+        known = by[2].get(device)
+        return isinstance(known, str) and stamp_key(known) >= stamp_key(stamp)
+    return stamp_device(by[1]) == device and stamp_key(by[1]) >= stamp_key(stamp)
 
 
 def _canonical(value: Any) -> str:
@@ -165,8 +174,8 @@ def _pick(one: Any, other: Any) -> Any:
 
 
 def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
-    """Join two versions of one field: the newest stamp wins; for text fields every entry that
-    no other entry has seen survives too (a conflict), so a concurrent edit never vanishes.
+    """Join two versions of one field: every entry that no other entry has seen survives (for a
+    text field, a conflict), so a concurrent edit never vanishes; the newest is the value.
     The result is in canonical (compact) form whatever form `a` and `b` came in."""
     if a == b:
         return _compact_entries(name, a)
@@ -175,9 +184,7 @@ def merge_entries(name: str, a: list[Entry], b: list[Entry]) -> list[Entry]:
         entry = compact_entry(name, entry)
         known = by_stamp.get(entry[1])
         by_stamp[entry[1]] = entry if known is None or known == entry else _pick(known, entry)
-    entries = sorted(by_stamp.values(), key=lambda e: e[1])
-    if name not in TEXT_FIELDS:
-        return [entries[-1]]
+    entries = sorted(by_stamp.values(), key=lambda e: stamp_key(e[1]))
     return [e for e in entries if not any(o is not e and _covered(e, o) for o in entries)]
 
 
@@ -314,8 +321,6 @@ def write_entry(
     them when None). Entries it did not replace stay beside it: for a text field they show as
     conflicts, so a version that arrived while the user was typing is not lost.
     """
-    if name in PLAIN_FIELDS:
-        return [[value, stamp]]  # the newest write wins; nothing reads what it had seen
     known = None if replaces is None else set(replaces)
     seen: dict[str, str] = {}
     kept: list[Entry] = []
@@ -324,12 +329,12 @@ def write_entry(
             kept.append(entry)
             continue
         for device, s in entry_seen(entry).items():
-            if s > seen.get(device, ""):
+            if device not in seen or stamp_key(s) > stamp_key(seen[device]):
                 seen[device] = s
     seen[stamp_device(stamp)] = stamp
     new = compact_entry(name, [value, stamp, dict(sorted(seen.items()))])
     kept = [e for e in kept if not _covered(e, new)]
-    return sorted([*kept, new], key=lambda e: e[1])
+    return sorted([*kept, new], key=lambda e: stamp_key(e[1]))
 
 
 def version_text(name: str, value: Any) -> str:
@@ -346,7 +351,9 @@ def version_text(name: str, value: Any) -> str:
 def current_value(name: str, entries: list[Entry] | None) -> Any:
     if not entries:
         return DEFAULTS.get(name)
-    return max(entries, key=lambda e: e[1])[0]
+    if len(entries) == 1:
+        return entries[0][0]
+    return max(entries, key=lambda e: stamp_key(e[1]))[0]
 
 
 @dataclass(frozen=True)
@@ -441,13 +448,15 @@ class Card:
     # The stamps of every stored version of each field, newest first. An editor passes the Card
     # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    duration: int | None = None  # minutes; None: the usual hour
+    questions_to_ask: tuple[str, ...] = ()
+    research: str = ""
     # --- issue 14, parts 1–3: the posting, what was sent, the offer --------------------------
     posting_url: str = ""
     posting_text: str = ""
     resume: str = ""  # the label of the résumé version sent ("v3-backend")
     offer: Offer = field(default_factory=Offer)
     attachments: tuple[Attachment, ...] = ()
-    duration: int | None = None  # minutes; None: unknown (the usual hour)
     # --- end of issue 14, parts 1–3 ----------------------------------------------------------
 
     def to_json(self) -> dict[str, Any]:
@@ -476,12 +485,14 @@ class Card:
                 for name, items in self.conflicts.items()
             },
             "timeline": [e.to_json() for e in self.timeline],
+            "duration": self.duration,
+            "questions_to_ask": list(self.questions_to_ask),
+            "research": self.research,
             # issue 14, parts 1–3
             "posting": {"url": self.posting_url, "text": self.posting_text},
             "resume": self.resume,
             "attachments": [a.to_json() for a in self.attachments],
             "offer": self.offer.to_json() if self.offer else None,
-            "duration": self.duration,
         }
 
     @property
@@ -582,11 +593,12 @@ def card_view(card_id: str, state: CardState) -> Card:
     versions: dict[str, tuple[str, ...]] = {}
     updated = ""
     for name, entries in fields.items():
-        newest = max(entries, key=lambda e: e[1])
-        updated = max(updated, newest[1])
-        versions[name] = tuple(sorted((e[1] for e in entries), reverse=True))
+        newest = entries[0] if len(entries) == 1 else max(entries, key=lambda e: stamp_key(e[1]))
+        if stamp_key(newest[1]) > stamp_key(updated):
+            updated = newest[1]
+        versions[name] = tuple(sorted((e[1] for e in entries), key=stamp_key, reverse=True))
         if len(entries) > 1 and name in TEXT_FIELDS:
-            others = sorted((e for e in entries if e is not newest), key=lambda e: e[1])
+            others = sorted((e for e in entries if e is not newest), key=lambda e: stamp_key(e[1]))
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
     return Card(
@@ -612,11 +624,13 @@ def card_view(card_id: str, state: CardState) -> Card:
         conflicts=conflicts,
         updated=updated,
         versions=versions,
+        duration=_minutes(value("duration")),
+        questions_to_ask=_texts(value("questions_to_ask")),
+        research=_text(value("research")),
         # issue 14, parts 1–3
         posting_url=_text(value("posting_url")),
         posting_text=_text(value("posting_text")),
         resume=_text(value("resume")),
         offer=offer_view(value),
         attachments=attachments_view(events),
-        duration=_minutes(value("duration")),
     )

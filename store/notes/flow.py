@@ -2,7 +2,8 @@
 
 Each is a small sequence of `Board` writes (timeline events plus a stage move) shared by the
 CLI and the TUI, so both record the same events the due rules (`store.notes.due`) read back:
-- `note_sent` {template, subject, text}: the exact text sent; the card moves on.
+- `note_sent` {template, subject, text, to?}: the exact text sent (and to whom, when the
+  app handed it to a mail client); the card moves on.
 - `answered` {text}: the employer answered; the follow-up clock stops and starts over.
 - `round` {round, interviewed_at, previous}: the next interview; the card goes back to
   interviewed, so that round's own thank-you becomes due.
@@ -22,14 +23,26 @@ from store.notes.templates import Note, Template
 
 
 def record_sent(
-    board: Board, card_id: str, template: Template, note: Note, at: datetime | None = None
+    board: Board,
+    card_id: str,
+    template: Template,
+    note: Note,
+    at: datetime | None = None,
+    to: str | None = None,
 ) -> Card:
     """Log the note exactly as sent and move the card on (interviewed → thanked, …)."""
     card = board.card(card_id)
     if not note.body.strip():
         raise BadValue(f"The note for {card.company} is empty; nothing was recorded.")
+    extra = {"to": to.strip()} if to and to.strip() else {}
     board.log(
-        card.id, NOTE_SENT, at=at, template=template.name, subject=note.subject, text=note.body
+        card.id,
+        NOTE_SENT,
+        at=at,
+        template=template.name,
+        subject=note.subject,
+        text=note.body,
+        **extra,
     )
     target = template.next_stage(card.stage)
     if target is not None:
@@ -61,11 +74,17 @@ def record_round(
     interview_at: datetime,
     round_name: str | None = None,
     at: datetime | None = None,
+    duration: int | None = None,
 ) -> Card:
-    """A next interview round: new date (and round name), the old promised date cleared
-    (it was about the last round), the card back to interviewed."""
+    """A next interview round: new date (and round name and length: an hour unless given),
+    the old promised date cleared (it was about the last round), the card back to
+    interviewed."""
     card = board.card(card_id)
-    fields: dict[str, object] = {"interviewed_at": interview_at, "promised_by": None}
+    fields: dict[str, object] = {
+        "interviewed_at": interview_at,
+        "promised_by": None,
+        "duration": duration,
+    }
     if round_name:
         fields["round"] = round_name
     board.edit(card.id, fields)

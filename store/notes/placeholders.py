@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
+from store.cards.dates import duration_text
 from store.cards.model import Card, Interviewer
 from store.cards.stages import OUTCOMES
 from store.notes.due import answers, last_contact, local, notes_sent
@@ -28,8 +29,11 @@ PLACEHOLDERS: dict[str, str] = {
     "interviewer_names": "the interviewers' first names, e.g. 'Ann, Bo and Cy'",
     "key_points": "the key points from the interview (a list)",
     "questions": "the questions you were asked (a list)",
+    "questions_to_ask": "the questions you prepared to ask them (a list)",
+    "research": "your research notes on the company",
     "interview_date": "the interview's day, e.g. 'Tuesday 3 March'",
     "interview_time": "the interview's time, e.g. '14:00'",
+    "interview_duration": "how long the interview lasts, e.g. '1 h' or '1 h 30 min'",
     "days_since_interview": "whole days since the interview",
     "promised_by": "the day they promised an answer by, e.g. 'Friday 13 March' (may be empty)",
     "last_sent_on": "the day you last sent a note (may be empty)",
@@ -109,8 +113,11 @@ def card_context(
         "interviewer_names": _names(people),
         "key_points": list(card.key_points),
         "questions": list(card.questions),
+        "questions_to_ask": list(card.questions_to_ask),
+        "research": card.research,
         "interview_date": day_text(interviewed, tz) if interviewed else "",
         "interview_time": f"{local(interviewed, tz):%H:%M}" if interviewed else "",
+        "interview_duration": duration_text(card.duration or 60) if interviewed else "",
         "days_since_interview": (
             max(0, (local(now, tz).date() - local(interviewed, tz).date()).days)
             if interviewed
@@ -186,6 +193,9 @@ def sample_card() -> Card:
         timeline=(),
         conflicts={},
         updated="",
+        duration=90,
+        questions_to_ask=("What would my first three months look like?",),
+        research="Series B in 2025; the team moved to Go last year.",
     )
 
 

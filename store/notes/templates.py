@@ -43,6 +43,7 @@ DEFAULTS_DIR = Path(__file__).parent / "default_templates"
 SUFFIXES = (".yaml", ".yml")
 MAX_FILE = 64 * 1024
 KEYS: tuple[str, ...] = (
+    "kind",
     "title",
     "description",
     "stage",
@@ -53,6 +54,12 @@ KEYS: tuple[str, ...] = (
     "body",
 )
 REQUIRED: tuple[str, ...] = ("stage", "subject", "body")
+# A template is a letter, or the close rule: when a silent card asks to be closed as no
+# answer (`close-no-answer.yaml`). A close rule has stages and a due rule (none: it never
+# asks), and no text.
+KINDS: tuple[str, ...] = ("letter", "close")
+CLOSE_REQUIRED: tuple[str, ...] = ("stage",)
+CLOSE_KEYS: frozenset[str] = frozenset({"kind", "title", "description", "stage", "due"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Copies a sync tool makes when two laptops edited a template at once: shown, never loaded.
 _CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]+$|\(.*conflicted copy.*\)")
@@ -126,6 +133,7 @@ class Template:
     _subject: CompiledText = field(repr=False, compare=False)
     _body: CompiledText = field(repr=False, compare=False)
     _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
+    kind: str = "letter"  # or "close": the close rule, which writes nothing
 
     def render(self, card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None) -> Note:
         """The note for `card`; `TemplateError` names the file and line of any problem."""
@@ -166,6 +174,7 @@ class Template:
             "due_text": self.due_text,
             "moves_to": self.moves_to,
             "source": "built-in" if self.builtin else "vault",
+            "kind": self.kind,
         }
 
 
@@ -258,13 +267,22 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
     for key in data:
         if key not in KEYS:
             raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", _node_line(root, key))
-    for key in REQUIRED:
+    kind = data.get("kind") or "letter"
+    if kind not in KINDS:
+        raise fail(f"kind must be letter or close, not {kind!r}.", _node_line(root, "kind"))
+    if kind == "close":
+        for key in sorted(set(map(str, data)) - CLOSE_KEYS):
+            raise fail(f"a close rule writes no letter: remove {key}:.", _node_line(root, key))
+        data = {**data, "subject": "", "body": ""}
+    for key in CLOSE_REQUIRED if kind == "close" else REQUIRED:
         if data.get(key) in (None, ""):
             raise fail(f"missing {key}:.", _node_line(root, key) if key in data else 1)
     for key in ("title", "description", "subject", "body"):
         if key in data and not isinstance(data[key], str):
             raise fail(f"{key} must be text.", _node_line(root, key))
     stages = _names(data["stage"], "stage", STAGES, _node_line(root, "stage"), path)
+    if kind == "close" and "closed" in stages:
+        raise fail("a close rule cannot watch closed cards.", _node_line(root, "stage"))
     outcomes: tuple[str, ...] = ()
     if data.get("outcome") is not None:
         outcomes = _names(data["outcome"], "outcome", OUTCOMES, _node_line(root, "outcome"), path)
@@ -288,7 +306,7 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
             raise fail(f"{key}: {exc.message}", line) from None
     template = Template(
         name=name,
-        title=str(data.get("title") or name),
+        title=str(data.get("title") or ("Close as no answer?" if kind == "close" else name)),
         description=str(data.get("description") or ""),
         stages=stages,
         outcomes=outcomes,
@@ -301,7 +319,10 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         _subject=compiled["subject"],
         _body=compiled["body"],
         _lines=lines,
+        kind=kind,
     )
+    if kind == "close":
+        return template
     # A trial run on a full example card finds misspelt fields before a real note needs them.
     template.render(sample_card(), SAMPLE_PROFILE, sample_card().interviewed_at, None)  # type: ignore[arg-type]
     return template
@@ -347,17 +368,22 @@ def default_files() -> list[Path]:
     return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
 
 
-def install_defaults(vault_path: Path) -> list[Path]:
+def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[Path]:
     """Copy the default templates into `<vault>/templates/`; return the files created.
 
     Called when a vault is created (`followup-tui init`) and by `followup-tui templates
-    --install`. A file that exists is never touched, so a user's edit always wins.
+    --install`. A file that exists is never touched, so a user's edit always wins; nor is a
+    link, even one pointing nowhere (it is added to `links`): the app never writes through one.
     """
     folder = Path(vault_path) / "templates"
-    ensure_folder(folder)
+    ensure_folder(folder, private=True)
     created = []
     for source in default_files():
         target = folder / source.name
+        if target.is_symlink() or target.with_suffix(".yml").is_symlink():
+            if links is not None:
+                links.append(target)
+            continue
         if target.exists() or target.with_suffix(".yml").exists():
             continue
         atomic_write(target, source.read_bytes(), mode=0o644)
@@ -500,25 +526,39 @@ class TemplateSet:
         merged.update(self.files)
         return merged
 
-    def all(self) -> list[Template]:
-        """Every template in use, in the order a user meets them (cached per version)."""
+    def everything(self) -> list[Template]:
+        """Every file in use, letters and close rules, in the order a user meets them (cached
+        per version): what the due lists read."""
         version, cached = self._all
         if version != self.version:
             cached = sorted(self._merged().values(), key=_order)
             self._all = (self.version, cached)
         return list(cached)
 
+    def all(self) -> list[Template]:
+        """Every letter template in use (what compose offers), in the order a user meets them."""
+        return [t for t in self.everything() if t.kind == "letter"]
+
+    def close_rules(self) -> list[Template]:
+        """The rules that suggest closing a silent card (`kind: close`)."""
+        return [t for t in self.everything() if t.kind == "close"]
+
     def __iter__(self) -> Iterator[Template]:
         return iter(self.all())
 
     def __len__(self) -> int:
-        return len(self._merged())
+        return len(self.all())
 
     def names(self) -> list[str]:
         return [t.name for t in self.all()]
 
     def get(self, name: str) -> Template:
         found = self._merged().get(name)
+        if found is not None and found.kind == "close":
+            raise UnknownTemplate(
+                f"{name!r} is the rule that suggests closing silent cards, not a letter; "
+                f"templates are: {', '.join(self.names()) or 'none'}."
+            )
         if found is None:
             raise UnknownTemplate(
                 f"No template {name!r}; templates are: {', '.join(self.names()) or 'none'}."

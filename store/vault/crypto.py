@@ -1,9 +1,13 @@
 """The vault: its plaintext header (`vault.json`), the passphrase-wrapped data key, envelopes.
 
 A random 256-bit data key encrypts every replica; Argon2id turns the passphrase into the key
-that wraps it, so changing the passphrase rewraps one small value and leaves replicas alone.
-Every replica is an envelope whose whole header is the AES-GCM associated data: a file carries
-its identity (vault, device, key) with its content, whatever a sync tool renames it to.
+that wraps it. Changing the passphrase also rotates the data key: the new key is wrapped by the
+new passphrase, and every older key is kept in `vault.json` wrapped by the newest one, so old
+replicas still open while everything written afterwards is sealed with the new key. An old copy
+of `vault.json` (a sync tool's restore) with the old passphrase opens only what was written
+before the change. Every replica is an envelope whose whole header is the AES-GCM associated
+data: a file carries its identity (vault, device, key) with its content, whatever a sync tool
+renames it to.
 
 This module must never write the passphrase, the data key in clear, or any card data in clear.
 """
@@ -30,7 +34,8 @@ from store.errors import (
 from store.files import atomic_write, ensure_folder
 from store.untrusted import MAX_HEADER_BYTES, parse_json, read_capped
 
-FORMAT = 1  # of vault.json
+FORMAT = 2  # of vault.json: 2 adds `older_keys` (written once the passphrase was changed)
+FORMATS_READ = (1, 2)
 # Of a replica envelope. 2: the header as one line of canonical JSON (it is the associated
 # data, and says how many bytes follow, so a file still arriving is told from a damaged one),
 # a newline, then the 12-byte nonce and the AES-GCM ciphertext as raw bytes. 1 (still read):
@@ -127,11 +132,22 @@ class Sealed:
 class Vault:
     """An unlocked vault folder: it can seal and open replica envelopes."""
 
-    def __init__(self, path: Path, header: dict[str, Any], data_key: bytes) -> None:
+    def __init__(
+        self,
+        path: Path,
+        header: dict[str, Any],
+        data_key: bytes,
+        older: dict[str, bytes] | None = None,
+    ) -> None:
         self.path = path
         self.header = header
-        self._aead = _aesgcm(data_key)
         self._data_key = data_key
+        self._older = dict(older or {})
+        self._aead = _aesgcm(data_key)
+        self._keys = {str(header["key"]): self._aead}
+        self._keys.update({kid: _aesgcm(key) for kid, key in self._older.items()})
+        self._header_seen = _signature(self.path / HEADER_NAME)
+        self._replaced = False
 
     @property
     def id(self) -> str:
@@ -140,6 +156,32 @@ class Vault:
     @property
     def key_id(self) -> str:
         return str(self.header["key"])
+
+    @property
+    def key_ids(self) -> frozenset[str]:
+        """Every key this vault can open with: the newest and the older ones."""
+        return frozenset(self._keys)
+
+    @property
+    def older_key_ids(self) -> frozenset[str]:
+        return frozenset(self._older)
+
+    def header_replaced(self) -> bool:
+        """True once `vault.json` names a newer key than the one this vault seals with (the
+        passphrase was changed by another process or device): writing on with ours would
+        seal new data with a key the old passphrase opens."""
+        if self._replaced:
+            return True
+        seen = _signature(self.path / HEADER_NAME)
+        if seen == self._header_seen:
+            return False
+        try:
+            header = Vault.read_header(self.path)
+        except FollowupError:
+            return False  # missing or damaged for a moment: what opens it says so
+        self._header_seen = seen
+        self._replaced = str(header.get("key")) not in self._keys
+        return self._replaced
 
     @property
     def replicas_dir(self) -> Path:
@@ -165,12 +207,12 @@ class Vault:
                     f"Key derivation {key}={params[key]} is below the minimum {floor}."
                 )
         _check_kdf({"name": "argon2id", **params}, path / HEADER_NAME)  # readable once written
-        ensure_folder(path)
-        ensure_folder(path / REPLICAS_DIR)
+        ensure_folder(path, private=not path.exists())  # a folder the user made stays theirs
+        ensure_folder(path / REPLICAS_DIR, private=True)
         data_key = secrets.token_bytes(32)
         header = {
             "followup": "vault",
-            "format": FORMAT,
+            "format": 1,  # readable by every app until the passphrase is first changed
             "vault": secrets.token_hex(8),
             "key": secrets.token_hex(4),
         }
@@ -196,9 +238,10 @@ class Vault:
                 raise ValueError
         except ValueError:
             raise VaultUnreadable(f"{header_path} is not a followup-tui vault header.") from None
-        if header.get("format") != FORMAT:
+        if header.get("format") not in FORMATS_READ:
             raise VaultUnreadable(
-                f"{header_path} has format {header.get('format')!r}; this app reads format {FORMAT}."
+                f"{header_path} has format {header.get('format')!r}; this app reads formats "
+                f"up to {FORMAT}: update the app."
             )
         _check_kdf(header.get("kdf"), header_path)
         return header
@@ -208,22 +251,35 @@ class Vault:
         path = Path(path).expanduser()
         header = cls.read_header(path)
         data_key = _unwrap(header, passphrase, path / HEADER_NAME)
-        return cls(path, header, data_key)
+        older = _unwrap_older(header, data_key, path / HEADER_NAME)
+        return cls(path, header, data_key, older)
 
     def change_passphrase(self, new_passphrase: str) -> None:
-        """Rewrap the same data key under a new passphrase; replicas stay as they are."""
+        """A new passphrase and a new data key; the older keys, wrapped by the new one, stay
+        in `vault.json`, so replicas sealed before still open. Replicas are not rewritten:
+        each device seals its next write with the new key."""
         if not new_passphrase:
             raise FollowupError("The new passphrase must not be empty.")
         params = {k: max(int(self.header["kdf"][k]), KDF_FLOOR[k]) for k in KDF_DEFAULT}
-        header = {k: v for k, v in self.header.items() if k not in ("kdf", "wrapped")}
-        header.update(_wrap(self._data_key, new_passphrase, self.id, self.key_id, params))
+        older = {**self._older, self.key_id: self._data_key}
+        key_id = secrets.token_hex(4)
+        while key_id in older:
+            key_id = secrets.token_hex(4)
+        data_key = secrets.token_bytes(32)
+        header = {k: v for k, v in self.header.items() if k not in ("kdf", "wrapped", "older_keys")}
+        header.update(format=FORMAT, key=key_id)
+        header.update(_wrap(data_key, new_passphrase, self.id, key_id, params))
+        header["older_keys"] = {
+            kid: _wrap_older(key, kid, data_key, key_id, self.id)
+            for kid, key in sorted(older.items())
+        }
         atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
-        self.header = header
+        Vault.__init__(self, self.path, header, data_key, older)
 
     def at(self, path: Path) -> Vault:
         """This unlocked vault in another copy of its folder: the same vault as another machine
         holds it (its sync tool carries the files), without deriving the key again."""
-        return Vault(Path(path), self.header, self._data_key)
+        return Vault(Path(path), self.header, self._data_key, self._older)
 
     # --- envelopes --------------------------------------------------------------------------
 
@@ -274,10 +330,15 @@ class Vault:
             )
         if header.get("vault") != self.id:
             raise ForeignReplica(where, "belongs to another vault; it was not opened")
-        if header.get("key") != self.key_id:
-            raise ReplicaUnreadable(where, "sealed with another key of this vault")
+        aead = self._keys.get(str(header.get("key")))
+        if aead is None:
+            raise ReplicaUnreadable(
+                where,
+                "sealed with a key this vault.json does not hold (a newer one: was the "
+                "passphrase changed on another device? open the vault with the new one)",
+            )
         try:
-            plaintext = self._aead.decrypt(nonce, ciphertext, canonical(header))
+            plaintext = aead.decrypt(nonce, ciphertext, canonical(header))
         except (InvalidTag, ValueError):
             raise ReplicaUnreadable(
                 where, "failed its integrity check (damaged or tampered)"
@@ -321,6 +382,48 @@ def _wrap(
     nonce = secrets.token_bytes(12)
     wrapped = _aesgcm(kek).encrypt(nonce, data_key, _wrap_aad(vault_id, key_id, kdf))
     return {"kdf": kdf, "wrapped": {"nonce": _b64(nonce), "ciphertext": _b64(wrapped)}}
+
+
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _older_aad(vault_id: str, key_id: str, by: str) -> bytes:
+    return canonical({"vault": vault_id, "key": key_id, "wrapped_by": by})
+
+
+def _wrap_older(
+    key: bytes, key_id: str, by_key: bytes, by_id: str, vault_id: str
+) -> dict[str, str]:
+    """An older data key wrapped by the newest one (never by a passphrase)."""
+    nonce = secrets.token_bytes(12)
+    wrapped = _aesgcm(by_key).encrypt(nonce, key, _older_aad(vault_id, key_id, by_id))
+    return {"nonce": _b64(nonce), "ciphertext": _b64(wrapped)}
+
+
+def _unwrap_older(header: dict[str, Any], data_key: bytes, where: Path) -> dict[str, bytes]:
+    from cryptography.exceptions import InvalidTag
+
+    older = header.get("older_keys") or {}
+    if not isinstance(older, dict):
+        raise VaultUnreadable(f"{where} is damaged: its older keys cannot be read.")
+    aead = _aesgcm(data_key)
+    keys: dict[str, bytes] = {}
+    for key_id, wrapped in older.items():
+        try:
+            aad = _older_aad(str(header["vault"]), str(key_id), str(header["key"]))
+            keys[str(key_id)] = aead.decrypt(
+                _unb64(wrapped["nonce"]), _unb64(wrapped["ciphertext"]), aad
+            )
+        except (KeyError, TypeError, ValueError, InvalidTag):
+            raise VaultUnreadable(
+                f"{where} is damaged: the older key {key_id!r} cannot be opened."
+            ) from None
+    return keys
 
 
 def _unwrap(header: dict[str, Any], passphrase: str, where: Path) -> bytes:

@@ -21,14 +21,14 @@ import fcntl
 import gc
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import Storage, TinyDB
 
 from store.errors import ReplicaUnreadable, WriteFailed
-from store.files import atomic_write, remove_stale_temps
+from store.files import atomic_write, refuse_link, remove_stale_temps
 from store.untrusted import MAX_REPLICA_BYTES, parse_json, read_file
 from store.vault.crypto import Vault
 from store.vault.encoding import compact_json
@@ -111,9 +111,14 @@ class EncryptedStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         self.write_json(compact_json(data))
 
-    def write_json(self, plaintext: bytes) -> None:
-        """Write tables already encoded as JSON (`Board.tables_json`, which caches per card)."""
+    def write_json(self, plaintext: bytes, intent: Callable[[bytes], None] | None = None) -> None:
+        """Write tables already encoded as JSON (`Board.tables_json`, which caches per card).
+
+        `intent` gets the sealed bytes before they are written (the device's history records
+        the write it is about to make)."""
         blob = self.vault.seal(self.device, plaintext)
+        if intent is not None:
+            intent(blob)
         atomic_write(self.path, blob)
         self.last_raw = blob
 
@@ -152,7 +157,7 @@ class Replica:
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         try:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            self.lock_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         except OSError as exc:
             raise WriteFailed(
@@ -186,18 +191,18 @@ class Replica:
         self._signature = None if data is None or stat is None else _signature_of(stat)
         return data
 
-    def write(self, data: dict[str, Any] | bytes) -> None:
+    def write(
+        self, data: dict[str, Any] | bytes, intent: Callable[[bytes], None] | None = None
+    ) -> None:
         """Seal and write atomically: the tables, or them already encoded as JSON bytes.
 
         Call it holding `locked()`; it also sweeps the temp files of killed writers.
         """
         with contextlib.suppress(FileExistsError, FileNotFoundError):
-            self.path.parent.mkdir()  # `replicas/` of a vault folder copied without it
+            self.path.parent.mkdir(mode=0o700)  # `replicas/` of a folder copied without it
+        refuse_link(self.path.parent, "folder")
         remove_stale_temps(self.path)
-        if isinstance(data, bytes):
-            self.storage.write_json(data)
-        else:
-            self.storage.write(data)
+        self.storage.write_json(data if isinstance(data, bytes) else compact_json(data), intent)
         self._signature = self._stat_signature()
 
     def is_ours(self, path: Path) -> bool:

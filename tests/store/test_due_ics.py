@@ -31,14 +31,16 @@ def unescape(value: str) -> str:
 
 
 def events(text: str) -> list[dict[str, str]]:
-    found, current = [], None
+    found, current, alarm = [], None, False
     for line in unfold(text):
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT":
             found.append(current)
             current = None
-        elif current is not None:
+        elif line in ("BEGIN:VALARM", "END:VALARM"):
+            alarm = line == "BEGIN:VALARM"  # the event's own lines, not its alarm's
+        elif current is not None and not alarm:
             name, _, value = line.partition(":")
             current[name] = value
     return found

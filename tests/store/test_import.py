@@ -141,9 +141,9 @@ def test_apply_skips_bad_rows_and_writes_the_good_ones_in_one_write(laptop, monk
     writes: list[str] = []
     real_write = Replica.write
 
-    def counting_write(self, data):
+    def counting_write(self, data, **options):
         writes.append(self.path.name)
-        return real_write(self, data)
+        return real_write(self, data, **options)
 
     monkeypatch.setattr(Replica, "write", counting_write)
     result = laptop.cli("import", str(FIXTURES / "bad_rows.csv"), "--apply")

@@ -19,33 +19,27 @@ from hypothesis import strategies as st
 
 from store.cards.board import Board
 from store.cards.clock import Clock, stamp_device
-from store.cards.model import TEXT_FIELDS, CardState, compact_card, compact_entry, merge_card
+from store.cards.model import CardState, compact_card, compact_entry, merge_card
 from store.config import Config
 from store.transfer.importer import check_state
 from store.vault.crypto import Vault, canonical
 from store.vault.session import Session
 
 DEVICES = ("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc")
-OLDER_DEVICE = "dddddddddddd"
 
 
 def spelled_out(state: CardState) -> CardState:
     """A card as the earlier format stored it: every entry with its seen vector written out.
 
-    Plain fields carried a vector their merge never read; it held the replaced entries' stamps,
-    so here it gets one from another device as well, which must make no difference either.
+    (Plain fields' merge reads `seen` too now, so a plain entry's vector means what a text
+    entry's does: a spelled-out `{writer: stamp}` is the compact form, nothing more.)
     """
     fields: dict[str, list[list[Any]]] = {}
     for name, entries in state["f"].items():
         fields[name] = []
         for entry in entries:
             value, stamp = entry[0], entry[1]
-            if len(entry) == 3:
-                seen = entry[2]
-            elif name in TEXT_FIELDS:
-                seen = {stamp_device(stamp): stamp}
-            else:
-                seen = {stamp_device(stamp): stamp, OLDER_DEVICE: "0000000000001.00000." + "d" * 12}
+            seen = entry[2] if len(entry) == 3 else {stamp_device(stamp): stamp}
             fields[name].append([value, stamp, dict(sorted(seen.items()))])
     return {"f": fields, "t": dict(state["t"])}
 
@@ -212,9 +206,11 @@ def test_a_backup_holding_the_earlier_form_imports_compact() -> None:
     assert check_state(card_id, state) == state
 
 
-def test_a_field_of_a_newer_app_keeps_a_vector_that_says_more_than_the_compact_form() -> None:
+def test_every_field_keeps_a_vector_that_says_more_than_the_compact_form() -> None:
+    """A newer app's field, and a plain field too: what its writer had replaced is what lets
+    a stage stamped by a clock far ahead be replaced by the next move."""
     stamp, older = "1800000000000.00000.aaaaaaaaaaaa", "1700000000000.00000.bbbbbbbbbbbb"
     vector = {DEVICES[0]: stamp, DEVICES[1]: older}
     assert compact_entry("a_future_field", ["x", stamp, vector]) == ["x", stamp, vector]
     assert compact_entry("a_future_field", ["x", stamp, {DEVICES[0]: stamp}]) == ["x", stamp]
-    assert compact_entry("stage", ["waiting", stamp, vector]) == ["waiting", stamp]
+    assert compact_entry("stage", ["waiting", stamp, vector]) == ["waiting", stamp, vector]

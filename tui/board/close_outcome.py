@@ -30,9 +30,10 @@ class CloseOutcomeScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, card: Card) -> None:
+    def __init__(self, card: Card, suggested: str | None = None) -> None:
         super().__init__(id="close-outcome")
         self.card = card
+        self.suggested = suggested  # the outcome highlighted first (enter picks it)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -48,7 +49,7 @@ class CloseOutcomeScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         options = self.query_one("#outcomes", OptionList)
-        options.highlighted = 0
+        options.highlighted = OUTCOMES.index(self.suggested) if self.suggested in OUTCOMES else 0
         options.focus()
 
     @on(OptionList.OptionSelected, "#outcomes")

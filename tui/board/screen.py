@@ -88,6 +88,14 @@ BOARD_BINDINGS: list[Binding] = [
         for number, stage in enumerate(STAGES, start=1)
     ),
     Binding("d", "delete_card", "Delete", id="delete-card", tooltip="Move the card to the trash"),
+    Binding(
+        "x",
+        "close_no_answer",
+        "Close: no answer",
+        id="close-no-answer",
+        show=False,
+        tooltip="Close the card as no answer (what a card silent for weeks asks)",
+    ),
     Binding("u", "undo", "Undo", id="undo", show=False, tooltip="Undo the last change made here"),
     Binding(
         "slash",
@@ -358,7 +366,7 @@ class BoardScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         card_actions = {"open_card", "edit_card", "move_next", "move_previous", "delete_card"}
-        card_actions |= {"compose", "answered"}
+        card_actions |= {"compose", "answered", "close_no_answer"}
         if action in card_actions or action == "move_to":
             try:
                 return None if self.focused_card is None else True
@@ -441,6 +449,30 @@ class BoardScreen(Screen[None]):
         )
         self.refresh_cards({card.id})
         self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
+
+    def action_close_no_answer(self) -> None:
+        """`x`: a card that asks "close as no answer?" is closed at once (u undoes it); any
+        other open card gets the close dialog with "They never answered" picked."""
+        from store.notes.due import close_suggestion
+
+        card = self.focused_card
+        if card is None or card.stage == "closed":
+            return
+        templates = self.context.templates_read
+        now, tz = self.now(), self.context.tz
+        asked = templates and close_suggestion(card, templates.everything(), now, tz)
+        if not asked:
+            from tui.board.close_outcome import CloseOutcomeScreen
+
+            def chosen(result: str | None) -> None:
+                if result:
+                    self.move_card(card, "closed", result)
+
+            self.app.push_screen(CloseOutcomeScreen(card, suggested="no-answer"), chosen)
+            return
+        self.move_card(card, "closed", "no-answer")
+        if self.session.board.card(card.id).stage == "closed":
+            self.notify(f"Closed {card.company} as no answer. Press u to undo.")
 
     def action_undo(self) -> None:
         if not self.undo_stack:

@@ -28,11 +28,12 @@ from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
 from store.cards.board import Board
+from store.cards.dates import duration_text
 from store.cards.documents import Attachment, size_text
 from store.cards.model import Card
 from store.cards.search import Query, found_in, spans
 from store.errors import FollowupError, UnknownCard
-from store.notes.due import card_items
+from store.notes.due import KINDS, card_items, interview_item
 from store.untrusted import printable
 from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
 from tui.context import AppContext
@@ -45,6 +46,8 @@ FIELD_LABELS = {
     "interviewers": "Interviewers",
     "key_points": "Key points",
     "questions": "Questions asked",
+    "questions_to_ask": "Questions to ask",
+    "research": "Research",
     "links": "Links",
     "contact_email": "Contact",
     "notes": "Notes",
@@ -99,18 +102,28 @@ def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tupl
     if card.outcome:
         rows.append(("Outcome", OUTCOME_WORDS.get(card.outcome, card.outcome)))
     if due:
-        rows.append(("Notes due", "\n".join(due)))
-    if card.interviewed_at:
+        rows.append(("Due", "\n".join(due)))
+    ahead = interview_item(card, now)
+    if ahead is not None:
+        when = (
+            f"{local(ahead.at)}–{ahead.ends.astimezone():%H:%M}" if ahead.ends else local(ahead.at)
+        )
+        rows.append(("Interview", f"{when}  ({ahead.relative(now, None)})"))
+    elif card.interviewed_at:
         age = age_text(days_since(card.interviewed_at, now))
         rows.append(("Interviewed", f"{local(card.interviewed_at)}  ({age})"))
     else:
         rows.append(("Interviewed", "(no date)"))
+    if card.duration:
+        rows.append(("Duration", duration_text(card.duration)))
     rows.append(("Round", card.round or "—"))
     rows.append(("Answer promised", card.promised_by.isoformat() if card.promised_by else "—"))
     rows.append(("Interviewers", "\n".join(str(p) for p in card.interviewers) or "—"))
     rows.append(("Contact", card.contact_email or "—"))
     rows.append(("Key points", "\n".join(f"• {p}" for p in card.key_points) or "—"))
     rows.append(("Questions asked", "\n".join(f"• {q}" for q in card.questions) or "—"))
+    rows.append(("Questions to ask", "\n".join(f"• {q}" for q in card.questions_to_ask) or "—"))
+    rows.append(("Research", card.research or "—"))
     rows.append(("Links", "\n".join(card.links) or "—"))
     rows.append(("Tags", ", ".join(card.tags) or "—"))
     rows.append(("Notes", card.notes or "—"))
@@ -189,6 +202,8 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             what = f"sent {event.get('template', 'a note')}"
             if event.get("subject"):
                 what += f": “{event.get('subject')}”"
+            if event.get("to"):  # handed to a mail client for this address
+                what += f" to {event.get('to')}"
         elif event.kind == "answered":
             what = "they answered"
         elif event.kind in ("attached", "detached"):
@@ -384,9 +399,11 @@ class CardDetailScreen(Screen[str | None]):
             return []
         now, tz = self.now(), self.context.tz
         return [
-            f"{item.template if item.kind == 'note' else item.title}: {item.relative(now, tz)}"
-            f"  ({item.rule.describe()})"
-            for item in card_items(card, templates.all(), now, tz)
+            f"{item.badge(now, tz)[0]}  ({item.describe(tz)})"
+            if item.kind != "note"
+            else f"{item.template}: {item.relative(now, tz)}  ({item.describe(tz)})"
+            for item in card_items(card, templates.everything(), now, tz, KINDS)
+            if item.kind == "note" or item.status(now, tz) != "upcoming"
         ]
 
     def cards_changed(self, card_ids: set[str]) -> None:

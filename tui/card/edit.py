@@ -20,9 +20,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from store.cards.companies import application_line, earlier_applications
+from store.cards.dates import duration_text
 from store.cards.fields import field_value
 from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
+from store.notes.due import interview_notice
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
@@ -32,12 +35,15 @@ FORM: list[tuple[str, str, str, str]] = [
     ("company", "Company", "line", "Acme"),
     ("role", "Role", "line", "Backend developer"),
     ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, today 14:00, yesterday"),
+    ("duration", "Duration", "line", "1 h (the default), 45 min, 1h30"),
     ("round", "Round", "line", "first, second, onsite…"),
     ("promised_by", "Answer promised", "line", "2026-12-01 (the date they said they'd answer)"),
     ("interviewers", "Interviewers", "lines", "one per line: Name, Title <email>"),
     ("contact_email", "Contact email", "line", "recruiter@acme.io"),
     ("key_points", "Key points", "lines", "one per line: what you talked about"),
     ("questions", "Questions asked", "lines", "one per line"),
+    ("questions_to_ask", "Questions to ask", "lines", "one per line: what you will ask them"),
+    ("research", "Research", "text", "what you found out about the company"),
     ("links", "Links", "lines", "one per line"),
     ("tags", "Tags", "line", "comma separated: remote, python"),
     ("notes", "Notes", "text", ""),
@@ -67,12 +73,15 @@ def form_values(card: Card | None) -> dict[str, str]:
             if card.interviewed_at
             else ""
         ),
+        "duration": duration_text(card.duration) if card.duration else "",
         "round": card.round,
         "promised_by": card.promised_by.isoformat() if card.promised_by else "",
         "interviewers": "\n".join(str(p) for p in card.interviewers),
         "contact_email": card.contact_email,
         "key_points": "\n".join(card.key_points),
         "questions": "\n".join(card.questions),
+        "questions_to_ask": "\n".join(card.questions_to_ask),
+        "research": card.research,
         "links": "\n".join(card.links),
         "tags": ", ".join(card.tags),
         "notes": card.notes,
@@ -224,7 +233,24 @@ class CardEditScreen(Screen[str | None]):
         except FollowupError as exc:
             self.show_error(str(exc))
             return
+        if saved:
+            self._say_what_saving_means(saved, is_new=self.card is None, changes=changes)
         self.dismiss(saved)
+
+    def _say_what_saving_means(self, card_id: str, is_new: bool, changes: dict[str, Any]) -> None:
+        """After a save: an interview still ahead is said ("interview in 1 h"), never taken
+        as past; a new card for a company already on the board says how that went."""
+        board = self.session.board
+        card = board.card(card_id)
+        if is_new:
+            earlier = earlier_applications(board.all(), card.company, except_id=card.id)
+            if earlier:
+                lines = "\n".join(application_line(c, self.context.tz) for c in earlier[:5])
+                self.notify(lines, title=f"You applied to {card.company} before", timeout=12)
+        if is_new or "interviewed_at" in changes or "duration" in changes:
+            notice = interview_notice(card, self.now(), self.context.tz)
+            if notice:
+                self.notify(f"{card.company}: {notice}.", title="Interview ahead")
 
     def action_cancel(self) -> None:
         if self.values() == self.before:

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.notes",
     "tui.cli.documents",
     "tui.cli.people",
+    "tui.cli.remind",
 )
 
 
@@ -164,7 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run(vault=args.vault)
         with output_guard():
-            return int(args.func(args) or 0)
+            code = int(args.func(args) or 0)
+            from tui.cli.context import after_command
+
+            after_command()
+            return code
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         return 1
@@ -178,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
     finally:
         gc.unfreeze()  # a board frozen while it was open (`open_session`): give it back
+        if "tui.cli.context" in sys.modules:
+            sys.modules["tui.cli.context"].forget_sessions()
 
 
 if __name__ == "__main__":  # pragma: no cover

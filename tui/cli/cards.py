@@ -10,17 +10,20 @@ import argparse
 import json
 import socket
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from store.cards.board import Board
-from store.cards.dates import parse_day, parse_when
+from store.cards.companies import application_line, earlier_applications
+from store.cards.dates import duration_text, parse_day, parse_duration, parse_when
 from store.cards.fields import parse_person
 from store.cards.model import Card, version_text
 from store.cards.search import Query, SearchIndex, found_in
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
 from store.errors import BadValue, FollowupError
+from store.notes.due import interview_item, interview_notice
 from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
 from store.untrusted import one_line as single_line
 from store.vault.crypto import Vault
@@ -42,10 +45,17 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
     parser.add_argument("--round", default=None, help="interview round, e.g. 'second'")
     parser.add_argument("--interviewed-at", metavar="WHEN", default=None)
     parser.add_argument(
+        "--duration", metavar="LENGTH", default=None, help="how long it lasts: 45 min, 1h30 (1 h)"
+    )
+    parser.add_argument(
         "--interviewer", action="append", metavar='"Name, Title <email>"', default=None
     )
     parser.add_argument("--key-point", action="append", metavar="TEXT", default=None)
     parser.add_argument("--question", action="append", metavar="TEXT", default=None)
+    parser.add_argument(
+        "--ask", action="append", metavar="TEXT", default=None, help="a question to ask them"
+    )
+    parser.add_argument("--research", default=None, help="what you found out about the company")
     parser.add_argument("--promised-by", metavar="DATE", default=None)
     parser.add_argument("--link", action="append", metavar="URL", default=None)
     parser.add_argument("--contact-email", default=None)
@@ -58,7 +68,16 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
 
 def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for name in ("company", "role", "round", "contact_email", "notes", "outcome", "learned"):
+    for name in (
+        "company",
+        "role",
+        "round",
+        "contact_email",
+        "notes",
+        "outcome",
+        "learned",
+        "research",
+    ):
         value = getattr(args, name, None)
         if value is not None:
             fields[name] = value
@@ -66,11 +85,14 @@ def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
         fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
     if args.promised_by is not None:
         fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
+    if args.duration is not None:
+        fields["duration"] = parse_duration(args.duration) if args.duration.strip() else None
     if args.interviewer is not None:
         fields["interviewers"] = [parse_person(i) for i in args.interviewer if i.strip()]
     for option, name in (
         ("key_point", "key_points"),
         ("question", "questions"),
+        ("ask", "questions_to_ask"),
         ("link", "links"),
         ("tag", "tags"),
     ):
@@ -134,7 +156,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--keep", required=True, metavar="VALUE-OR-INDEX")
     p.set_defaults(func=cmd_resolve)
 
-    p = subparsers.add_parser("passwd", help="change the vault's passphrase")
+    p = subparsers.add_parser(
+        "passwd", help="change the vault's passphrase (and the key new writes are sealed with)"
+    )
     p.add_argument("--new-password-file", metavar="FILE")
     p.set_defaults(func=cmd_passwd)
 
@@ -179,7 +203,18 @@ def cmd_add(args: argparse.Namespace) -> int:
     session = _open(args)
     card_id = session.change(lambda board: board.add(fields))
     print(card_id)
+    card = session.board.card(card_id)
+    for earlier in earlier_applications(session.board.all(), card.company, except_id=card_id):
+        print(f"note: {application_line(earlier)}", file=sys.stderr)
+    say_interview_ahead(card)
     return 0
+
+
+def say_interview_ahead(card: Card) -> None:
+    """An interview typed for later (today 09:00 at 07:45) is said, never taken as past."""
+    notice = interview_notice(card, datetime.now(UTC), None)
+    if notice:
+        print(f"{card.company}: {notice}.", file=sys.stderr)
 
 
 def _open(args: argparse.Namespace) -> Session:
@@ -191,10 +226,13 @@ def _open(args: argparse.Namespace) -> Session:
     return session
 
 
-def _card_line(card: Card) -> str:
+def _card_line(card: Card, now: datetime | None = None) -> str:
     when = card.interviewed_at.astimezone().strftime("%Y-%m-%d") if card.interviewed_at else "-"
     flags = " [deleted]" if card.deleted else ""
     flags += " [conflict]" if card.conflicts else ""
+    ahead = interview_item(card, now) if now is not None else None
+    if ahead is not None and now is not None:
+        flags += f" [interview {ahead.relative(now, None)}]"
     title = single_line(f"{card.company} — {card.role}")
     return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
 
@@ -224,8 +262,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         json.dump(shown, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
+        now = datetime.now(UTC)
         for card in cards:
-            print(_card_line(card))
+            print(_card_line(card, now))
             for place in found.get(card.id, ()):
                 print(f"    {place.words}: {place.excerpt}")
         if query and not cards:
@@ -233,7 +272,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_card(card: Card, board: Board) -> str:
+def describe_card(card: Card, board: Board, now: datetime | None = None) -> str:
     lines = [f"{card.company} — {card.role}", f"id: {card.id}", f"stage: {card.stage}"]
     if card.deleted:
         lines.append("in the trash (followup-tui restore to bring it back)")
@@ -241,8 +280,14 @@ def describe_card(card: Card, board: Board) -> str:
         lines.append(f"outcome: {card.outcome}")
     if card.round:
         lines.append(f"round: {card.round}")
-    if card.interviewed_at:
+    ahead = interview_item(card, now) if now is not None else None
+    if ahead is not None and now is not None:
+        when = f"{card.interviewed_at.astimezone():%Y-%m-%d}, {ahead.describe()}"  # type: ignore[union-attr]
+        lines.append(f"interview: {when} ({ahead.relative(now, None)})")
+    elif card.interviewed_at:
         lines.append(f"interviewed: {card.interviewed_at.astimezone():%Y-%m-%d %H:%M}")
+    if card.interviewed_at and card.duration:
+        lines.append(f"duration: {duration_text(card.duration)}")
     if card.promised_by:
         lines.append(f"answer promised by: {card.promised_by.isoformat()}")
     for person in card.interviewers:
@@ -250,9 +295,12 @@ def describe_card(card: Card, board: Board) -> str:
     for label, values in (
         ("key point", card.key_points),
         ("question", card.questions),
+        ("to ask", card.questions_to_ask),
         ("link", card.links),
     ):
         lines.extend(f"{label}: {v}" for v in values)
+    if card.research:
+        lines.append("research: " + card.research)
     if card.contact_email:
         lines.append(f"contact: {card.contact_email}")
     if card.tags:
@@ -291,7 +339,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         json.dump(card.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        print(describe_card(card, session.board))
+        print(describe_card(card, session.board, datetime.now(UTC)))
     return 0
 
 
@@ -316,7 +364,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
             edited = board.move(card.id, args.stage, outcome=fields.get("outcome"))
         return edited
 
-    session.change(apply)
+    edited = session.change(apply)
+    if "interviewed_at" in fields or "duration" in fields:
+        say_interview_ahead(edited)
     return 0
 
 
@@ -373,5 +423,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     else:
         raise FollowupError("Give the new passphrase with --new-password-file FILE.")
     vault.change_passphrase(new)
-    print("Passphrase changed; replicas were not rewritten.", file=sys.stderr)
+    print(
+        "Passphrase changed, and with it the key new writes are sealed with: each device "
+        "uses it from its next write (a board already open asks to be opened again); "
+        "replicas written before still open.",
+        file=sys.stderr,
+    )
     return 0

@@ -100,4 +100,30 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
         config.vault = str(path)
         config.save()
     with long_lived_objects():  # `main` unfreezes them when the command is done
-        return open_unlocked(vault, config)
+        session = open_unlocked(vault, config)
+    say_what_happened(session)
+    return session
+
+
+_opened: list[Session] = []
+
+
+def say_what_happened(session: Session) -> None:
+    """On stderr, once: what this device found about its own replica (a rollback, a copied
+    config…). Why nothing will be written (an emptied folder) waits for `after_command`: a
+    command that tried to write has already said it, as its one line of error."""
+    for line in session.take_notices("stderr"):
+        print(f"followup-tui: {line}", file=sys.stderr)
+    _opened.append(session)
+
+
+def forget_sessions() -> None:
+    _opened.clear()
+
+
+def after_command() -> None:
+    """A command ended well: warn, while it lasts, that this device writes nothing now."""
+    while _opened:
+        blocked = _opened.pop().blocked
+        if blocked:
+            print(f"followup-tui: warning: {blocked}", file=sys.stderr)

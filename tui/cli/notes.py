@@ -14,11 +14,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store.cards.dates import parse_day, parse_when
+from store.cards.dates import parse_day, parse_duration, parse_when
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
-from store.notes.due import board_items
+from store.notes.due import KINDS, DueItem, board_items, interview_notice
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
 from store.notes.templates import Note, Template, TemplateSet, install_defaults
@@ -28,9 +28,16 @@ from tui.cli.context import open_session, vault_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("due", help="notes due or overdue, most urgent first")
-    p.add_argument("--all", action="store_true", help="also list notes coming up later")
+    p = subparsers.add_parser(
+        "due",
+        help="notes due or overdue, interviews ahead, cards to close; most urgent first",
+        description="Lists the notes due or overdue, today's and tomorrow's interviews and the "
+        "cards whose silence asks to close them. --count prints one number, for a shell "
+        "prompt or a status bar: PS1='$(followup-tui due --count) '.",
+    )
+    p.add_argument("--all", action="store_true", help="also list what comes up later")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--count", action="store_true", help="print only how many are listed")
     p.set_defaults(func=cmd_due)
 
     p = subparsers.add_parser(
@@ -38,11 +45,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="print a card's note from a template; --sent records it as sent",
         description="Prints the note (a Subject: line, a blank line, the body). Without "
         "TEMPLATE, the suggested one for the card. --sent logs the exact text on the card's "
-        "timeline and moves the card on (interviewed → thanked, waiting → followed-up).",
+        "timeline and moves the card on (interviewed → thanked, waiting → followed-up). "
+        "--mailto prints the note as a mailto: URL instead, for a mail client.",
     )
     p.add_argument("id")
     p.add_argument("template", nargs="?", default=None)
     p.add_argument("--sent", action="store_true", help="record the note as sent")
+    p.add_argument(
+        "--mailto",
+        action="store_true",
+        help="print a mailto: URL with To, Subject and the note (for xdg-open or a mail client)",
+    )
+    p.add_argument(
+        "--to",
+        metavar="ADDRESS",
+        help="who it goes to (default: the card's contact email, else the first interviewer's)",
+    )
     p.add_argument(
         "--from-file",
         metavar="FILE",
@@ -63,6 +81,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id")
     p.add_argument("--at", metavar="WHEN", required=True, help="when the next interview is")
     p.add_argument("--round", metavar="NAME", help="e.g. 'second', 'on-site'")
+    p.add_argument("--duration", metavar="LENGTH", help="how long it lasts: 45 min, 3 h (1 h)")
     p.set_defaults(func=cmd_round)
 
     p = subparsers.add_parser("templates", help="list note templates and any broken files")
@@ -101,11 +120,22 @@ def _now() -> datetime:
 # --- due --------------------------------------------------------------------------------------------
 
 
+def due_items(
+    session: Session, templates: TemplateSet, now: datetime, upcoming: bool
+) -> list[DueItem]:
+    """Everything `due` lists: notes, interviews ahead and close suggestions (`KINDS`)."""
+    cards = session.board.all()
+    return board_items(cards, templates.everything(), now, None, upcoming, kinds=KINDS)
+
+
 def cmd_due(args: argparse.Namespace) -> int:
     session = open_session(args.vault)
-    templates = load_templates(session, warn=not args.json)
+    templates = load_templates(session, warn=not (args.json or args.count))
     now = _now()
-    items = board_items(session.board.all(), templates.all(), now, None, include_upcoming=args.all)
+    items = due_items(session, templates, now, args.all)
+    if args.count:
+        print(len(items))
+        return 0
     if args.json:
         json.dump([i.to_json(now, None) for i in items], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -113,13 +143,18 @@ def cmd_due(args: argparse.Namespace) -> int:
     if not items:
         print("Nothing due.", file=sys.stderr)
     for item in items:
-        card = item.card
-        what = f"{card.company} — {card.role}" if card.role else card.company
-        print(
-            f"{item.relative(now, None):<18} {card.id}  {item.template:<20} {what}"
-            f"   ({item.rule.describe()})"
-        )
+        print(due_line(item, now))
     return 0
+
+
+def due_line(item: DueItem, now: datetime) -> str:
+    """One line of `due` (and of `remind` without a desktop): when, card, what, why."""
+    card = item.card
+    what = f"{card.company} — {card.role}" if card.role else card.company
+    why = item.describe()
+    if item.kind == "close":
+        why += f"; to close it: followup-tui move {card.id} closed --outcome no-answer"
+    return f"{item.relative(now, None):<18} {card.id}  {item.name:<20} {what}   ({why})"
 
 
 # --- compose ----------------------------------------------------------------------------------------
@@ -148,6 +183,12 @@ def _read_note(path: str, template: str) -> Note:
 def cmd_compose(args: argparse.Namespace) -> int:
     if args.from_file and not args.sent:
         raise BadValue("--from-file records an edited note: use it with --sent.")
+    if args.to is not None and not args.mailto:
+        raise BadValue("--to says who a mailto: URL goes to: use it with --mailto.")
+    if args.to is not None:
+        from tui.handoff.mailto import addresses
+
+        addresses(args.to)  # a typo is said before anything else
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     templates = load_templates(session)
@@ -166,10 +207,30 @@ def cmd_compose(args: argparse.Namespace) -> int:
             'followup-tui profile --name "Your Name".',
             file=sys.stderr,
         )
-    sys.stdout.write(note.text)
+    to = None
+    if args.mailto:
+        from tui.handoff.mailto import MAILTO_LIMIT, fits, mailto_url, recipient
+
+        to = recipient(card) if args.to is None else args.to
+        url = mailto_url(to, note.subject, note.body)
+        if not to:
+            print(
+                "followup-tui: note: the card has no email address; the URL names nobody "
+                "(--to ADDRESS gives one).",
+                file=sys.stderr,
+            )
+        if not fits(url):
+            print(
+                f"followup-tui: warning: the URL is {len(url):,} characters long; mail clients "
+                f"and desktops may cut one over {MAILTO_LIMIT:,}.",
+                file=sys.stderr,
+            )
+        sys.stdout.write(url + "\n")
+    else:
+        sys.stdout.write(note.text)
     sys.stdout.flush()
     if args.sent:
-        moved = session.change(lambda board: record_sent(board, card.id, template, note))
+        moved = session.change(lambda board: record_sent(board, card.id, template, note, to=to))
         change = f" ({card.stage} → {moved.stage})" if moved.stage != card.stage else ""
         print(f"Recorded {template.name!r} as sent on {card.id}{change}.", file=sys.stderr)
     return 0
@@ -193,14 +254,20 @@ def cmd_answered(args: argparse.Namespace) -> int:
 
 def cmd_round(args: argparse.Namespace) -> int:
     when = parse_when(args.at)
+    length = parse_duration(args.duration) if args.duration else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
-    session.change(lambda board: record_round(board, card.id, when, args.round))
+    moved = session.change(
+        lambda board: record_round(board, card.id, when, args.round, duration=length)
+    )
     label = f"{args.round} round" if args.round else "next round"
     print(
         f"{card.id}: {label} on {when.astimezone():%Y-%m-%d %H:%M}; back to interviewed.",
         file=sys.stderr,
     )
+    notice = interview_notice(moved, _now(), None)
+    if notice:
+        print(f"{card.company}: {notice}.", file=sys.stderr)
     return 0
 
 
@@ -220,15 +287,18 @@ def cmd_templates(args: argparse.Namespace) -> int:
     config = Config.load()
     folder = vault_path(args.vault, config)
     if args.install:
-        created = install_defaults(folder)
+        links: list[Path] = []
+        created = install_defaults(folder, links)
         names = ", ".join(p.stem for p in created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        for link in links:
+            print(f"followup-tui: {link.name} is a link; left alone.", file=sys.stderr)
     templates = TemplateSet.for_vault(folder)
     problems = templates.problems()
     if args.json:
         json.dump(
             {
-                "templates": [t.to_json() for t in templates.all()],
+                "templates": [t.to_json() for t in templates.everything()],
                 "problems": [
                     {"file": str(p.path), "line": p.line, "message": p.message} for p in problems
                 ],
@@ -239,9 +309,11 @@ def cmd_templates(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
     else:
-        for template in templates.all():
+        for template in templates.everything():
             source = "built-in" if template.builtin else "vault"
             due = template.due_text or "never due by itself"
+            if template.kind == "close":
+                due = f"suggests closing as no answer: {template.due_text or 'never'}"
             print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
         for problem in problems:
             print(f"followup-tui: {problem}", file=sys.stderr)

@@ -2,7 +2,10 @@
 
 `sync --watch` is for an always-on machine: it merges what arrives and logs one line per
 event. `doctor` only looks (it merges in memory, writes nothing) and exits 1 when something
-needs the user: an unreadable replica, a conflict copy, an unknown file, a template error.
+needs the user: an unreadable replica, a conflict copy, an unknown file, a template error, a
+rollback or a copied config the next command will act on, an emptied folder, a clock far
+ahead. `doctor --accept-empty` is the one thing it changes, in this device's config dir only:
+an emptied folder the user meant to empty.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ import json
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from datetime import datetime
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from store.config import Config
@@ -40,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "doctor", help="check the vault folder: devices, unreadable files, conflict copies"
     )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--accept-empty",
+        action="store_true",
+        help="the folder's replicas are gone on purpose: let this device start over",
+    )
     p.add_argument(
         "--prune",
         action="store_true",
@@ -111,6 +120,38 @@ def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class CalendarOnWatch:
+    """`calendar_file` kept current while `sync` runs: after the merge, after each batch, and
+    every five minutes (interviews end, reminders stop), on the thread that owns the session."""
+
+    def __init__(self, session: SyncedSession) -> None:
+        from store.transfer.calendar_file import CalendarFile
+
+        self.session = session
+        self.file = CalendarFile.from_config(session.config, session.vault.path)
+        self.templates = TemplateSet.for_vault(session.vault.path) if self.file else None
+
+    def templates_changed(self, paths: tuple[Path, ...]) -> None:
+        if self.templates is not None:
+            for path in paths:
+                if path == self.templates.folder:
+                    self.templates.reload_all()
+                else:
+                    self.templates.reload(path)
+
+    def refresh(self, say: Callable[[str], None]) -> None:
+        if self.file is None or self.templates is None:
+            return
+        state = (self.session.board.version, self.templates.version)
+        if not self.file.stale(state, time.monotonic()):
+            return
+        done = self.file.refresh(self.session.board.all(), self.templates.all(), datetime.now(UTC))
+        if done.error and not done.repeated:
+            say(f"calendar not written: {done.error}")
+        elif done.written:
+            say(f"calendar written: {self.file.setting}")
+
+
 def cmd_sync(args: argparse.Namespace) -> int:
     session = _synced(open_session(args.vault))
     merged = _names(session, session.merged_files) or "no other replica"
@@ -127,17 +168,26 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"followup-tui: {path.name}: {reason}", file=sys.stderr)
     if session.stignore_problem:
         print(f"followup-tui: {session.stignore_problem}", file=sys.stderr)
+    calendar = CalendarOnWatch(session)
+    calendar.refresh(lambda line: print(f"followup-tui: {line}", file=sys.stderr))
     if not args.watch:
         return 0
     stop = threading.Event()
+
+    def applied(batch: Applied) -> None:
+        for line in describe(batch, session):
+            _log(line)
+        calendar.templates_changed(batch.templates)
+
     with _stop_on_sigterm(stop), contextlib.suppress(KeyboardInterrupt):
         run(
             session,
             stop,
-            on_applied=lambda applied: [_log(line) for line in describe(applied, session)],
+            on_applied=applied,
             ready=lambda: print(
                 f"Watching {session.vault.path} (Ctrl-C stops).", file=sys.stderr, flush=True
             ),
+            on_idle=(lambda: calendar.refresh(_log)) if calendar.file else None,
         )
     print("Stopped watching.", file=sys.stderr)
     return 0
@@ -155,6 +205,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     Vault.read_header(path)
     vault = Vault.unlock(path, ask_passphrase())
     session = open_folder(vault, config, tidy=False)
+    if args.accept_empty:
+        if session.folder_emptied():
+            session.accept_empty()
+            print(
+                "Accepted: this device no longer waits for the replicas that were in the "
+                "folder; its next write starts a new one.",
+                file=sys.stderr,
+            )
+        else:
+            print("Nothing to accept: the folder is not emptied.", file=sys.stderr)
     diagnosis = diagnose(session, template_errors(session))
     pruned = prune_lines(session) if args.prune else []
     blobs = survey(session)  # attachments/ (issue 14)
@@ -225,8 +285,16 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
             when += f" ({row.last_seen.astimezone():%Y-%m-%d %H:%M})"
         if not row.has_replica:
             when += "; no replica in the folder"
+        if row.copied_from:
+            when += f"; began as a copy of {row.copied_name} ({row.copied_from})"
+        copies = [r for r in diagnosis.devices if r.copied_from == row.device]
+        when += "".join(f"; {r.name} ({r.device}) began as a copy of it" for r in copies)
         rows.append(f"{row.name:<20} {row.device}  {when}")
     lines += _section("Devices", rows)
+    lines += _section("Needs acting on", diagnosis.findings)
+    if diagnosis.blocked:
+        lines.append(f"Replicas: {diagnosis.blocked}")
+    lines += _section("Clocks", diagnosis.clocks, empty="ok")
     lines += _section(
         "Unreadable replicas", [f"{p.name}: {r}" for p, r in diagnosis.unreadable.items()]
     )
@@ -240,6 +308,7 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
     lines += _section("Unknown files in replicas/", [p.name for p in diagnosis.unknown])
     lines.append(f".stignore: {diagnosis.stignore or 'ok'}")
     lines += _section("Template errors", diagnosis.template_errors or [])
+    lines += _section("This device's history", diagnosis.history)
     lines.append(
         f"Cards: {diagnosis.cards}"
         + (

@@ -156,6 +156,10 @@ def report_plan(plan: importer.Plan, applied: bool, out: TextIO) -> None:
             print(f"  … and {len(plan.update) - SHOW_UPDATES:,} more", file=out)
     for kept in plan.kept:
         print(f"  {kept}", file=out)
+    for note in plan.earlier[:SHOW_UPDATES]:  # before re-applying: "you were there before"
+        print(f"note: {note}", file=sys.stderr)
+    if len(plan.earlier) > SHOW_UPDATES:
+        print(f"note: … and {len(plan.earlier) - SHOW_UPDATES:,} more", file=sys.stderr)
     if not applied:
         print("Dry run: nothing was written. Run again with --apply to import.", file=out)
 
@@ -272,7 +276,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     elif args.format == "md":
         text = exporter.to_markdown(cards, now=now)
     elif args.format == "ics":
-        text = ics.calendar(session, now=now)
+        from store.transfer.calendar_file import alarm_lead
+
+        text = ics.calendar(session, now=now, alarm=alarm_lead(session.config.calendar_alarm))
     else:
         backup = exporter.to_backup(
             session.board,

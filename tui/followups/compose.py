@@ -2,9 +2,11 @@
 
 The compose screen lists the templates, the suggested one first (what is due on the card,
 then those serving its stage, then the rest), and previews the note rendered from the card
-and the profile. `e` edits it in `$VISUAL`/`$EDITOR` (`editor.py`: the app suspends; the text
-goes through a temp file outside the vault, deleted afterwards), `y` copies it to the clipboard
-(OSC 52, works over SSH), `s` marks it as sent: the exact text goes on the card's timeline and
+and the profile, under a To: line (the card's contact email, else the first interviewer's;
+`t` edits it). `e` edits the note in `$VISUAL`/`$EDITOR` (`editor.py`: the app suspends; the
+text goes through a temp file outside the vault, deleted afterwards), `y` copies it (OSC 52
+and the system clipboard, `mail_handoff.py`), `m` hands it to the mail client and then asks
+whether it went out, `s` marks it as sent: the exact text goes on the card's timeline and
 the card moves on (interviewed → thanked, waiting → followed-up). Edits are kept per template
 while the screen is open, so looking at another template loses nothing. It returns the card id
 when a letter was recorded as sent; whoever opened it repaints.
@@ -26,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.cards.model import Card
@@ -36,6 +38,8 @@ from store.notes.flow import record_sent
 from store.notes.templates import Note, Template, TemplateError, TemplateSet
 from tui.context import AppContext
 from tui.followups.editor import edit_text
+from tui.followups.mail_handoff import Letter, MailHandOff
+from tui.handoff.mailto import recipient
 from tui.widgets.fitting_footer import FittingFooter
 
 
@@ -45,7 +49,27 @@ class ComposeScreen(Screen[str | None]):
     CSS_PATH = "compose.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="compose-edit", tooltip="Edit the note in $EDITOR"),
-        Binding("y", "copy", "Copy", id="compose-copy", tooltip="Copy the note (OSC 52)"),
+        Binding(
+            "m",
+            "mail",
+            "Mail",
+            id="compose-mail",
+            tooltip="Open your mail client with To, Subject and the note; then say if it went out",
+        ),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="compose-copy",
+            tooltip="Copy the note (OSC 52 and the system clipboard)",
+        ),
+        Binding(
+            "t",
+            "edit_to",
+            "To",
+            id="compose-to",
+            tooltip="Change who the note goes to (enter or esc goes back to the templates)",
+        ),
         Binding(
             "s",
             "send",
@@ -77,6 +101,8 @@ class ComposeScreen(Screen[str | None]):
         self._templates_version = -1
         self._board_version = -1
         self.due: dict[str, DueItem] = {}  # the notes this card owes now, by template
+        self.suggested_to = ""  # the To: line the card gives; what the user typed wins
+        self.handoff = MailHandOff(self, context, lambda sent: self._record(sent, sent.to))
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -115,6 +141,14 @@ class ComposeScreen(Screen[str | None]):
                 yield Static(id="compose-rule")
             with Vertical(id="compose-pane"):
                 yield Static(id="compose-problem")
+                with Horizontal(id="compose-to-line"):
+                    yield Label("To: ", id="compose-to-label")
+                    yield Input(
+                        placeholder="name@example.com (the card has no address)",
+                        id="compose-to",
+                        compact=True,
+                        select_on_focus=False,
+                    )
                 yield Static(id="compose-subject")
                 with VerticalScroll(id="compose-scroll"):
                     yield Static(id="compose-body")
@@ -122,6 +156,7 @@ class ComposeScreen(Screen[str | None]):
         yield FittingFooter()
 
     def on_mount(self) -> None:
+        self._follow_recipient()
         self.context.reload_templates()
         self.show_templates(self.wanted)
         self.query_one("#compose-templates", OptionList).focus()
@@ -133,6 +168,7 @@ class ComposeScreen(Screen[str | None]):
         if self.templates.version != self._templates_version:
             self.templates_reloaded()
         elif self.session.board.version != self._board_version:
+            self._follow_recipient()
             self.show_preview()
 
     def templates_reloaded(self) -> None:
@@ -175,6 +211,21 @@ class ComposeScreen(Screen[str | None]):
             )
         )
         self.show_preview()
+
+    @property
+    def to(self) -> str:
+        return self.query_one("#compose-to", Input).value.strip()
+
+    def _follow_recipient(self) -> None:
+        """The card's address on the To: line, unless the user typed another one."""
+        try:
+            suggested = recipient(self.card)
+        except UnknownCard:
+            return
+        line = self.query_one("#compose-to", Input)
+        if line.value.strip() == self.suggested_to.strip():
+            line.value = suggested
+        self.suggested_to = suggested
 
     def _file_problem(self, template: Template) -> str | None:
         for problem in self.templates.problems():
@@ -250,7 +301,7 @@ class ComposeScreen(Screen[str | None]):
     # --- acting -------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "copy", "send"):
+        if action in ("edit", "copy", "send", "mail"):
             return True if self.note is not None else None
         return True
 
@@ -273,27 +324,49 @@ class ComposeScreen(Screen[str | None]):
     def action_copy(self) -> None:
         if self.note is None:
             return
-        self.app.copy_to_clipboard(self.note.body)
-        self.notify(
-            "The note's body is on the clipboard (your terminal must allow OSC 52).",
-            title="Copied",
-        )
+        self.handoff.copy(self.note.body, "The note's body")
 
-    def action_send(self) -> None:
+    def _letter(self) -> Letter | None:
         template, note = self.template, self.note
         if template is None or note is None:
-            return
+            return None
+        return Letter(self.card_id, template, note, self.to)
+
+    def action_mail(self) -> None:
+        letter = self._letter()
+        if letter is not None:
+            self.handoff.mail(letter)
+
+    def action_edit_to(self) -> None:
+        self.query_one("#compose-to", Input).focus()
+
+    @on(Input.Submitted, "#compose-to")
+    def _to_done(self, event: Input.Submitted) -> None:
+        self.query_one("#compose-templates", OptionList).focus()
+
+    def action_send(self) -> None:
+        letter = self._letter()
+        if letter is not None:
+            self._record(letter, to=None)  # sent some other way: whom it went to is not known
+
+    def _record(self, letter: Letter, to: str | None) -> None:
+        """Record the letter as sent; `to` is kept on the timeline when the app handed it on."""
         before = self.card.stage
         try:
             moved = self.session.change(
-                lambda board: record_sent(board, self.card_id, template, note)
+                lambda board: record_sent(
+                    board, letter.card_id, letter.template, letter.note, to=to
+                )
             )
         except FollowupError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
         change = f"; {moved.company} moved to {moved.stage}" if moved.stage != before else ""
-        self.notify(f"Recorded {template.title.lower()} as sent{change}.", title="Sent")
-        self.dismiss(self.card_id)
+        self.notify(f"Recorded {letter.template.title.lower()} as sent{change}.", title="Sent")
+        if self.is_current:
+            self.dismiss(self.card_id)
+        else:  # answered after this screen was left: the board repaints the card
+            self.context.board_changed({letter.card_id})
 
     def action_reload(self) -> None:
         name = self.template_name
@@ -303,4 +376,10 @@ class ComposeScreen(Screen[str | None]):
         self.show_templates(name)
 
     def action_close(self) -> None:
+        if isinstance(self.focused, Input):  # esc on the To: line: back to the templates
+            self.query_one("#compose-templates", OptionList).focus()
+            return
         self.dismiss(None)
+
+    def on_unmount(self) -> None:
+        self.handoff.forget()

@@ -1,6 +1,9 @@
-"""Today (`t` on the board): every note due or overdue across all cards, most urgent first.
+"""Today (`t` on the board): every note due or overdue across all cards, today's and
+tomorrow's interviews, and the cards whose silence asks to close them; most urgent first.
 
-Enter (or `c`) opens the compose screen for the highlighted note; `a` records that the
+Enter (or `c`) opens the compose screen for the highlighted note (for an interview: the card,
+with its questions to ask and research; for a close suggestion: closes it as no answer, as `x`
+does, and `u` takes that back); `a` records that the
 employer answered; `o` goes back to the board with the focus on that note's card: Today
 returns that card's id (None: just back), and the board puts the focus there. The templates
 are read again whenever Today opens, so a file edited meanwhile counts (a broken one shows
@@ -26,7 +29,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.cards.model import Card
-from store.notes.due import DueItem, board_items
+from store.errors import FollowupError
+from store.notes.due import KINDS, DueItem, board_items
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
@@ -40,17 +44,21 @@ def item_line(
     width: int = WIDE,
     what_width: int = 0,
     tz: tzinfo | None = None,
+    when_width: int = 17,
 ) -> Content:
-    """One note due: when (in full), which note, the card, and the rule behind it.
+    """One item: when (in full), which note (or interview, or close question), the card, and
+    the rule behind it.
 
     Narrower than `WIDE` the rule is left out; the list cuts a line with an ellipsis rather
-    than wrapping it.
+    than wrapping it. `when_width` is the widest "when" of the list, so columns line up.
     """
     card = item.card
     status = item.status(now, tz)
     style = "$error" if status == "overdue" else "$warning" if status == "due" else "$text-muted"
+    if item.kind == "interview":
+        style = "$accent"
     what = _what(card)
-    when = (f"{item.relative(now, tz):<17}", f"bold {style}")
+    when = (f"{item.relative(now, tz):<{when_width}}", f"bold {style}")
     if width < WIDE:
         return Content.assemble(when, (f"{item.title:<21}", "$text"), (what, "$text"))
     if what_width and cell_len(what) > what_width:
@@ -59,7 +67,7 @@ def item_line(
         when,
         (f"{item.title:<21}", "$text"),
         (set_cell_size(what, what_width) if what_width else what, "$text"),
-        (f"  {item.rule.describe()}", "$text-muted"),
+        (f"  {item.describe(tz)}", "$text-muted"),
     )
 
 
@@ -75,6 +83,14 @@ class TodayScreen(Screen[str | None]):
         Binding("enter,c", "compose", "Compose", id="today-compose", tooltip="Write this note"),
         Binding("a", "answered", "Answered", id="today-answered", tooltip="The employer answered"),
         Binding("o", "open_card", "Card", id="today-open", tooltip="Show the card on the board"),
+        Binding(
+            "x",
+            "close_no_answer",
+            "Close: no answer",
+            id="today-close-no-answer",
+            tooltip="Close the card as no answer (when its silence asks)",
+        ),
+        Binding("u", "undo", "Undo", id="today-undo", show=False, tooltip="Reopen what x closed"),
         Binding("escape,t", "close", "Board", id="today-close", tooltip="Back to the board"),
     ]
 
@@ -85,6 +101,7 @@ class TodayScreen(Screen[str | None]):
         self.now = context.now
         self.items: list[DueItem] = []
         self._shown_width = 0
+        self.closed: list[tuple[str, str, str | None]] = []  # what x closed: id, stage, outcome
 
     @property
     def templates(self) -> TemplateSet:
@@ -118,22 +135,30 @@ class TodayScreen(Screen[str | None]):
         now, tz = self.now(), self.context.tz
         options = self.query_one("#today-list", OptionList)
         highlighted = self.highlighted
-        keep = keep or ((highlighted.card_id, highlighted.template) if highlighted else None)
-        self.items = board_items(self.session.board.all(), self.templates.all(), now, tz)
+        keep = keep or ((highlighted.card_id, highlighted.key) if highlighted else None)
+        cards, templates = self.session.board.all(), self.templates.everything()
+        self.items = board_items(cards, templates, now, tz, kinds=KINDS)
         width = self._shown_width = self.size.width or self.app.size.width
         what_width = min(40, max((cell_len(_what(i.card)) for i in self.items), default=0))
+        when_width = max([17, *(cell_len(i.relative(now, tz)) + 1 for i in self.items)])
         options.clear_options()
         options.add_options(
-            Option(
-                item_line(item, now, width, what_width, tz), id=f"{item.card_id}:{item.template}"
-            )
+            Option(item_line(item, now, width, what_width, tz, when_width), id=item.key)
             for item in self.items
         )
-        overdue = sum(1 for i in self.items if i.status(now, tz) == "overdue")
-        count = len(self.items)
+        notes = [i for i in self.items if i.kind == "note"]
+        overdue = sum(1 for i in notes if i.status(now, tz) == "overdue")
+        count = len(notes)
         title = f"[b]Today[/b]  {count} {'note' if count == 1 else 'notes'} due"
         if overdue:
             title += f", [b $error]{overdue} overdue[/]"
+        for kind, one, many in (
+            ("interview", "interview", "interviews"),
+            ("close", "to close", "to close"),
+        ):
+            number = sum(1 for i in self.items if i.kind == kind)
+            if number:
+                title += f"  ·  {number} {one if number == 1 else many}"
         self.query_one("#today-title", Static).update(title)
         problems = self.templates.problems()
         shown = self.query_one("#today-problems", Static)
@@ -155,7 +180,7 @@ class TodayScreen(Screen[str | None]):
             index = 0
             if keep is not None:
                 for i, item in enumerate(self.items):
-                    if (item.card_id, item.template) == keep:
+                    if (item.card_id, item.key) == keep:
                         index = i
             options.highlighted = index
 
@@ -170,6 +195,11 @@ class TodayScreen(Screen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("compose", "answered", "open_card"):
             return None if self.highlighted is None else True
+        if action == "close_no_answer":
+            item = self.highlighted
+            return None if item is None or item.kind != "close" else True
+        if action == "undo":
+            return True if self.closed else None
         return True
 
     @on(OptionList.OptionSelected, "#today-list")
@@ -177,15 +207,53 @@ class TodayScreen(Screen[str | None]):
         self.action_compose()
 
     def action_compose(self) -> None:
-        from tui.followups.compose import ComposeScreen
-
         item = self.highlighted
         if item is None:
+            return
+        if item.kind == "close":
+            self.action_close_no_answer()
+            return
+        if item.kind == "interview":  # nothing to write yet: the card, to prepare
+            from tui.card.detail import CardDetailScreen
+
+            self.app.push_screen(CardDetailScreen(self.context, item.card_id), self._back)
             return
         if item.kind != "note":  # an offer's answer-by day: no letter to write, show the card
             self.dismiss(item.card_id)
             return
+        from tui.followups.compose import ComposeScreen
+
         self.app.push_screen(ComposeScreen(self.context, item.card_id, item.template), self._back)
+
+    def action_close_no_answer(self) -> None:
+        """The card's silence asked: close it as no answer (only ever on this key)."""
+        item = self.highlighted
+        if item is None or item.kind != "close":
+            return
+        card = item.card
+        try:
+            self.session.change(lambda b: b.move(card.id, "closed", outcome="no-answer"))
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.closed.append((card.id, card.stage, card.outcome))
+        self.notify(f"Closed {card.company} as no answer. Press u to undo.")
+        self.show_items()
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        if not self.closed:
+            return
+        card_id, stage, outcome = self.closed.pop()
+        try:
+            self.session.change(lambda b: b.move(card_id, stage, outcome=outcome))
+        except FollowupError as exc:
+            self.closed.append((card_id, stage, outcome))
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(f"Reopened {self.session.board.card(card_id).company}.")
+        self.show_items()
+        self.refresh_bindings()
 
     def action_answered(self) -> None:
         from tui.followups.answered import AnsweredScreen

@@ -69,9 +69,9 @@ def restore_templates(templates_dir: Path, source: Source, names: Iterable[str])
     restored = []
     for name in names:
         target = Path(templates_dir) / name
-        if target.exists() or name not in source.templates:
-            continue
-        ensure_folder(target.parent)
+        if target.exists() or target.is_symlink() or name not in source.templates:
+            continue  # never written through a link, even one pointing nowhere
+        ensure_folder(target.parent, private=True)
         atomic_write(target, source.templates[name].encode("utf-8"), mode=0o644)
         restored.append(name)
     return restored

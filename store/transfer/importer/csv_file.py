@@ -19,7 +19,7 @@ from store.errors import BadValue, FollowupError
 from store.transfer.importer.headers import IGNORE, field_for_header
 from store.transfer.importer.rows import Problem, build_row
 from store.transfer.importer.source import Progress, Source, decode
-from store.untrusted import from_spreadsheet_cell
+from store.untrusted import MAX_IMPORT_BYTES, from_spreadsheet_cell
 
 _DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -27,6 +27,7 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def _records(text: str, delimiter: str, name: str) -> Iterator[tuple[int, list[str]]]:
     """Each CSV record with the line it starts on (quoted newlines span lines; blanks skipped)."""
+    csv.field_size_limit(MAX_IMPORT_BYTES)  # a field may be as long as a file may be
     reader = csv.reader(
         io.StringIO(text, newline=""),
         delimiter=delimiter,
