@@ -2,9 +2,9 @@
 goes to. The CLI's `export` and the board's export dialog both use this, so both refuse the
 same places and write the same bytes.
 
-A JSON backup is plaintext: it is written with mode 0600 and never inside the vault folder
-(which is synced: plaintext there would reach every device and the cloud), and neither is any
-other export. Writing goes through `store.files.write_output` (a pipe or a device is written
+Every export is plaintext: it is written with mode 0600 (a file that was there keeps no
+wider mode) and never inside the vault folder (which is synced: plaintext there would reach
+every device and the cloud). Writing goes through `store.files.write_output` (a pipe or a device is written
 into, never replaced). Never deletes anything; the caller decides whether an existing file may
 be replaced.
 """
@@ -40,13 +40,12 @@ PLAINTEXT_WARNING = (
 class Export:
     format: str
     text: str
-    count: int  # the cards it holds
-    mode: int = 0o644
+    count: int  # the cards (or a record's entries) it holds
 
     @property
     def data(self) -> bytes:
         # A spreadsheet reads a CSV's accents right only with a BOM.
-        return self.text.encode("utf-8-sig" if self.format == "csv" else "utf-8")
+        return self.text.encode("utf-8-sig" if self.format in ("csv", "activity") else "utf-8")
 
 
 def export_board(session: Session, fmt: str, include_deleted: bool, now: datetime) -> Export:
@@ -71,7 +70,7 @@ def export_board(session: Session, fmt: str, include_deleted: bool, now: datetim
         now=now,
     )
     text = json.dumps(backup, indent=1, ensure_ascii=False) + "\n"
-    return Export(fmt, text, len(session.board.cards), mode=0o600)
+    return Export(fmt, text, len(session.board.cards))
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -96,6 +95,6 @@ def check_destination(output: Path, vault_folder: Path) -> None:
 
 
 def write_export(output: Path, export: Export) -> None:
-    write_output(output, export.data, mode=export.mode)
-    if export.mode == 0o600 and output.is_file():
+    write_output(output, export.data, mode=0o600)
+    if output.is_file():
         output.chmod(0o600)  # a file that was there before keeps no wider mode

@@ -79,7 +79,7 @@ async def test_the_profile_form_saves_the_name_and_signature_notes_are_signed_wi
     session, ids = sample(laptop)
     app = app_on(session)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("P")
+        await pilot.press("at")
         assert app.screen.id == "profile"
         app.screen.query_one("#profile-name", Input).value = "Sam Doe"
         app.screen.query_one("#profile-signature", TextArea).load_text("Sam Doe\n+1 555 0100")

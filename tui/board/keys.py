@@ -91,7 +91,12 @@ BOARD_BINDINGS: list[Binding] = [
     ),
     Binding("ctrl+r", "redo", "Redo", id="redo", show=False, tooltip="Redo what was undone"),
     Binding(
-        "slash", "filter", "Filter", id="filter", tooltip="Filter by company, role, people, tags"
+        "slash",
+        "filter",
+        "Filter",
+        id="filter",
+        tooltip="Search every text of the cards: people, notes, tags, the posting, notes sent, "
+        "answers",
     ),
     Binding(
         "escape",
@@ -149,9 +154,18 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("O", "offers", "Offers", id="offers", show=False, tooltip="The offers side by side"),
     Binding(
         "P",
+        "people",
+        "People",
+        id="people",
+        show=False,
+        tooltip="Everyone on the cards, once each: enter shows their cards",
+    ),
+    Binding(
+        "at",
         "profile",
         "Profile",
         id="profile",
+        key_display="@",
         show=False,
         tooltip="Your name and signature, used in notes",
     ),

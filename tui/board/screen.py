@@ -34,6 +34,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from store.cards.board import Board
@@ -51,6 +52,9 @@ from tui.widgets.fitting_footer import FittingFooter
 
 __all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
 
+# From this many cards the search waits for a pause in the typing (each search scans them all).
+SEARCH_AS_YOU_TYPE = 3000
+
 
 class BoardScreen(BoardDialogs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
@@ -65,6 +69,7 @@ class BoardScreen(BoardDialogs, Screen[None]):
         self.lists = StageLists(self.session.board)
         self.column_index = 0
         self.marked: set[str] = set()  # cards marked with space, shared with the columns
+        self._pending_filter: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -85,7 +90,8 @@ class BoardScreen(BoardDialogs, Screen[None]):
                         id=f"cards-{stage}",
                     )
         yield Input(
-            placeholder="Filter by company, role, people, tags  ·  enter keeps it  ·  esc clears",
+            placeholder="Search everything: people, notes, posting, notes sent…  ·  enter keeps it  ·  "
+            "esc clears",
             id="filter",
         )
         with Horizontal(id="status-line"):
@@ -102,6 +108,13 @@ class BoardScreen(BoardDialogs, Screen[None]):
         self._set_active(self._first_column_with_cards())
         self._show_status()
         self.set_interval(60, self._clock_moved)
+        # The search's index, folded a slice at a time in idle moments: the first `/` on a
+        # board of 10,000 cards is then as quick as the next (it would cost a second).
+        self._warming = self.set_interval(0.05, self._warm_search, name="warm-search")
+
+    def _warm_search(self) -> None:
+        if self.lists.index.warm():
+            self._warming.stop()
 
     def _clock_moved(self) -> None:
         """A minute passed: "due 40m" becomes "due 39m", "today" becomes "1d" at midnight."""
@@ -434,7 +447,8 @@ class BoardScreen(BoardDialogs, Screen[None]):
 
         card = self.focused_card
         if card is not None:
-            self.app.push_screen(CardDetailScreen(self.context, card.id), self._edited)
+            search = self.lists.search or None  # the detail view marks where it matched
+            self.app.push_screen(CardDetailScreen(self.context, card.id, search), self._edited)
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -451,6 +465,9 @@ class BoardScreen(BoardDialogs, Screen[None]):
             self._show_status()
             self.refresh_bindings()
             return
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.display = False
@@ -460,10 +477,22 @@ class BoardScreen(BoardDialogs, Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
+        if len(self.session.board.cards) < SEARCH_AS_YOU_TYPE:
+            self._apply_filter(event.value)
+            return
+        # A big board is searched once the typing pauses, not on every key of a word.
+        value = event.value
+        self._pending_filter = self.set_timer(0.12, lambda: self._apply_filter(value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._pending_filter is not None:  # enter does not wait for the pause
+            self._pending_filter.stop()
+            self._pending_filter = None
+            self._apply_filter(event.value)
         if not event.value.strip():
             self.action_clear_filter()
             return
@@ -501,13 +530,19 @@ class BoardScreen(BoardDialogs, Screen[None]):
         """Today may have recorded notes and answers on any card: repaint them all, then put
         the focus on the card it asked to show, if any."""
         self.refresh_cards(None)
-        if shown:
+        if shown and not self.focus_card(shown) and self.lists.query:
+            self.action_clear_filter()  # the card asked for was hidden by the filter
             self.focus_card(shown)
 
     def action_offers(self) -> None:
         from tui.offers.screen import OffersScreen
 
         self.app.push_screen(OffersScreen(self.context), self._back_from_today)
+
+    def action_people(self) -> None:
+        from tui.people.screen import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.context), self._back_from_today)
 
     def action_quit(self) -> None:
         self.app.exit(0)

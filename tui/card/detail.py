@@ -1,5 +1,8 @@
 """One card in full: every field, the people, the timeline, and conflicts to resolve.
 
+Opened from a search (`/` on the board), it says where the card matched and marks each place
+in the text it shows (the posting's first match is selected and scrolled to).
+
 A conflict is a value that lost to a concurrent edit on another laptop; it stays on the card
 until the user keeps one version here (`Board.resolve`). The screen repaints when the card
 changes underneath (a merge: `cards_changed`, from the app), and returns the card id when it
@@ -27,11 +30,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
 
 from store.cards.board import Board
 from store.cards.dates import duration_text
 from store.cards.documents import Attachment, size_text
 from store.cards.model import STAGES, Card
+from store.cards.search import Query, found_in, spans
 from store.errors import FollowupError, UnknownCard
 from store.notes.due import KINDS, card_items, interview_item
 from store.untrusted import printable
@@ -62,6 +67,17 @@ FIELD_LABELS = {
     "bonus": "Offer: bonus",
     "equity": "Offer: equity",
 }
+
+
+MARK = "bold reverse"  # a match of the search, in any theme
+
+
+def marked(text: str, search: Query | None) -> Content:
+    """`text` as plain content, each match of the search marked."""
+    content = Content(text)
+    for start, end in spans(text, search) if search else ():
+        content = content.stylize(MARK, start, end)
+    return content
 
 
 def local(moment: datetime) -> str:
@@ -203,6 +219,11 @@ def timeline_entries(card: Card, board: Board) -> list[tuple[str, str]]:
             what = f"{event.kind} {event.get('name', 'a file')}"
             if event.kind == "attached" and isinstance(event.get("size"), int):
                 what += f" ({size_text(event.get('size'))})"
+        elif event.kind in ("invited", "interview_cancelled"):  # an invitation imported
+            when = _moment(event.get("interviewed_at")) or "?"
+            what = f"invitation: interview {when}"
+            if event.kind == "interview_cancelled":
+                what = f"cancelled: the interview {when}"
         elif event.kind == "round":
             what = "next round"
             if event.get("round"):
@@ -213,7 +234,8 @@ def timeline_entries(card: Card, board: Board) -> list[tuple[str, str]]:
         hidden = ("from", "to", "outcome", "field", "stage", "text", "as_of")
         hidden += ("promised_by", "previous_promised_by")
         hidden += ("name", "size", "sha256", "blob", "attachment")  # an attachment's, said above
-        if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
+        hidden += ("uid", "sequence", "duration")  # an invitation's (issue 14)
+        if event.kind in ("note_sent", "round", "invited", "interview_cancelled"):  # said above
             hidden += ("template", "subject", "round", "interviewed_at", "previous")
             hidden += ("previous_promised_by",)
         extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
@@ -231,6 +253,12 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
         lines.append(line)
         lines.extend(f"    {part}" for part in text.splitlines())
     return lines
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    """(row, column) of a character offset, as a TextArea places its cursor."""
+    row = text.count("\n", 0, offset)
+    return row, offset - (text.rfind("\n", 0, offset) + 1)
 
 
 class CardDetailScreen(Screen[str | None]):
@@ -314,11 +342,12 @@ class CardDetailScreen(Screen[str | None]):
         Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
+    def __init__(self, context: AppContext, card_id: str, search: Query | None = None) -> None:
         super().__init__(id="detail")
         self.context = context
         self.session = context.session
         self.card_id = card_id
+        self.search = search if search else None  # the board's search, when one is on
         self.now = context.now
         self.changed = False
 
@@ -335,6 +364,8 @@ class CardDetailScreen(Screen[str | None]):
                 yield Static(
                     "In the trash: the board's trash (T) brings it back.", classes="warning"
                 )
+            if self.search:
+                yield Static(self.found_text(), id="detail-found")
             if card.conflicts:
                 yield Static(
                     "Two laptops changed this card at once. Keep one version of each field:",
@@ -355,19 +386,20 @@ class CardDetailScreen(Screen[str | None]):
                                     compact=True,
                                 )
                                 yield Static(
-                                    Content(f"{shown(value)}  ({origin})"), classes="version-text"
+                                    marked(f"{shown(value)}  ({origin})", self.search),
+                                    classes="version-text",
                                 )
             for label, text in detail_rows(card, self.now(), self.due_lines(card)):
                 with Horizontal(classes="detail-row"):
                     yield Static(label, classes="detail-label")
-                    yield Static(Content(text), classes="detail-value")
+                    yield Static(marked(text, self.search), classes="detail-value")
             yield from self.compose_documents(card)
             yield Static("Timeline", classes="section-title")
             with Vertical(classes="timeline"):
                 for line, text in timeline_entries(card, board):
-                    yield Static(Content(line), classes="timeline-event")
+                    yield Static(marked(line, self.search), classes="timeline-event")
                     if text.strip():  # its own block: a wrapped line keeps the indent
-                        yield Static(Content(text.rstrip()), classes="timeline-text")
+                        yield Static(marked(text.rstrip(), self.search), classes="timeline-text")
         yield FittingFooter()
 
     def compose_documents(self, card: Card) -> ComposeResult:
@@ -377,7 +409,10 @@ class CardDetailScreen(Screen[str | None]):
             folder = self.session.vault.path / "attachments"
             yield OptionList(
                 *(
-                    Option(Content(attachment_line(a, (folder / a.blob).exists())), id=a.id)
+                    Option(
+                        marked(attachment_line(a, (folder / a.blob).exists()), self.search),
+                        id=a.id,
+                    )
                     for a in card.attachments
                 ),
                 id="detail-attachments",
@@ -390,6 +425,30 @@ class CardDetailScreen(Screen[str | None]):
             )
             area.cursor_blink = False
             yield area
+
+    def found_text(self) -> Content:
+        """Where the search matched: "Found “kafka” in posting, note sent"."""
+        assert self.search is not None
+        state = self.session.board.cards.get(self.card_id)
+        places = [f.words for f in found_in(state, self.search)] if state else []
+        said = Content.assemble("Found ", (f"“{self.search.text}”", "bold"))
+        if not places:
+            return Content.assemble(said, " nowhere on this card now")
+        return Content.assemble(said, " in ", ", ".join(places))
+
+    def on_mount(self) -> None:
+        self._select_first_match()
+
+    def _select_first_match(self) -> None:
+        """The posting scrolls in its own box: show its first match there, selected."""
+        if not self.search:
+            return
+        for area in self.query("#detail-posting").results(TextArea):
+            found = spans(area.text, self.search)
+            if found:
+                start, end = found[0]
+                area.selection = Selection(_location(area.text, start), _location(area.text, end))
+                area.scroll_cursor_visible(center=True, animate=False)
 
     def action_open_attachment(self) -> None:
         """Decrypt the highlighted attachment to a private copy and hand it to the viewer."""
@@ -442,6 +501,7 @@ class CardDetailScreen(Screen[str | None]):
             self.dismiss(None)
             return
         await self.recompose()
+        self._select_first_match()
 
     @on(Button.Pressed, ".keep")
     async def _keep(self, event: Button.Pressed) -> None:
@@ -456,6 +516,7 @@ class CardDetailScreen(Screen[str | None]):
         label = FIELD_LABELS.get(field, field)
         self.notify(f"Kept one version of {label.lower()}.")
         await self.recompose()
+        self._select_first_match()
 
     def _edited(self, result: object) -> None:
         """A dialog opened from here returned what it changed (None: nothing)."""

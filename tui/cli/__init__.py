@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.sync_commands",
     "tui.cli.notes",
     "tui.cli.documents",
+    "tui.cli.people",
     "tui.cli.remind",
     "tui.cli.about",
     "tui.cli.demo",

@@ -19,6 +19,7 @@ from store.cards.companies import application_line, earlier_applications
 from store.cards.dates import duration_text, parse_day, parse_duration, parse_when
 from store.cards.fields import parse_email, parse_person, split_lines
 from store.cards.model import Card, version_text
+from store.cards.search import Query, SearchIndex, found_in
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
 from store.errors import BadValue, FollowupError
@@ -124,6 +125,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("list", help="list cards")
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--all", action="store_true", help="include deleted cards")
+    p.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only cards holding every word of TEXT anywhere (people, notes, posting, notes "
+        'sent, answers…); case and accents do not matter; "quote" a phrase',
+    )
     p.add_argument("--json", action="store_true")
     p.add_argument(
         "--ids", action="store_true", help="only each id and its company (for shell completion)"
@@ -259,13 +266,24 @@ def _sorted(cards: list[Card]) -> list[Card]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = Query.parse(args.search) if args.search is not None else None
+    if query is not None and not query:
+        raise BadValue("--search needs a word to look for.")
     session = _open(args)
-    cards = session.board.all(include_deleted=args.all)
+    board = session.board
+    ids = SearchIndex(board).search(query) if query else list(board.ids())
+    cards = [board.card(card_id) for card_id in ids]
+    cards = [c for c in cards if args.all or not c.deleted]
     if args.stage:
         cards = [c for c in cards if c.stage == args.stage]
     cards = _sorted(cards)
+    found = {c.id: found_in(board.cards[c.id], query) for c in cards} if query else {}
     if args.json:
-        json.dump([c.to_json() for c in cards], sys.stdout, indent=2, ensure_ascii=False)
+        shown = [c.to_json() for c in cards]
+        if query:  # where each card matched: {field, where, excerpt}
+            for card, data in zip(cards, shown, strict=True):
+                data["matched"] = [f.to_json() for f in found[card.id]]
+        json.dump(shown, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     elif args.ids:
         for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
@@ -274,6 +292,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         now = datetime.now(UTC)
         for card in cards:
             print(_card_line(card, now))
+            for place in found.get(card.id, ()):
+                print(f"    {place.words}: {place.excerpt}")
+        if query and not cards:
+            print(f"No card holds {query.text!r}.", file=sys.stderr)
     return 0
 
 

@@ -18,7 +18,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         'followup-tui add --company Hooli --interviewed-at "tomorrow 14:00" --duration 90 \\',
         '    --ask "What does on-call look like?" --research "Series B in 2025; moved to Go"',
     ),
-    "list": ("followup-tui list --stage waiting", "followup-tui list --all --json"),
+    "list": (
+        "followup-tui list --stage waiting",
+        "followup-tui list --search kafka       # every text of the cards",
+        "followup-tui list --all --json",
+    ),
     "show": ("followup-tui show acme         # by company", "followup-tui show 3f9a"),
     "move": (
         "followup-tui move acme thanked",
@@ -35,12 +39,14 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "passwd": ("followup-tui passwd --new-password-file ~/new-passphrase",),
     "import": (
         "followup-tui import applications.csv           # a dry run",
+        "followup-tui import invite.ics --apply         # an interview invitation",
         'followup-tui import applications.csv --map "Boss=interviewers" --apply',
     ),
     "export": (
         "followup-tui export --format csv -o board.csv",
         "followup-tui export --format json -o backup.json",
         "followup-tui export --format ics -o due.ics    # the due notes for a calendar app",
+        "followup-tui export --format report --since 2026-09-01 -o applications.md",
     ),
     "stats": ("followup-tui stats --since 2026-01-01",),
     "sync": ("followup-tui sync --watch",),
@@ -60,6 +66,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "attach": ("followup-tui attach acme ~/cv/resume-v3.pdf --name resume.pdf",),
     "attachment": ("followup-tui attachment acme resume.pdf -o ~/Desktop/resume.pdf",),
     "detach": ("followup-tui detach acme resume.pdf",),
+    "people": ("followup-tui people", "followup-tui people initech --json"),
     "offers": (
         "followup-tui offers          # soonest deadline first",
         "followup-tui offers --all --json",
