@@ -19,6 +19,7 @@ from typing import TypeVar
 
 from store.cards.board import Board
 from store.cards.undo import Change, recorded, take_back
+from store.errors import FollowupError
 from store.vault.session import Session
 
 T = TypeVar("T")
@@ -84,3 +85,16 @@ def undo_words(step: Step, verb: str) -> str:
     if step.kept:
         text += f" Left as another laptop changed it: {', '.join(step.kept)}."
     return text
+
+
+def take_step(history: History, redo: bool, notify: Callable[..., object]) -> Step | None:
+    """Undo (or redo) the last change, or say with a screen's `notify` why nothing was: the
+    board and Today both take u and ctrl+r, and say the same words."""
+    try:
+        step = history.redo() if redo else history.undo()
+    except FollowupError as exc:
+        notify(str(exc), title="Not saved", severity="error", timeout=8)
+        return None
+    if step is None:
+        notify("Nothing to redo." if redo else "Nothing to undo.")
+    return step

@@ -47,7 +47,7 @@ from tui.board.stage_column import CARD_HEIGHT, StageColumn, StageTitle
 from tui.board.stage_lists import StageLists
 from tui.board.sync_status import SyncStatus
 from tui.context import AppContext
-from tui.history import undo_words
+from tui.history import take_step, undo_words
 from tui.widgets.fitting_footer import FittingFooter
 
 __all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
@@ -407,14 +407,8 @@ class BoardScreen(BoardDialogs, Screen[None]):
         self._undo_or_redo(redo=True)
 
     def _undo_or_redo(self, redo: bool) -> None:
-        history = self.context.history
-        try:
-            step = history.redo() if redo else history.undo()
-        except FollowupError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return
+        step = take_step(self.context.history, redo, self.notify)
         if step is None:
-            self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
         self.refresh_cards(set(step.card_ids))
         if len(step.card_ids) == 1:

@@ -34,7 +34,7 @@ from store.errors import FollowupError
 from store.notes.due import KINDS, DueItem, board_items
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
-from tui.history import undo_words
+from tui.history import take_step, undo_words
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
@@ -270,14 +270,8 @@ class TodayScreen(Screen[str | None]):
 
     def _undo_or_redo(self, redo: bool) -> None:
         """The board's undo, here too: what x closed, a note marked sent, an answer…"""
-        history = self.context.history
-        try:
-            step = history.redo() if redo else history.undo()
-        except FollowupError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return
+        step = take_step(self.context.history, redo, self.notify)
         if step is None:
-            self.notify("Nothing to redo." if redo else "Nothing to undo.")
             return
         self.notify(undo_words(step, "Redone" if redo else "Undone"))
         self.show_items()
