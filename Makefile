@@ -9,13 +9,14 @@ LOWEST_STAMP := $(LOWEST)/.installed
 
 # The fast subset run on the lowest versions (about a minute): files that exercise
 # each direct dependency (Textual through Pilot, cryptography, TinyDB, orjson, watchfiles,
-# PyYAML, jinja2, platformdirs, hypothesis, import-linter). Named by file, found in tests/ or
-# any folder under it. Snapshots are left out: they pin how the newest Textual draws.
+# PyYAML, jinja2, platformdirs, icalendar, hypothesis, import-linter, Babel, shtab). Named by
+# file, found in tests/ or any folder under it. Snapshots are left out: they pin how the newest
+# Textual draws.
 LOWEST_FILES := test_store_replica test_store_tampering test_store_confidentiality \
 	test_store_encoding test_store_merge_properties test_templates test_templates_sandbox \
 	test_house_jinja_hooks test_house_layers test_house_import_cycles test_sync_watcher \
 	test_smoke_cli test_themes test_tui_startup test_tui_badges test_tui_detail \
-	test_tui_stage_lists
+	test_tui_stage_lists test_dates_in_your_language test_cli_conveniences test_invitation
 LOWEST_TESTS := $(foreach f,$(LOWEST_FILES),$(wildcard tests/$(f).py tests/*/$(f).py))
 
 LOWEST_INSTALL := $(LOWEST)/bin/uv pip install --python $(LOWEST)/bin/python \

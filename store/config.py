@@ -1,4 +1,5 @@
-"""This device's settings: its id and name, the last vault, theme, and the note-writer's profile.
+"""This device's settings: its id and name, the last vault, theme, the note-writer's profile,
+and how dates are written and read (`locale`, `date_order`).
 
 Also how this device hands letters and dates on (README, "Mail, clipboard and calendar"):
 `mail_command` (with `mail_command_sends` / `mail_command_waits` when the guess from the
@@ -20,13 +21,18 @@ import secrets
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.language import DATE_ORDER_WORDS, LOCALE_NAME, chosen_locale, reading_order
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+from store.yaml_problems import yaml_problem
+
+if TYPE_CHECKING:
+    from store.cards.dates import DateOrder
 
 APP_NAME = "followup-tui"
 CONFIG_FILE = "config.yaml"
@@ -45,6 +51,8 @@ KNOWN_KEYS: frozenset[str] = frozenset(
         "calendar_file",
         "machine",
         "calendar_alarm",
+        "locale",
+        "date_order",
     }
 )
 DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names a replica file
@@ -105,9 +113,9 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark else ""
-        raise FollowupError(f"{path}{where}: not valid YAML; fix or remove it.") from None
+        line, problem = yaml_problem(exc)
+        where = f", line {line}" if line else ""
+        raise FollowupError(f"{path}{where}: not valid YAML ({problem}); fix it.") from None
     except RecursionError:
         raise FollowupError(f"{path}: nested too deeply; fix or remove it.") from None
     if loaded is not None and not isinstance(loaded, dict):
@@ -151,6 +159,15 @@ def _handoff_words(data: dict[str, Any], key: str) -> str | None:
     return str(value)
 
 
+def _choice(data: dict[str, Any], key: str, path: Path, check: Any, hint: str) -> str | None:
+    value = _optional_text(data, key, path)
+    if value is None or not value.strip():
+        return None
+    if not check(value.strip()):
+        raise FollowupError(f"{path}: {key} {value!r} is not {hint}; fix or remove the line.")
+    return value.strip()
+
+
 def _settings_map(data: dict[str, Any], key: str, path: Path) -> dict[str, str]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
@@ -172,6 +189,10 @@ class Config:
     calendar_file: str | None = None  # an .ics file kept current with the due notes
     calendar_alarm: str | None = None  # the alarms' lead, e.g. "1h"; "off": no alarms
     extra: dict[str, Any] = field(default_factory=dict)  # keys of a newer version, kept
+    # The language days are written in (None: the environment's), and whether 03/04/2026 is
+    # read day first ("dmy") or month first ("mdy"; None: as the locale writes dates).
+    locale: str | None = None
+    date_order: str | None = None
     path: Path = field(default_factory=lambda: config_dir() / CONFIG_FILE)
     machine: str | None = None  # the `machine_id()` this config was last used on
     machine_saved: bool = field(default=False, compare=False, repr=False)  # in the file yet?
@@ -213,6 +234,16 @@ class Config:
             calendar_file=_handoff_words(data, "calendar_file"),
             calendar_alarm=_handoff_words(data, "calendar_alarm"),
             extra={k: v for k, v in data.items() if k not in KNOWN_KEYS},
+            locale=_choice(
+                data, "locale", path, LOCALE_NAME.fullmatch, "a locale name like de_DE or fr"
+            ),
+            date_order=_choice(
+                data,
+                "date_order",
+                path,
+                lambda v: v.lower() in DATE_ORDER_WORDS,
+                "dmy (day first) or mdy (month first)",
+            ),
             path=path,
             machine=_optional_text(data, "machine", path),
         )
@@ -225,6 +256,16 @@ class Config:
             elif not config._create():
                 return cls.load()  # another first command made it a moment ago: its id wins
         return config
+
+    @property
+    def date_reading(self) -> DateOrder:
+        """The `order` the date parser reads slashed dates with on this device."""
+        return reading_order(self.date_order, self.locale)
+
+    @property
+    def language(self) -> str | None:
+        """The locale days are written in (None: English, the app's own way)."""
+        return chosen_locale(self.locale)
 
     @property
     def exists(self) -> bool:
@@ -255,7 +296,7 @@ class Config:
         atomic_write(self.path, self._yaml())
 
     def _yaml(self) -> bytes:
-        data = {
+        data: dict[str, Any] = {
             "device_id": self.device_id,
             "device_name": self.device_name,
             "vault": self.vault,
@@ -274,5 +315,10 @@ class Config:
             "calendar_alarm": self.calendar_alarm,
         }
         data.update({k: v for k, v in handoff.items() if v is not None})
+        # Written only when set, so a config made before they existed keeps its shape.
+        if self.locale:
+            data["locale"] = self.locale
+        if self.date_order:
+            data["date_order"] = self.date_order
         data.update({k: v for k, v in self.extra.items() if k not in data})
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")

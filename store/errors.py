@@ -51,7 +51,12 @@ class UnknownCard(FollowupError):
 
 
 class AmbiguousCard(FollowupError):
-    pass
+    """Several cards answer to what was typed; `candidates` lists them, one line each, for a
+    person to pick an id from (the CLI prints them under its error line)."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or ())
 
 
 class BadValue(FollowupError):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -31,6 +32,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -42,7 +44,7 @@ from store.errors import FollowupError
 from store.untrusted import printable
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
-from themes import USER_THEMES_FOLDER, choose_theme, load_themes, variable_defaults
+from themes import USER_THEMES_FOLDER, choose_theme, load_board_themes, variable_defaults
 from tui.board.card_face import DueBadge, no_badge
 from tui.board.screen import BoardScreen
 from tui.board.sync_status import SyncStatus
@@ -50,6 +52,8 @@ from tui.closed_terminal import surviving_a_closed_terminal
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
 from tui.crash import Crash, crash_line, log_crash
 from tui.launch import OpenedVault
+from tui.live_themes import UserThemes, reload_themes, watch_themes
+from tui.type_ahead import TypeAhead, is_typed
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -143,6 +147,9 @@ class FollowupApp(App[int]):
         self.home = home
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None
+        self._theme_not_chosen: str | None = None  # a fallback shown, not the user's choice
+        self.user_themes = UserThemes(self.context.config.dir / USER_THEMES_FOLDER)
+        self._themes_stop = threading.Event()
         self.crash: Crash | None = None  # the first error nothing caught, once logged
         self._calendar_keeper: CalendarKeeper | None = None  # when config.yaml names a calendar
         # The board opened in advance (`_wait_for`): the unlock screen shown while it takes
@@ -150,6 +157,14 @@ class FollowupApp(App[int]):
         self._advance_screen: Screen[OpenedVault] | None = None
         self._advance_timer: Timer | None = None
         self._pending_advance: UnlockInAdvance | None = None
+        self.type_ahead = TypeAhead(self, super().on_event)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead wait for the screen they were typed for (`tui.type_ahead`)."""
+        if is_typed(event):
+            await self.type_ahead.arrived(event)
+            return
+        await super().on_event(event)
 
     # --- start-up -----------------------------------------------------------------------------
 
@@ -300,12 +315,14 @@ class FollowupApp(App[int]):
         # from walking it again and again (see `store.vault.replica.long_lived_objects`).
         gc.freeze()
         for problem in self.context.opened(session, opened.templates):
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good (or built-in) version is in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="warning",
                 timeout=12,
             )
+        self._check_locale()
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
         self._keep_calendar_file()
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
@@ -347,7 +364,18 @@ class FollowupApp(App[int]):
                 self.notify, done.error, title="Calendar not written", severity="warning"
             )
 
+    def _check_locale(self) -> None:
+        """A locale the app cannot write days in is said once; days are then in English.
+        (English needs no check, so Babel is loaded only for another language.)"""
+        from store.language import LocaleProblem, check_locale
+
+        try:
+            check_locale(self.context.config.language)
+        except LocaleProblem as exc:
+            self.notify(str(exc), title="config.yaml", severity="warning", timeout=10)
+
     def on_unmount(self) -> None:
+        self._themes_stop.set()
         keeper = self._calendar_keeper
         job = keeper.job() if keeper is not None else None
         if job is not None:
@@ -406,8 +434,9 @@ class FollowupApp(App[int]):
         """The templates were read again (by the watcher, or a screen): say what broke or was
         fixed, and repaint every screen that shows what they decide."""
         for problem in report.broken:
+            in_use = self.context.templates.in_use(problem.path)
             self.notify(
-                f"{problem}\nThe last good version is still in use.",
+                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
                 title="Template not loaded",
                 severity="error",
                 timeout=12,
@@ -429,10 +458,13 @@ class FollowupApp(App[int]):
         return variable_defaults(self.current_theme)
 
     def _load_themes(self) -> None:
-        loaded, errors = load_themes(self.context.config.dir / USER_THEMES_FOLDER)
+        loaded, errors = load_board_themes(self.user_themes.folder)
         for theme in loaded:
-            self.register_theme(theme)
+            self.register_theme(theme.to_textual())
+            if theme.source and not theme.source.startswith("built-in"):
+                self.user_themes.names[theme.name] = theme.source
         self.theme_errors = list(errors)
+        self.user_themes.errors = list(errors)
         for error in errors:
             self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
         self.theme = choose_theme(self.context.config.theme, self.available_themes)
@@ -442,10 +474,43 @@ class FollowupApp(App[int]):
                 f"Theme {self.context.config.theme!r} is not available; showing {self.theme}.",
                 severity="warning",
             )
+        self.call_after_refresh(self._watch_themes)
+
+    def _watch_themes(self) -> None:
+        """Once the first screen shows: the user's theme files are read again when they change."""
+        changed = partial(self.call_from_thread, self.themes_changed)
+        self.run_worker(
+            partial(watch_themes, self.user_themes.folder, self._themes_stop, changed),
+            name="theme watcher",
+            group="themes",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    def themes_changed(self) -> None:
+        """Theme files changed (on the app's thread): register them again, say what broke."""
+        notices, switch_to = reload_themes(self, self.user_themes)
+        self.theme_errors = list(self.user_themes.errors)
+        for notice in notices:
+            self.notify(notice.text, title=notice.title, severity=notice.severity, timeout=10)  # type: ignore[arg-type]
+        if switch_to is not None:
+            self._theme_not_chosen = switch_to
+            self.theme = switch_to
+        elif (
+            self._theme_not_chosen is not None
+            and self.context.config.theme in self.available_themes
+            and self.theme == self._theme_not_chosen
+        ):
+            self.theme = self.context.config.theme  # the user's theme is back
+        self.call_later(self.refresh_bindings)
 
     def _theme_changed(self, theme: Theme) -> None:
-        """Remember a theme the user picked (not the default shown before any choice)."""
+        """Remember a theme the user picked (not the default shown before any choice, nor the
+        one shown while the chosen one's file is gone)."""
         if theme.name == self.context.config.theme:
+            self._theme_not_chosen = None
+            return
+        if theme.name == self._theme_not_chosen:
             return
         if self.context.config.theme is None and theme.name == self._theme_at_start:
             return

@@ -18,17 +18,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from store.config import Config
 from store.vault.session import Session
 from tui.board.card_face import Badge, DueBadge, no_badge
+from tui.history import History
 
 if TYPE_CHECKING:
+    from store.cards.board import Board
     from store.cards.model import Card
     from store.notes.due import DueItem
     from store.notes.due_index import DueIndex
     from store.notes.templates import TemplateProblem, TemplateSet
+
+
+T = TypeVar("T")
 
 
 def local_now() -> datetime:
@@ -84,6 +89,7 @@ class AppContext:
         self.cursor_blink = cursor_blink
         self.due_badge = due_badge
         self._session: Session | None = None
+        self._history: History | None = None
         self._templates: TemplateSet | None = None
         self._due_index: DueIndex | None = None
         # Installed by the app: what it does when the board or the templates change.
@@ -111,6 +117,7 @@ class AppContext:
         from store.notes.templates import TemplateSet
 
         self._session = session
+        self._history = History(session)
         if templates is None:
             templates = TemplateSet.for_vault(session.vault.path)
         self._templates = templates
@@ -126,6 +133,18 @@ class AppContext:
 
             self._due_index = DueIndex(self.tz)
         return self._due_index
+
+    @property
+    def history(self) -> History:
+        """The changes made since the vault opened here, to undo and redo."""
+        if self._history is None or self._history.session is not self.session:
+            self._history = History(self.session)
+        return self._history
+
+    def change(self, action: Callable[[Board], T]) -> T:
+        """One write to the board, durable before it returns, and undoable (`u` on the board).
+        Every screen writes through here; a failure raises `FollowupError`."""
+        return self.history.change(action)
 
     # --- the note templates -------------------------------------------------------------------
 
@@ -177,25 +196,36 @@ def board_badge(
     tz: tzinfo | None,
     index: DueIndex | None = None,
 ) -> Callable[[Card, datetime], str | None]:
-    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue".
+    """The board's due badge: "thank-you due in 3 h", "follow-up 2 days overdue", "interview
+    tomorrow 14:00", "no answer in 5 weeks — close as no answer?"; when nothing is due yet,
+    the next step, to show muted ("follow-up due in 2 days").
 
     A `Badge`: a narrow card shows its short form ("thank-you 3h over"); the card view and
     Today say it in full. `templates` gives the set in use when a card is painted (None: no
-    badge), so a template edited meanwhile counts at once. The rules are worked out once per
-    card version (`index`, shared with Today), and the words once a minute.
+    badge), so a template edited meanwhile counts at once. A close suggestion that is due
+    wins over the notes it would end: it is the decision the card waits for. What each card
+    owes is worked out once per card version (`index`, shared with Today), the words once a
+    minute.
     """
+    from store.notes.due import most_pressing
     from store.notes.due_index import DueIndex
 
     known = index if index is not None else DueIndex(tz)
 
-    def say(item: DueItem, now: datetime) -> Badge:
-        full = f"{item.template} {item.relative(now, tz)}"
-        return Badge(full, item.template, item.short_relative(now, tz))
+    def say(items: list[DueItem], now: datetime) -> Badge | None:
+        pressing = [item for item in items if item.status(now, tz) != "upcoming"]
+        # Nothing pressing: the next step, muted (a close question is not one until it is due).
+        ahead = [item for item in items if item.kind != "close"]
+        first = most_pressing(pressing, now, tz) or most_pressing(ahead, now, tz)
+        if first is None:
+            return None
+        full, name, when = first.badge(now, tz)
+        return Badge(full, name, when, upcoming=not pressing)
 
     def badge(card: Card, now: datetime) -> str | None:
         in_use = templates()
         if in_use is None:
             return None
-        return known.badge(card, in_use.all(), now, say)  # type: ignore[no-any-return]
+        return known.badge(card, in_use.everything(), now, say)  # type: ignore[no-any-return]
 
     return badge

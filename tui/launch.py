@@ -319,7 +319,7 @@ class TemplatesLoading:
         from store.notes.templates import TemplateSet
 
         try:
-            self._templates = TemplateSet(self.folder)
+            self._templates = TemplateSet.for_vault(self.folder.parent)
         except Exception:
             self._templates = None  # read again where it is needed: the error shows there
 

@@ -27,6 +27,7 @@ from store.cards.model import (
     version_text,
     write_entry,
 )
+from store.cards.timeline import UNDONE
 from store.errors import AmbiguousCard, BadValue, ReplicaUnreadable, UnknownCard
 from store.untrusted import one_line
 from store.vault.encoding import compact_json
@@ -250,10 +251,12 @@ class Board:
         return [c for c in views if include_deleted or not c.deleted]
 
     def find(self, prefix: str, include_deleted: bool = True) -> Card:
-        """A card by any unique prefix of its id."""
-        prefix = prefix.strip().lower()
+        """A card by any unique prefix of its id, or else by its company ("acme" finds Acme
+        Corp): ids come first, so a company never hides a card's id."""
+        typed = " ".join(prefix.split())
+        prefix = typed.lower()
         if not prefix:
-            raise UnknownCard("Give a card id (any unique prefix of it).")
+            raise UnknownCard("Give a card id (any unique prefix of it) or a company.")
         if prefix in self.cards:
             hits = [prefix]
         else:
@@ -262,12 +265,47 @@ class Board:
             # A card in the trash does not make the id of a live one ambiguous.
             hits = [cid for cid in hits if not self.card(cid).deleted] or hits
         if not hits:
-            raise UnknownCard(f"No card with id {prefix!r}; `followup-tui list --all` shows ids.")
+            return self._find_by_company(typed, include_deleted)
         if len(hits) > 1:
             raise AmbiguousCard(
                 f"Card id {prefix!r} is ambiguous: it starts {len(hits)} cards; type more of it."
             )
         card = self.card(hits[0])
+        if card.deleted and not include_deleted:
+            raise UnknownCard(
+                f"Card {card.id} is in the trash; `followup-tui restore {card.id}` brings it back."
+            )
+        return card
+
+    def _find_by_company(self, typed: str, include_deleted: bool) -> Card:
+        """The one card whose company is `typed` (whatever the case), else starts with it, else
+        holds it as a word; several in the closest of those is a list to pick from."""
+        wanted = typed.casefold()
+        cards = [c for c in self.all(include_deleted=True) if include_deleted or not c.deleted]
+        names = {c.id: " ".join(c.company.split()).casefold() for c in cards}
+        tiers = (
+            [c for c in cards if names[c.id] == wanted],
+            [c for c in cards if names[c.id].startswith(wanted)],
+            [c for c in cards if f" {wanted}" in f" {names[c.id]}"],
+        )
+        found = next((tier for tier in tiers if tier), [])
+        if len(found) > 1:  # a card in the trash does not make a live one ambiguous
+            found = [c for c in found if not c.deleted] or found
+        if not found:
+            raise UnknownCard(
+                f"No card with id or company {typed!r}; `followup-tui list --all` shows them."
+            )
+        if len(found) > 1:
+            found.sort(key=lambda c: (c.deleted, c.company.casefold(), c.role.casefold(), c.id))
+            raise AmbiguousCard(
+                f"{typed!r} names {len(found)} cards; give one of their ids:",
+                [
+                    f"{c.id}  {c.stage:<12} {one_line(c.heading)}"
+                    + (" [deleted]" if c.deleted else "")
+                    for c in found
+                ],
+            )
+        card = found[0]
         if card.deleted and not include_deleted:
             raise UnknownCard(
                 f"Card {card.id} is in the trash; `followup-tui restore {card.id}` brings it back."
@@ -439,6 +477,38 @@ class Board:
         stamp = self.clock.tick()
         self._write(card.id, field, chosen, stamp)
         self._event(card.id, "resolved", stamp, None, field=field)
+        self._touch(card.id)
+        return self.card(card.id)
+
+    def write_back(
+        self,
+        card_id: str,
+        values: dict[str, tuple[Any, str | None]],
+        takes_back: Iterable[str] = (),
+    ) -> Card:
+        """Undo and redo: write stored values again, as new stamped writes, and take back
+        timeline events (an `undone` event naming each: `store.cards.timeline`).
+
+        `values` maps a field to (its stored value, the stamp of the one version it replaces,
+        None when the field was never written): a version another device wrote meanwhile stays
+        beside it. Nothing is rewound; every laptop merges this like any other write.
+        """
+        card = self.card(card_id)
+        for name in values:
+            if name not in FIELDS or name == "created_at":
+                raise BadValue(f"{name!r} cannot be written back.")
+        taken = sorted({str(event_id) for event_id in takes_back})
+        if not values and not taken:
+            return card
+        self._fresh_copy(card.id)
+        stamp = self.clock.tick()
+        fields = self.cards[card.id]["f"]
+        for name, (value, replaces) in values.items():
+            fields[name] = write_entry(
+                name, fields.get(name), value, stamp, () if replaces is None else (replaces,)
+            )
+        for event_id in taken:
+            self._event(card.id, UNDONE, stamp, None, undoes=event_id)
         self._touch(card.id)
         return self.card(card.id)
 

@@ -1,24 +1,30 @@
 """Reading dates the way people type them (and spreadsheets write them), in the local time
-zone, stored as UTC. The one date parser of the app: the CLI, the card form and the importer
-all read a date here.
+zone, stored as UTC. The one date parser of the app: the CLI, the card form, the dialogs and
+the importer all read a date here.
 
-Accepts ISO 8601 (with or without an offset), `YYYY-MM-DD HH:MM`, `today`, `yesterday`,
-`tomorrow`, `now`, each optionally followed by a time (`today 14:00`, `yesterday 9am`),
-`N days ago` / `in N days`, and what spreadsheets write: `03/04/2025`, `13.03.2025 14:00`,
-`Mar 3, 2025`, `Tue, 4 March 2025 2pm`, `March 5th, 2025 at 9:30 am`. A slashed date whose day
-and month could be swapped is read in the `order` given (the importer settles it from the
-file); without one it is refused, since a person typing it meant only one of the two. Anything
-else is a `BadValue` that quotes what was typed.
+Accepts ISO 8601 (with or without an offset), `YYYY-MM-DD HH:MM`, `now`, and days spoken the
+way people say them: `today`, `yesterday`, `tomorrow`, `3 days ago`, `2 weeks ago`, `in 7 days`,
+`in a week`, `last monday`, `next friday`; each may be followed by a time (`today 14:00`,
+`last monday at 2pm`, `in 2 days 9am`). Also what spreadsheets write: `31/12/2026`,
+`13.03.2025 14:00`, `Mar 3, 2025`, `3 March 2026 2pm`, `Tue, 4 March 2025 2pm`. A slashed date
+whose day and month could be swapped (`03/04/2026`) is read in the `order` given (`date_order`
+in config.yaml, the locale, or the importer's reading of the file); without one it is refused,
+since a person typing it meant only one of the two. Anything else is a `BadValue` that quotes
+what was typed and lists what works (`HINT`).
+
+One rule for a day without a time, everywhere: it means `DAY_START` (09:00) local time on that
+day. Only `now` (and a typed time) give another moment.
 
 Only years `FIRST_YEAR`..`LAST_YEAR` are accepted: an interview in year 1 or 9999 is a typo,
 and a moment at the edge of what `datetime` holds would overflow the day arithmetic of the due
-rules and the calendar export later. This module must never raise anything but `BadValue`.
+rules and the calendar export later. This module must never raise anything but `BadValue`,
+and never reads the config, the locale or the clock unless `now` is left out.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -29,9 +35,37 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2199
 
 DATE_ORDERS = ("auto", "dmy", "mdy")
+# Day or month first for a date like 03/04/2026: "dmy", "mdy", None (ask), or a function that
+# says which when such a date is typed (the locale's way is looked up only then).
+DateOrder = str | Callable[[], str | None] | None
 
 _TIME = re.compile(r"(\d{1,2})(?::(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(am|pm)?", re.IGNORECASE)
-_RELATIVE = re.compile(r"^(?:(\d+)\s+days?\s+ago|in\s+(\d+)\s+days?)$", re.IGNORECASE)
+# "3 days ago", "2 weeks ago", "in 7 days", "in a week".
+_AGO = re.compile(r"^(\w+)\s+(day|week)s?\s+ago$")
+_IN = re.compile(r"^in\s+(\w+)\s+(day|week)s?$")
+_LAST_NEXT = re.compile(r"^(last|next)\s+(\w+?)\.?$")
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_WEEKDAY_NAMES = (
+    ("mon", "monday"),
+    ("tue", "tues", "tuesday"),
+    ("wed", "weds", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"),
+    ("sat", "saturday"),
+    ("sun", "sunday"),
+)
+_WEEKDAY = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names}
+DAY_START = time(9, 0)  # a day typed without a time means 09:00 local time on that day
+MAX_SPOKEN_DAYS = 366 * 300  # "99999 days ago" is a typo, not a date
+# What works, for every error that says a date could not be read.
+HINT = (
+    "use e.g. 2026-03-20 14:00, 20 March 2026 2pm, 20/03/2026, today 14:00, yesterday, "
+    "3 days ago, 2 weeks ago, last monday, next friday 10am or in 7 days "
+    "(a day without a time means 09:00)"
+)
 _WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
 _MONTHS = {
     name: number
@@ -108,13 +142,18 @@ def _localize(day: date, at: time, tz: tzinfo | None) -> datetime:
     return naive.replace(tzinfo=tz)
 
 
-def parse_when(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> datetime:
-    """A moment typed by a person, as an aware UTC datetime (years `FIRST_YEAR`..`LAST_YEAR`)."""
-    return read_moment(text, now, tz).at
+def parse_when(
+    text: str, now: datetime | None = None, tz: tzinfo | None = None, order: DateOrder = None
+) -> datetime:
+    """A moment typed by a person, as an aware UTC datetime (years `FIRST_YEAR`..`LAST_YEAR`).
+
+    `order` ("dmy" or "mdy") reads a slashed date whose day and month could be swapped; None
+    refuses one, saying both readings."""
+    return read_moment(text, now, tz, order).at
 
 
 def read_moment(
-    text: str, now: datetime | None = None, tz: tzinfo | None = None, order: str | None = None
+    text: str, now: datetime | None = None, tz: tzinfo | None = None, order: DateOrder = None
 ) -> Moment:
     """`parse_when`, also saying whether the text gave a time of day (a spreadsheet's date
     alone matches any time that day)."""
@@ -135,30 +174,29 @@ def _out_of_range(text: str) -> BadValue:
     )
 
 
-def _read(text: str, now: datetime | None, tz: tzinfo | None, order: str | None) -> Moment:
+def _read(text: str, now: datetime | None, tz: tzinfo | None, order: DateOrder) -> Moment:
     original = text
     text = " ".join(str(text).strip().split())
     if not text:
-        raise BadValue("Empty date: use e.g. 2026-11-20 10:30, today 14:00 or yesterday.")
+        raise BadValue(f"Empty date: {HINT}.")
     now = now or datetime.now(UTC)
     local_now = now.astimezone(tz) if tz is not None else now.astimezone()
     lowered = text.lower()
     if lowered == "now":
         return Moment(now.astimezone(UTC), False)
-    relative = _RELATIVE.match(lowered)
-    if relative:
-        # Days on the wall clock: "3 days ago" at 10:00 is 10:00 then, across a DST change too.
-        days = -int(relative[1]) if relative[1] else int(relative[2])
-        day = local_now.date() + timedelta(days=days)
-        at = local_now.time().replace(tzinfo=None)
-        return Moment(_localize(day, at, tz).astimezone(UTC), False)
+    today = local_now.date()
+    day = _spoken_day(lowered, today, original)
+    if day is not None:
+        return Moment(_localize(day, DAY_START, tz).astimezone(UTC), True)
+    with_time = _TRAILING_TIME.match(lowered)
+    if with_time:
+        day = _spoken_day(with_time["day"].strip(" ,"), today, original)
+        if day is not None:
+            clock = _time_of_day(with_time["time"], original)
+            return Moment(_localize(day, clock, tz).astimezone(UTC), False)
     word, _, rest = lowered.partition(" ")
-    if word in _WORDS:
-        day = local_now.date() + timedelta(days=_WORDS[word])
-        clock = _time_of_day(rest, original) if rest else time(9, 0) if word != "today" else None
-        if clock is None:
-            clock = time(local_now.hour, local_now.minute)
-        return Moment(_localize(day, clock, tz).astimezone(UTC), False)
+    if word in _WORDS:  # "yesterday noonish": the day is fine, the time is not
+        _time_of_day(rest.removeprefix("at "), original)
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -166,20 +204,55 @@ def _read(text: str, now: datetime | None, tz: tzinfo | None, order: str | None)
     else:
         has_time = len(text) > 10
         if parsed.tzinfo is None:
-            parsed = _localize(parsed.date(), parsed.time() if has_time else time(9, 0), tz)
+            parsed = _localize(parsed.date(), parsed.time() if has_time else DAY_START, tz)
         day_only = not has_time and ISO_DATE_PREFIX.match(text) is not None
         return Moment(parsed.astimezone(UTC), day_only)
     spreadsheet = _spreadsheet_moment(text, original, tz, order)
     if spreadsheet is None:
-        raise BadValue(
-            f"Bad date {quoted(original)}: use ISO 8601 (2026-11-20 10:30), today 14:00 or "
-            "yesterday."
-        )
+        raise BadValue(f"Bad date {quoted(original)}: {HINT}.")
     return spreadsheet
 
 
+def _count(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _NUMBER_WORDS.get(word)
+
+
+def _spoken_day(text: str, today: date, original: str) -> date | None:
+    """The day a spoken date names (`yesterday`, `2 weeks ago`, `next friday`), or None when
+    `text` is not one. A bare weekday is refused: last week's or next week's is for the person
+    to say."""
+    if text in _WORDS:
+        return today + timedelta(days=_WORDS[text])
+    relative = _AGO.match(text) or _IN.match(text)
+    if relative:
+        count = _count(relative[1])
+        if count is None:
+            return None
+        days = count * (7 if relative[2] == "week" else 1)
+        if days > MAX_SPOKEN_DAYS:
+            raise _out_of_range(original)
+        return today + timedelta(days=-days if text.endswith("ago") else days)
+    last_next = _LAST_NEXT.match(text)
+    if last_next:
+        weekday = _WEEKDAY.get(last_next[2])
+        if weekday is None:
+            return None
+        if last_next[1] == "last":  # the latest one before today (a week ago on that day)
+            return today - timedelta(days=(today.weekday() - weekday) % 7 or 7)
+        return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    weekday = _WEEKDAY.get(text.rstrip("."))
+    if weekday is not None:
+        name = _WEEKDAY_NAMES[weekday][-1]
+        raise BadValue(
+            f"Bad date {quoted(original)}: say last {name} or next {name} (or give the date)."
+        )
+    return None
+
+
 def _spreadsheet_moment(
-    text: str, original: str, tz: tzinfo | None, order: str | None
+    text: str, original: str, tz: tzinfo | None, order: DateOrder
 ) -> Moment | None:
     """`Tue, 4 March 2025 2pm`, `03/04/2025 14:00`…: None when `text` is none of those."""
     body = _WEEKDAYS.sub("", text)
@@ -195,7 +268,7 @@ def _spreadsheet_moment(
         raise  # a real date, but which one is for the person to say
     except (ValueError, BadValue):
         return None
-    return Moment(_localize(day, clock or time(9, 0), tz).astimezone(UTC), clock is None)
+    return Moment(_localize(day, clock or DAY_START, tz).astimezone(UTC), clock is None)
 
 
 class _Ambiguous(BadValue):
@@ -207,20 +280,25 @@ def _year(text: str) -> int:
     return value + 2000 if len(text) <= 2 else value
 
 
-def _numeric_day(match: re.Match[str], order: str | None, original: str) -> date:
+def _numeric_day(match: re.Match[str], order: DateOrder, original: str) -> date:
     first, sep, second, third = match[1], match[2], match[3], match[4]
     if len(first) == 4:
         return date(int(first), int(second), int(third))
     year, one, other = _year(third), int(first), int(second)
-    if sep == "." or order == "dmy":
+    if sep == "." or (one > 12 >= other):  # dotted dates are day first everywhere
         return date(year, other, one)
-    if order == "mdy" or one == other or other > 12:
+    if other > 12 >= one or one == other:  # only one reading: whatever the order says
         return date(year, one, other)
-    if one > 12:
+    if callable(order):
+        order = order()  # only a date that reads two ways needs to know
+    if order == "dmy":
         return date(year, other, one)
+    if order == "mdy":
+        return date(year, one, other)
     raise _Ambiguous(
         f"Bad date {quoted(original)}: it could be {date(year, other, one).isoformat()} (day "
-        f"first) or {date(year, one, other).isoformat()} (month first); type it as YYYY-MM-DD."
+        f"first) or {date(year, one, other).isoformat()} (month first); type it as YYYY-MM-DD, "
+        "or set date_order: dmy (or mdy) in config.yaml."
     )
 
 
@@ -309,7 +387,9 @@ def duration_text(minutes: int) -> str:
     return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
-def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) -> date:
+def parse_day(
+    text: str, now: datetime | None = None, tz: tzinfo | None = None, order: DateOrder = None
+) -> date:
     """A calendar day (a promised answer date): the local date of what was typed."""
     original = text
     text = " ".join(str(text).strip().split())
@@ -321,5 +401,5 @@ def parse_day(text: str, now: datetime | None = None, tz: tzinfo | None = None) 
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise _out_of_range(original)
         return day
-    moment = parse_when(text, now=now, tz=tz)
+    moment = parse_when(text, now=now, tz=tz, order=order)
     return moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()

@@ -18,6 +18,8 @@ The state of a vault is a state-based CRDT. A card is `{"f": fields, "t": timeli
   instead of winning forever against a smaller stamp.
 - Stamps are ordered as numbers (`stamp_key`), never as text.
 - The timeline is a grow-only map of events by id. Deletion is the stamped field `deleted`.
+  Undo never removes an event: it adds one naming the event it takes back (and redo, one
+  naming that undo); the card's view leaves out both (`store.cards.timeline.in_effect`).
 
 Merge is a join: commutative, associative and idempotent, so replicas that have seen the same
 files hold the same state in any order. It must never drop an entry that nothing has seen. It
@@ -47,6 +49,7 @@ from store.cards.documents import (
     offer_view,
 )
 from store.cards.stages import OUTCOMES, STAGES
+from store.cards.timeline import in_effect
 from store.errors import BadValue
 from store.untrusted import clean_text
 
@@ -64,11 +67,13 @@ TEXT_FIELDS: frozenset[str] = frozenset(
         "notes",
         "tags",
         "learned",
+        "questions_to_ask",
+        "research",
     }
 )
 # Fields where the newest write is the value and concurrent ones are not shown.
 PLAIN_FIELDS: frozenset[str] = frozenset(
-    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at"}
+    {"stage", "outcome", "interviewed_at", "promised_by", "deleted", "created_at", "duration"}
 )
 # --- issue 14, parts 1–3: the posting, the résumé sent, the offer (store/cards/documents.py) ---
 TEXT_FIELDS = TEXT_FIELDS | DOCUMENT_TEXT_FIELDS
@@ -77,7 +82,7 @@ PLAIN_FIELDS = PLAIN_FIELDS | DOCUMENT_PLAIN_FIELDS
 FIELDS: frozenset[str] = TEXT_FIELDS | PLAIN_FIELDS
 
 LIST_FIELDS: frozenset[str] = frozenset(
-    {"interviewers", "key_points", "questions", "links", "tags"}
+    {"interviewers", "key_points", "questions", "links", "tags", "questions_to_ask"}
 )
 
 DEFAULTS: dict[str, Any] = {
@@ -98,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "promised_by": None,
     "deleted": False,
     "created_at": None,
+    "duration": None,  # minutes the interview lasts; None: the usual hour
+    "questions_to_ask": [],  # preparing: what I want to ask them
+    "research": "",  # preparing: what I found out about the company
     **DOCUMENT_DEFAULTS,  # issue 14, parts 1–3
 }
 
@@ -453,6 +461,9 @@ class Card:
     # The stamps of every stored version of each field, newest first. An editor passes the Card
     # it showed to `Board.edit(..., seen=card)` so a version that arrived meanwhile is kept.
     versions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    duration: int | None = None  # minutes; None: the usual hour
+    questions_to_ask: tuple[str, ...] = ()
+    research: str = ""
     # --- issue 14, parts 1–3: the posting, what was sent, the offer --------------------------
     posting_url: str = ""
     posting_text: str = ""
@@ -487,6 +498,9 @@ class Card:
                 for name, items in self.conflicts.items()
             },
             "timeline": [e.to_json() for e in self.timeline],
+            "duration": self.duration,
+            "questions_to_ask": list(self.questions_to_ask),
+            "research": self.research,
             # issue 14, parts 1–3
             "posting": {"url": self.posting_url, "text": self.posting_text},
             "resume": self.resume,
@@ -497,6 +511,20 @@ class Card:
     @property
     def people(self) -> str:
         return ", ".join(i.name for i in self.interviewers)
+
+    @property
+    def heading(self) -> str:
+        """ "Acme — Backend developer", or "Acme" alone: a card without a role has no dash."""
+        return f"{self.company} — {self.role}" if self.role.strip() else self.company
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """When a closed card was closed (its latest move to closed; an undone one is not in
+        the timeline), or None: open, or imported closed without a move."""
+        if self.stage != "closed":
+            return None
+        closes = [e.at for e in self.timeline if e.kind == "moved" and e.get("to") == "closed"]
+        return max(closes) if closes else None
 
 
 def iso_utc(moment: datetime) -> str:
@@ -574,6 +602,10 @@ def _day(value: Any) -> date | None:
     return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
+def _minutes(value: Any) -> int | None:
+    return value if type(value) is int and 0 < value <= 24 * 60 else None
+
+
 def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | None:
     return value if isinstance(value, str) and value in known else default
 
@@ -596,6 +628,7 @@ def card_view(card_id: str, state: CardState) -> Card:
             others = sorted((e for e in entries if e is not newest), key=lambda e: stamp_key(e[1]))
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
+    events = in_effect(events)
     return Card(
         id=card_id,
         company=_text(value("company")),
@@ -619,6 +652,9 @@ def card_view(card_id: str, state: CardState) -> Card:
         conflicts=conflicts,
         updated=updated,
         versions=versions,
+        duration=_minutes(value("duration")),
+        questions_to_ask=_texts(value("questions_to_ask")),
+        research=_text(value("research")),
         # issue 14, parts 1–3
         posting_url=_text(value("posting_url")),
         posting_text=_text(value("posting_text")),

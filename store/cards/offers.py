@@ -60,11 +60,6 @@ class OfferRow:
         }
 
 
-def _closed_on(card: Card) -> date | None:
-    moves = [e.at for e in card.timeline if e.kind == "moved" and e.get("to") == "closed"]
-    return max(moves).date() if moves else None
-
-
 def offer_rows(cards: Iterable[Card], today: date, everything: bool = False) -> list[OfferRow]:
     """The open and recent offers (`everything`: every offer ever recorded), by deadline."""
     since = today - timedelta(days=RECENT_DAYS)
@@ -74,7 +69,7 @@ def offer_rows(cards: Iterable[Card], today: date, everything: bool = False) -> 
         if card.deleted or not offer:
             continue
         if card.stage == "closed" and not everything:
-            closed = _closed_on(card)
+            closed = card.closed_at.date() if card.closed_at else None
             recent = (closed is not None and closed >= since) or (
                 offer.answer_by is not None and offer.answer_by >= since
             )

@@ -16,169 +16,37 @@ a file or the environment, and never import the template loader (that one import
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from store.cards.model import Card, Event
 from store.cards.stages import STAGES
-from store.errors import FollowupError
-
-ANCHORS: dict[str, str] = {
-    "interview": "the interview",
-    "last_contact": "the last contact",
-    "promised_by": "the promised answer date",
-    "closed": "closing the card",
-    "answered": "the employer's last answer",
-    "answer_by": "the day to answer the offer by",
-}
-UNITS: tuple[str, ...] = ("hours", "days", "weeks")
-RULE_KEYS: frozenset[str] = frozenset({"after", "at", "drop_after_days", *UNITS})
-MAX_AMOUNT = {"hours": 24 * 366, "days": 366, "weeks": 53}
+from store.notes.rules import (  # noqa: F401 - the rules' names, where they have always been
+    ANCHORS,
+    MAX_AMOUNT,
+    RULE_KEYS,
+    UNITS,
+    BadRule,
+    DueRule,
+    parse_rule,
+    parse_rules,
+)
+from store.notes.when import (
+    interview_when,
+    local,
+    local_date,
+    local_moment,
+    silence,
+    start_of_day,
+)
+from store.notes.when import plural as _plural
 
 # Timeline kinds this module reads (and the note flow writes).
 NOTE_SENT = "note_sent"
 ANSWERED = "answered"
 ROUND = "round"
-# What a due item is: a note a template owes, or the day an offer must be answered by (the
-# card's `answer_by`, issue 14): due on that day, overdue from the next, until the card closes.
-NOTE = "note"
-OFFER_DEADLINE = "offer-deadline"
-
-
-class BadRule(FollowupError):
-    """A `due:` rule that cannot be understood; `where` is the path of keys it concerns."""
-
-    def __init__(self, message: str, where: tuple[str | int, ...] = ()) -> None:
-        self.where = where
-        super().__init__(message)
-
-
-@dataclass(frozen=True)
-class DueRule:
-    after: str
-    amount: int
-    unit: str  # hours | days | weeks
-    at: time | None = None
-    drop_after_days: int | None = None
-
-    @property
-    def day_long(self) -> bool:
-        return self.unit != "hours" and self.at is None
-
-    def describe(self) -> str:
-        """The rule in words, for lists and the calendar ("7 days after the last contact")."""
-        if self.after == "promised_by" and self.unit == "days" and self.amount == 1:
-            text = "the day after the promised answer date"
-        elif self.after == "answer_by" and self.amount == 0:
-            text = ANCHORS["answer_by"]
-        else:
-            unit = {"hours": "h", "days": "days", "weeks": "weeks"}[self.unit]
-            if self.amount == 1 and self.unit != "hours":
-                unit = unit[:-1]
-            text = f"{self.amount} {unit} after {ANCHORS[self.after]}"
-        if self.at is not None:
-            text += f", at {self.at:%H:%M}"
-        return text
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"after": self.after, self.unit: self.amount}
-        if self.at is not None:
-            data["at"] = f"{self.at:%H:%M}"
-        if self.drop_after_days is not None:
-            data["drop_after_days"] = self.drop_after_days
-        return data
-
-
-def _count(value: Any, key: str, where: tuple[str | int, ...], most: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRule(f"{key} must be a whole number, not {value!r}.", (*where, key))
-    if not 0 <= value <= most:
-        raise BadRule(f"{key} must be between 0 and {most}, not {value}.", (*where, key))
-    return value
-
-
-def _time_of_day(value: Any, where: tuple[str | int, ...]) -> time:
-    # YAML reads an unquoted 09:00 as a number of minutes (sexagesimal): accept that too.
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
-        return time(value // 60, value % 60)
-    text = str(value).strip()
-    try:
-        hours, minutes = text.split(":")
-        return time(int(hours), int(minutes))
-    except ValueError:
-        raise BadRule(
-            f'at must be a time of day like "09:00", not {value!r}.', (*where, "at")
-        ) from None
-
-
-def parse_rule(data: Any, where: tuple[str | int, ...] = ()) -> DueRule:
-    if not isinstance(data, dict):
-        raise BadRule(
-            "a due rule is a mapping like {after: interview, hours: 24}, "
-            f"not {type(data).__name__}.",
-            where,
-        )
-    unknown = sorted(str(k) for k in data if k not in RULE_KEYS)
-    if unknown:
-        raise BadRule(
-            f"unknown key {unknown[0]!r} in a due rule; keys are: after, hours, days, weeks, "
-            "at, drop_after_days.",
-            (*where, unknown[0]),
-        )
-    after = data.get("after")
-    if after not in ANCHORS:
-        raise BadRule(
-            f"after must be one of {', '.join(ANCHORS)}, not {after!r}.", (*where, "after")
-        )
-    units = [u for u in UNITS if u in data]
-    if len(units) != 1:
-        raise BadRule(
-            "a due rule needs exactly one of hours, days or weeks "
-            f"(found {', '.join(units) or 'none'}).",
-            where,
-        )
-    unit = units[0]
-    amount = _count(data[unit], unit, where, MAX_AMOUNT[unit])
-    at = None
-    if data.get("at") is not None:
-        if unit == "hours":
-            raise BadRule("at goes with days or weeks, not hours.", (*where, "at"))
-        at = _time_of_day(data["at"], where)
-    drop = data.get("drop_after_days")
-    if drop is not None:
-        drop = _count(drop, "drop_after_days", where, 366)
-    return DueRule(after=after, amount=amount, unit=unit, at=at, drop_after_days=drop)
-
-
-def parse_rules(data: Any) -> tuple[DueRule, ...]:
-    """`due:` as written in a template: nothing, one rule, or a list tried in order."""
-    if data is None:
-        return ()
-    if isinstance(data, list):
-        if not data:
-            raise BadRule("due is an empty list; remove it or give at least one rule.")
-        return tuple(parse_rule(item, (i,)) for i, item in enumerate(data))
-    return (parse_rule(data),)
-
-
-# --- time zone arithmetic ---------------------------------------------------------------------
-
-
-def local(moment: datetime, tz: tzinfo | None) -> datetime:
-    return moment.astimezone(tz) if tz is not None else moment.astimezone()
-
-
-def local_moment(day: date, at: time, tz: tzinfo | None) -> datetime:
-    """A wall-clock time on a day, as an aware UTC moment (system rules when `tz` is None)."""
-    naive = datetime.combine(day, at)
-    aware = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
-    return aware.astimezone(UTC)
-
-
-def start_of_day(day: date, tz: tzinfo | None) -> datetime:
-    return local_moment(day, time(0, 0), tz)
 
 
 # --- what the card's timeline says --------------------------------------------------------------
@@ -267,6 +135,8 @@ def anchor(
     """
     if after == "interview":
         return card.interviewed_at
+    if after == "answer_by":
+        return card.offer.answer_by
     known = known or facts(card)
     answered = known.last_answer
     if after == "last_contact":
@@ -285,16 +155,29 @@ def anchor(
         return known.closed_at
     if after == "answered":
         return answered
-    if after == "answer_by":
-        return card.offer.answer_by
     raise BadRule(f"unknown starting point {after!r}.")  # parse_rule keeps this unreachable
 
 
 # --- due items ----------------------------------------------------------------------------------
 
+# What a due list may hold: a note a template owes, the day an offer must be answered by (the
+# card's `answer_by`: due on that day, overdue from the next, until the card closes), this
+# round's interview while it is still ahead, and the suggestion to close a card whose employer
+# went silent (the close rule). What a card owes by itself (notes and an offer's answer) is
+# listed by default; interviews and close questions where a caller asks for them.
+NOTE = "note"
+OFFER_DEADLINE = "offer-deadline"
+KINDS: tuple[str, ...] = (NOTE, OFFER_DEADLINE, "interview", "close")
+OWED: tuple[str, ...] = (NOTE, OFFER_DEADLINE)
+DEFAULT_DURATION = timedelta(hours=1)  # an interview whose card does not say how long
+
 
 class Schedulable(Protocol):
-    """What this module needs of a template (store.templates.Template is one)."""
+    """What this module needs of a template (store.templates.Template is one).
+
+    A template may also have a `kind`: "close" for the close rule (`close-no-answer.yaml`),
+    anything else (or none) for a letter.
+    """
 
     @property
     def name(self) -> str: ...
@@ -308,30 +191,58 @@ class Schedulable(Protocol):
     def due(self) -> tuple[DueRule, ...]: ...
 
 
+def _kind(template: Schedulable) -> str:
+    return "close" if getattr(template, "kind", "note") == "close" else "note"
+
+
 @dataclass(frozen=True)
 class DueItem:
-    """One note that is (or will be) due on one card."""
+    """One thing that is (or will be) due on one card: a note (`kind` "note", the template that
+    writes it), this round's interview ("interview") or a close suggestion ("close"); the last
+    two have no template."""
 
     card: Card
-    template: str
+    template: str | None
     title: str
-    rule: DueRule
-    at: datetime  # the deadline: overdue from this moment (UTC)
+    rule: DueRule | None  # None for an interview
+    at: datetime  # a note's deadline (overdue from then); an interview's start (UTC)
     day: date | None  # set for a day-long item: due on this day
-    kind: str = NOTE  # or OFFER_DEADLINE: then `template` is "offer-deadline", not a template
+    kind: str = "note"
+    ends: datetime | None = None  # an interview's end
+    silent_since: datetime | None = None  # a close suggestion: their last word, or the interview
 
     @property
     def card_id(self) -> str:
         return self.card.id
+
+    @property
+    def name(self) -> str:
+        """What a list calls it: the template's name for a note, else its kind."""
+        return self.template if self.kind == "note" and self.template else self.kind
+
+    @property
+    def key(self) -> str:
+        """Which item on which card, whatever its deadline ("abc123:note:thank-you")."""
+        return f"{self.card.id}:{self.kind}:{self.template or ''}"
 
     def falls_due(self, tz: tzinfo | None) -> datetime:
         """When it starts being due: the start of its day, or its moment."""
         return start_of_day(self.day, tz) if self.day is not None else self.at
 
     def status(self, now: datetime, tz: tzinfo | None) -> str:
-        """`overdue`, `due` (today, or within 24 h) or `upcoming`."""
+        """`overdue`, `due` (today, or within 24 h) or `upcoming`.
+
+        An interview is `due` from the day before (Today shows tomorrow's) until it is over,
+        and never overdue; a close suggestion is `due` once its rule says so, never overdue:
+        it is a question, not a deadline.
+        """
+        if self.kind == "interview":
+            tomorrow = local_date(now, tz) + timedelta(days=1)
+            return "due" if local(self.at, tz).date() <= tomorrow else "upcoming"
+        if self.kind == "close":
+            return "due" if now >= self.falls_due(tz) else "upcoming"
         if self.day is not None:
-            today = local(now, tz).date()
+            today = local_date(now, tz)
             return "overdue" if self.day < today else "due" if self.day == today else "upcoming"
         if self.at <= now:
             return "overdue"
@@ -343,31 +254,52 @@ class DueItem:
     def short_relative(self, now: datetime, tz: tzinfo | None) -> str:
         return short_relative(self, now, tz)
 
+    def describe(self, tz: tzinfo | None = None) -> str:
+        """Why it is listed: the rule in words, or the interview's hours and round."""
+        if self.rule is not None:
+            return self.rule.describe()
+        text = f"{local(self.at, tz):%H:%M}–{local(self.ends or self.at, tz):%H:%M}"
+        return f"{text}, {self.card.round} round" if self.card.round else text
+
+    def badge(self, now: datetime, tz: tzinfo | None) -> tuple[str, str, str]:
+        """What a card on the board shows: the full text, a short name and a short "when"
+        ("interview tomorrow 14:00", "interview", "tmrw 14:00")."""
+        when = self.short_relative(now, tz)
+        if self.kind == "close":
+            return f"{self.relative(now, tz)} — close as no answer?", "close?", when
+        return f"{self.name} {self.relative(now, tz)}", self.name, when
+
     def to_json(self, now: datetime, tz: tzinfo | None) -> dict[str, Any]:
         return {
             "card_id": self.card.id,
             "company": self.card.company,
             "role": self.card.role,
             "stage": self.card.stage,
-            "template": self.template,
+            "kind": self.kind,
+            "template": self.template if self.kind == "note" else None,
             "title": self.title,
-            "due_at": self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "due_at": _iso(self.at),
+            "ends_at": _iso(self.ends) if self.ends else None,
             "day": self.day.isoformat() if self.day else None,
             "status": self.status(now, tz),
             "relative": self.relative(now, tz),
-            "rule": self.rule.describe(),
-            "kind": self.kind,
+            "rule": self.describe(tz),
         }
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
-    """ "due in 3 h", "due today", "due tomorrow", "2 days overdue", "40 min overdue"."""
+    """ "due in 3 h", "due today", "due tomorrow", "2 days overdue", "40 min overdue"; for an
+    interview "tomorrow 14:00" or "in 3 d"; for a close suggestion "no answer in 5 weeks"."""
+    if item.kind == "interview":
+        return interview_when(item.at, item.ends or item.at, now, tz)
+    if item.kind == "close":
+        return f"no answer in {silence(item.silent_since or item.at, now, tz)}"
     if item.day is not None:
-        days = (local(now, tz).date() - item.day).days
+        days = (local_date(now, tz) - item.day).days
         if days == 0:
             return "due today"
         if days == -1:
@@ -402,9 +334,14 @@ def _span(seconds: float) -> tuple[int, str]:
 
 def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
     """`relative` for a narrow place (a card on the board): "due 5h", "due today", "in 2d",
-    "3h over", "2d over". Same moments and rounding as `relative`, fewer cells."""
+    "3h over", "2d over"; "tmrw 14:00" (an interview), "no answer 5w" (close). Same moments
+    and rounding as `relative`, fewer cells."""
+    if item.kind == "interview":
+        return interview_when(item.at, item.ends or item.at, now, tz, short=True)
+    if item.kind == "close":
+        return f"no answer {silence(item.silent_since or item.at, now, tz, short=True)}"
     if item.day is not None:
-        days = (local(now, tz).date() - item.day).days
+        days = (local_date(now, tz) - item.day).days
         if days == 0:
             return "due today"
         return f"in {-days}d" if days < 0 else f"{days}d over"
@@ -442,6 +379,20 @@ def apply_rule(
     return start_of_day(day + timedelta(days=1), tz), day
 
 
+def interview_end(card: Card) -> datetime | None:
+    """When this round's interview is over: its start plus its duration (an hour by default)."""
+    if card.interviewed_at is None:
+        return None
+    length = timedelta(minutes=card.duration) if card.duration else DEFAULT_DURATION
+    return card.interviewed_at + length
+
+
+def interview_ahead(card: Card, now: datetime) -> bool:
+    """This round's interview is not over yet: an open card owes no note until it is."""
+    end = interview_end(card)
+    return end is not None and now < end and card.stage != "closed"
+
+
 def due_item(
     card: Card,
     template: Schedulable,
@@ -449,8 +400,12 @@ def due_item(
     tz: tzinfo | None,
     known: Facts | None = None,
 ) -> DueItem | None:
-    """The note `template` owes on `card`, if any: the first rule that applies decides."""
-    if not template.due or not applies_to(template, card):
+    """The note `template` owes on `card`, if any: the first rule that applies decides.
+
+    Nothing is owed on an open card before its interview is over: the thank-you falls due
+    at its end (its deadline still counts from the start, as `after: interview` says).
+    """
+    if not template.due or not applies_to(template, card) or interview_ahead(card, now):
         return None
     known = known or facts(card)
     if known.sent_in_cycle(template.name) is not None:
@@ -474,27 +429,102 @@ def due_item(
     return None
 
 
+def interview_item(card: Card, now: datetime) -> DueItem | None:
+    """This round's interview while it is still ahead (or going on) on an open card."""
+    end = interview_end(card)
+    if card.deleted or card.interviewed_at is None or end is None:
+        return None
+    if not interview_ahead(card, now):
+        return None
+    title = f"Interview ({card.round})" if card.round else "Interview"
+    return DueItem(card, None, title, None, card.interviewed_at, None, "interview", ends=end)
+
+
+def interview_notice(card: Card, now: datetime, tz: tzinfo | None) -> str | None:
+    """What saving a card says of an interview still ahead, so a time typed for later today is
+    never taken silently as past: "interview in 1 h (09:00–10:00)"."""
+    item = interview_item(card, now)
+    if item is None:
+        return None
+    return (
+        f"interview {item.relative(now, tz)} ({item.describe(tz)}): no note is owed before its end"
+    )
+
+
+def close_item(
+    card: Card,
+    rule: Schedulable,
+    now: datetime,
+    tz: tzinfo | None,
+    known: Facts,
+    notes: Sequence[DueItem],
+) -> DueItem | None:
+    """The suggestion to close `card` as no answer, if the close rule makes one.
+
+    Only once the follow-up ladder is spent: no note on the card is still to come (each was
+    sent, or is due or overdue), and the rule's delay has passed since the last contact. An
+    answer stops it (the rule counts from the last contact, which an answer ends), and so
+    does closing the card. Nothing here closes anything: it is a question for the user.
+    """
+    if card.stage == "closed" or any(n.status(now, tz) == "upcoming" for n in notes):
+        return None
+    item = due_item(card, rule, now, tz, known)
+    if item is None:
+        return None
+    since = known.cycle_start or known.last_contact or item.at
+    return replace(item, template=None, kind="close", silent_since=since)
+
+
 def urgency(item: DueItem) -> tuple[datetime, str, str]:
-    return (item.at, item.card.company.lower(), item.template)
+    return (item.at, item.card.company.lower(), item.name)
 
 
 def card_items(
-    card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
+    card: Card,
+    templates: Iterable[Schedulable],
+    now: datetime,
+    tz: tzinfo | None,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
-    """Every note this card owes, listed or not yet, most urgent first."""
-    return sorted(_owed(card, templates, now, tz), key=urgency)
+    """Everything this card owes, listed or not yet, most urgent first: notes, and with
+    `kinds` also its interview ahead and a close suggestion."""
+    return sorted(_owed(card, templates, now, tz, kinds), key=urgency)
 
 
 def _owed(
-    card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
+    card: Card,
+    templates: Iterable[Schedulable],
+    now: datetime,
+    tz: tzinfo | None,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
-    serving = [t for t in templates if t.due and applies_to(t, card)]
-    offer = offer_deadline(card, tz)
-    if not serving:
-        return [offer] if offer is not None else []
+    letters: list[Schedulable] = []
+    closing: list[Schedulable] = []
+    for t in templates:
+        if t.due and applies_to(t, card):
+            (closing if _kind(t) == "close" else letters).append(t)
+    found: list[DueItem] = []
+    if "interview" in kinds:
+        ahead = interview_item(card, now)
+        if ahead is not None:
+            found.append(ahead)
+    if OFFER_DEADLINE in kinds:
+        offer = offer_deadline(card, tz)
+        if offer is not None:
+            found.append(offer)
+    if not letters and not (closing and "close" in kinds):
+        return found
     known = facts(card)
-    items = [due_item(card, t, now, tz, known) for t in serving]
-    return [i for i in (*items, offer) if i is not None]
+    notes = [i for i in (due_item(card, t, now, tz, known) for t in letters) if i is not None]
+    if NOTE in kinds:
+        found.extend(notes)
+    if "close" in kinds:
+        for rule in closing:
+            suggestion = close_item(card, rule, now, tz, known, notes)
+            if suggestion is not None:
+                found.append(suggestion)
+                break  # one question per card, from the first close rule that asks it
+    return found
 
 
 OFFER_RULE = DueRule(after="answer_by", amount=0, unit="days")
@@ -521,14 +551,38 @@ def board_items(
     now: datetime,
     tz: tzinfo | None,
     include_upcoming: bool = False,
+    kinds: Collection[str] = OWED,
 ) -> list[DueItem]:
-    """What the Today screen and `followup-tui due` list: overdue and due, most urgent first."""
+    """What the Today screen and `followup-tui due` list: overdue and due, most urgent first.
+
+    `kinds` picks what is listed (`KINDS`: notes, interviews ahead, close suggestions); by
+    default the notes alone, as every list before interviews and close suggestions did.
+    """
     found: list[DueItem] = []
     for card in cards:
-        for item in _owed(card, templates, now, tz):
+        for item in _owed(card, templates, now, tz, kinds):
             if include_upcoming or item.status(now, tz) != "upcoming":
                 found.append(item)
     return sorted(found, key=urgency)
+
+
+def close_suggestion(
+    card: Card, templates: Iterable[Schedulable], now: datetime, tz: tzinfo | None
+) -> DueItem | None:
+    """The close suggestion `card` makes now ("no answer in 5 weeks"), if it makes one."""
+    for item in _owed(card, templates, now, tz, ("close",)):
+        if item.kind == "close" and item.status(now, tz) != "upcoming":
+            return item
+    return None
+
+
+def most_pressing(items: Sequence[DueItem], now: datetime, tz: tzinfo | None) -> DueItem | None:
+    """What a card's badge shows of what it owes: a close suggestion that is due (the
+    decision to make, rather than a follow-up weeks over), else the most urgent item."""
+    for item in items:
+        if item.kind == "close" and item.status(now, tz) != "upcoming":
+            return item
+    return min(items, key=urgency) if items else None
 
 
 def badge(card: Card, templates: Sequence[Schedulable], now: datetime, tz: tzinfo | None) -> str:

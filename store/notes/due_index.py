@@ -1,56 +1,94 @@
 """The due rules worked out once per card: what the board's badges and the Today list read.
 
-A card's due items depend on the card, the templates and the time zone, and on `now` only at
-the end: whether an item is dropped (`drop_after_days`), whether it is listed yet (due today or
-within 24 h) and the words that say when. So each card's items are worked out once per version
-of the card (the board makes a new `Card` view only when its state changed) and of the
-templates, and `now` is applied to them when they are read: a badge is a lookup, the Today list
-a pass and a sort, and a change on one card recomputes that card alone.
+What a card owes depends on the card, the templates and the time zone, and on `now` only
+through a few moments the card itself names: its interview's end (nothing is owed before
+it), each note's drop (`drop_after_days`) and the moments notes stop being "upcoming" (a
+close suggestion waits for those). So each card's items, upcoming ones included, are worked
+out at one moment and kept until the next such moment, for as long as the card (the board
+makes a new `Card` view only when its state changed) and the templates stay the same; a
+read applies `now` to them (whether each is listed yet). A badge is then a lookup, the Today
+list a pass and a sort, and a change on one card works that card out alone.
 
 Pure bookkeeping over `store.notes.due`, whose rules it never restates: same items, same
-order. Must never read the clock, a file or the environment.
+order (tests/store/test_due_index.py compares the two at many moments). Must never read the
+clock, a file or the environment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from store.cards.model import Card
-from store.notes.due import DueItem, Schedulable, card_items, local, urgency
+from store.notes.due import KINDS, DueItem, Schedulable, card_items, interview_end, urgency
+from store.notes.when import start_of_day
 
-_LISTED_AHEAD = timedelta(hours=24)  # a timed item is listed (due) this long before its time
-
-
-@dataclass(frozen=True)
-class _Owed:
-    """One item a card owes, with what reading it at a given `now` needs."""
-
-    item: DueItem
-    key: tuple[Any, ...]  # `urgency(item)`, made once
-    drop_at: datetime | None  # from this moment it is no longer owed (`drop_after_days`)
+_LISTED_AHEAD = timedelta(hours=24)  # a timed note is listed (due) this long before its time
 
 
-def _drop_at(item: DueItem, tz: tzinfo | None) -> datetime | None:
-    days = item.rule.drop_after_days
-    if days is None:
-        return None
-    try:
-        return item.falls_due(tz) + timedelta(days=days)
-    except (OverflowError, ValueError):
-        return None
+class _Entry:
+    """One card's items, worked out at `since` and true until `until`."""
+
+    __slots__ = ("badge", "badge_minute", "card", "items", "since", "templates", "until")
+
+    def __init__(
+        self,
+        card: Card,
+        templates: Sequence[Schedulable],
+        since: datetime,
+        until: datetime | None,
+        items: list[DueItem],
+    ) -> None:
+        self.card = card
+        self.templates = templates
+        self.since = since
+        self.until = until  # None: for ever
+        self.items = items
+        self.badge: Any = None
+        self.badge_minute: datetime | None = None
+
+    def holds(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> bool:
+        return (
+            self.card is card
+            and self.templates is templates
+            and self.since <= now
+            and (self.until is None or now < self.until)
+        )
+
+
+def _moments(card: Card, items: Iterable[DueItem], tz: tzinfo | None) -> list[datetime]:
+    """Every moment at which what `card` owes may change (the card staying as it is)."""
+    found: list[datetime] = []
+    end = interview_end(card)
+    if end is not None:
+        found.append(end)
+    for item in items:
+        try:
+            falls_due = item.falls_due(tz)
+            found.append(falls_due)
+            found.append(item.at)
+            if item.day is None:
+                found.append(item.at - _LISTED_AHEAD)
+            else:
+                found.append(start_of_day(item.day + timedelta(days=1), tz))
+            if item.ends is not None:
+                found.append(item.ends)
+            days = item.rule.drop_after_days if item.rule is not None else None
+            if days is not None:
+                found.append(falls_due + timedelta(days=days))
+        except (OverflowError, ValueError):
+            continue  # a date at the edge of the calendar: no moment anyone reaches
+    return found
 
 
 class DueIndex:
-    """Due items per card, for one time zone (`None`: the system's own rules)."""
+    """Due items per card, for one time zone (`None`: the system's own rules), every kind
+    (`KINDS`: notes, offers, interviews, close suggestions); a read picks the kinds."""
 
     def __init__(self, tz: tzinfo | None) -> None:
         self.tz = tz
-        # card id -> (the Card view, the templates they were worked out for, the items, the
-        # badge as last said and for which minute)
-        self._cards: dict[str, list[Any]] = {}
+        self._cards: dict[str, _Entry] = {}
         self._templates: Sequence[Schedulable] | None = None  # the set the entries were made for
         self.worked_out = 0  # how many times a card's items were worked out (tests, bench)
 
@@ -71,22 +109,17 @@ class DueIndex:
         self._templates = templates
         return templates
 
-    def _entry(self, card: Card, templates: Sequence[Schedulable]) -> list[Any]:
-        templates = self._same(templates)
+    def _entry(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> _Entry:
         entry = self._cards.get(card.id)
-        if entry is None or entry[0] is not card or entry[1] is not templates:
-            entry = self._work_out(card, templates)
+        if entry is None or not entry.holds(card, templates, now):
+            entry = self._work_out(card, templates, now)
         return entry
 
-    def _work_out(self, card: Card, templates: Sequence[Schedulable]) -> list[Any]:
-        """Every item `card` owes whatever `now` is: the rules drop an item from `now` on;
-        here the moment it drops is kept instead, and `now` applied when reading."""
+    def _work_out(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> _Entry:
         self.worked_out += 1
-        items = [
-            _Owed(item, urgency(item), _drop_at(item, self.tz))
-            for item in card_items(card, templates, _NEVER, self.tz)
-        ]
-        entry = [card, templates, items, None, None]
+        items = card_items(card, templates, now, self.tz, KINDS)
+        later = [m for m in _moments(card, items, self.tz) if m > now]
+        entry = _Entry(card, templates, now, min(later) if later else None, items)
         self._cards[card.id] = entry
         return entry
 
@@ -98,57 +131,44 @@ class DueIndex:
         for card_id in card_ids:
             self._cards.pop(card_id, None)
 
+    def items(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> list[DueItem]:
+        """`card_items(card, templates, now, tz, KINDS)`: all it owes, most urgent first."""
+        return self._entry(card, self._same(templates), now).items
+
     def listed(
         self,
         cards: Iterable[Card],
         templates: Sequence[Schedulable],
         now: datetime,
         include_upcoming: bool = False,
+        kinds: Collection[str] = KINDS,
     ) -> list[DueItem]:
-        """`store.notes.due.board_items`: overdue and due (or every item, with
-        `include_upcoming`), most urgent first."""
-        today = local(now, self.tz).date()
-        horizon = now + _LISTED_AHEAD
+        """`store.notes.due.board_items(cards, templates, now, tz, include_upcoming, kinds)`:
+        overdue and due (or every item, with `include_upcoming`), most urgent first."""
         templates = self._same(templates)
-        found: list[tuple[tuple[Any, ...], DueItem]] = []
-        add = found.append
-        get = self._cards.get
+        tz = self.tz
+        every_kind = set(kinds) >= set(KINDS)
+        found: list[DueItem] = []
         for card in cards:
-            entry = get(card.id)
-            if entry is None or entry[0] is not card or entry[1] is not templates:
-                entry = self._work_out(card, templates)
-            for owed in entry[2]:
-                if owed.drop_at is not None and now >= owed.drop_at:
+            for item in self._entry(card, templates, now).items:
+                if not every_kind and item.kind not in kinds:
                     continue
-                item = owed.item
-                if include_upcoming or (
-                    item.day <= today if item.day is not None else item.at <= horizon
-                ):
-                    add((owed.key, item))
-        found.sort(key=_first)
-        return [item for _, item in found]
+                if include_upcoming or item.status(now, tz) != "upcoming":
+                    found.append(item)
+        found.sort(key=urgency)
+        return found
 
-    def first(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> DueItem | None:
-        """The most urgent item listed for `card` at `now` (what its badge says), or None."""
-        return next(iter(self.listed([card], templates, now)), None)
-
-    def badge(self, card: Card, templates: Sequence[Schedulable], now: datetime, make: Any) -> Any:
-        """`make(item, now)` for the card's most urgent listed item (None when nothing is
-        listed), said again only when the minute changes or the card or templates do."""
-        entry = self._entry(card, templates)
+    def badge(
+        self,
+        card: Card,
+        templates: Sequence[Schedulable],
+        now: datetime,
+        make: Callable[[list[DueItem], datetime], Any],
+    ) -> Any:
+        """`make(items, now)` for the card's items (what its badge says), said again only when
+        the minute changes or the card, the templates or what it owes do."""
+        entry = self._entry(card, self._same(templates), now)
         minute = now.replace(second=0, microsecond=0)
-        if entry[4] == minute:
-            return entry[3]
-        item = self.first(card, templates, now)
-        said = make(item, now) if item is not None else None
-        entry[3], entry[4] = said, minute
-        return said
-
-
-def _first(pair: tuple[tuple[Any, ...], DueItem]) -> tuple[Any, ...]:
-    return pair[0]
-
-
-# The rules ask whether an item is dropped at `now`: never, at the first moment there is, so
-# every item comes back (`drop_at` says when it goes).
-_NEVER = datetime.min.replace(tzinfo=UTC)
+        if entry.badge_minute != minute:
+            entry.badge, entry.badge_minute = make(entry.items, now), minute
+        return entry.badge

@@ -2,9 +2,12 @@
 
 Each is a small sequence of `Board` writes (timeline events plus a stage move) shared by the
 CLI and the TUI, so both record the same events the due rules (`store.notes.due`) read back:
-- `note_sent` {template, subject, text, to?}: the exact text sent (and to whom, when the
-  app handed it to a mail client); the card moves on.
-- `answered` {text}: the employer answered; the follow-up clock stops and starts over.
+- `note_sent` {template, subject, text, as_of, to?}: the exact text sent (and to whom, when
+  the app handed it to a mail client), and the dates the due rules read as they stood then
+  (`as_of`: interviewed_at, promised_by), so the stats judge the note against the card as it
+  was, not as later edits left it; the card moves on.
+- `answered` {text, promised_by, previous_promised_by}: the employer answered (maybe with a
+  new promised date); the follow-up clock stops and starts over.
 - `round` {round, interviewed_at, previous}: the next interview; the card goes back to
   interviewed, so that round's own thank-you becomes due.
 Nothing here reads a file or the clock: `at` (the moment it happened) defaults to the board's
@@ -20,6 +23,14 @@ from store.cards.model import Card, iso_utc
 from store.errors import BadValue
 from store.notes.due import ANSWERED, NOTE_SENT, ROUND
 from store.notes.templates import Note, Template
+
+
+def as_of(card: Card) -> dict[str, str | None]:
+    """The dates a due rule reads, as they stand on `card` now (kept on a note sent)."""
+    return {
+        "interviewed_at": iso_utc(card.interviewed_at) if card.interviewed_at else None,
+        "promised_by": card.promised_by.isoformat() if card.promised_by else None,
+    }
 
 
 def record_sent(
@@ -42,6 +53,7 @@ def record_sent(
         template=template.name,
         subject=note.subject,
         text=note.body,
+        as_of=as_of(card),
         **extra,
     )
     target = template.next_stage(card.stage)
@@ -60,7 +72,17 @@ def record_answer(
     """The employer answered: the follow-up clock stops; a thanked or followed-up card is
     back to waiting (for their decision), and a new promised date can come with the answer."""
     card = board.card(card_id)
-    board.log(card.id, ANSWERED, at=at, text=(note or "").strip() or None)
+    changes_promise = promised_by is not None and promised_by != card.promised_by
+    board.log(
+        card.id,
+        ANSWERED,
+        at=at,
+        text=(note or "").strip() or None,
+        promised_by=promised_by.isoformat() if changes_promise and promised_by else None,
+        previous_promised_by=(
+            card.promised_by.isoformat() if changes_promise and card.promised_by else None
+        ),
+    )
     if promised_by is not None:
         board.edit(card.id, {"promised_by": promised_by})
     if card.stage in ("thanked", "followed-up"):
@@ -74,11 +96,17 @@ def record_round(
     interview_at: datetime,
     round_name: str | None = None,
     at: datetime | None = None,
+    duration: int | None = None,
 ) -> Card:
-    """A next interview round: new date (and round name), the old promised date cleared
-    (it was about the last round), the card back to interviewed."""
+    """A next interview round: new date (and round name and length: an hour unless given),
+    the old promised date cleared (it was about the last round), the card back to
+    interviewed."""
     card = board.card(card_id)
-    fields: dict[str, object] = {"interviewed_at": interview_at, "promised_by": None}
+    fields: dict[str, object] = {
+        "interviewed_at": interview_at,
+        "promised_by": None,
+        "duration": duration,
+    }
     if round_name:
         fields["round"] = round_name
     board.edit(card.id, fields)

@@ -27,6 +27,7 @@ from store.cards.model import Card
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.notes.defaults import DEFAULTS_DIR, default_files, is_older_default
 from store.notes.due import (
     BadRule,
     DueRule,
@@ -35,14 +36,17 @@ from store.notes.due import (
     parse_rules,
     stage_after_sending,
 )
+from store.notes.last_good import LastGood
+from store.notes.last_good import for_vault as last_good_for
 from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
 from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
+from store.yaml_problems import node_line, text_start, yaml_problem
 
-DEFAULTS_DIR = Path(__file__).parent / "default_templates"
 SUFFIXES = (".yaml", ".yml")
 MAX_FILE = 64 * 1024
 KEYS: tuple[str, ...] = (
+    "kind",
     "title",
     "description",
     "stage",
@@ -53,6 +57,12 @@ KEYS: tuple[str, ...] = (
     "body",
 )
 REQUIRED: tuple[str, ...] = ("stage", "subject", "body")
+# A template is a letter, or the close rule: when a silent card asks to be closed as no
+# answer (`close-no-answer.yaml`). A close rule has stages and a due rule (none: it never
+# asks), and no text.
+KINDS: tuple[str, ...] = ("letter", "close")
+CLOSE_REQUIRED: tuple[str, ...] = ("stage",)
+CLOSE_KEYS: frozenset[str] = frozenset({"kind", "title", "description", "stage", "due"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # Copies a sync tool makes when two laptops edited a template at once: shown, never loaded.
 _CONFLICT_COPY = re.compile(r"\.sync-conflict-\d{8}-\d{6}-[A-Z0-9]+$|\(.*conflicted copy.*\)")
@@ -126,10 +136,19 @@ class Template:
     _subject: CompiledText = field(repr=False, compare=False)
     _body: CompiledText = field(repr=False, compare=False)
     _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
+    kind: str = "letter"  # or "close": the close rule, which writes nothing
 
-    def render(self, card: Card, profile: dict[str, str], now: datetime, tz: tzinfo | None) -> Note:
-        """The note for `card`; `TemplateError` names the file and line of any problem."""
-        context = card_context(card, profile, now, tz)
+    def render(
+        self,
+        card: Card,
+        profile: dict[str, str],
+        now: datetime,
+        tz: tzinfo | None,
+        locale: str | None = None,
+    ) -> Note:
+        """The note for `card`, days written in `locale` (None: English); `TemplateError`
+        names the file and line of any problem."""
+        context = card_context(card, profile, now, tz, locale)
         subject = self._render("subject", self._subject, context)
         body = self._render("body", self._body, context)
         return Note(self.name, " ".join(subject.split()), body.strip("\n") + "\n")
@@ -166,6 +185,7 @@ class Template:
             "due_text": self.due_text,
             "moves_to": self.moves_to,
             "source": "built-in" if self.builtin else "vault",
+            "kind": self.kind,
         }
 
 
@@ -182,41 +202,6 @@ def template_name(path: Path) -> str | None:
     if name.startswith((".", "~", "#")) or path.suffix not in SUFFIXES:
         return None
     return path.stem
-
-
-def _node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
-    """The 1-based line of the value at `keys` (as deep as it exists) in a composed document."""
-    node = root
-    line = node.start_mark.line + 1 if node is not None else None
-    for key in keys:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == key:
-                    line = k.start_mark.line + 1
-                    child = v
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode)
-            and isinstance(key, int)
-            and 0 <= key < len(node.value)
-        ):
-            child = node.value[key]
-        if child is None:
-            break
-        node = child
-        line = node.start_mark.line + 1
-    return line
-
-
-def _text_start(root: yaml.Node | None, key: str) -> int:
-    """Line number just before the first line of a text value (block scalars start below)."""
-    if not isinstance(root, yaml.MappingNode):
-        return 0
-    for k, v in root.value:
-        if k.value == key:
-            return v.start_mark.line + (1 if getattr(v, "style", None) in ("|", ">") else 0)
-    return 0
 
 
 def _names(
@@ -250,45 +235,53 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise fail(f"not valid YAML ({problem}).", mark.line + 1 if mark else None) from None
+        line, problem = yaml_problem(exc)
+        raise fail(f"not valid YAML ({problem}).", line) from None
     if not isinstance(data, dict):
         raise fail("expected keys like stage:, due:, subject: and body:.", 1)
     for key in data:
         if key not in KEYS:
-            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", _node_line(root, key))
-    for key in REQUIRED:
+            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", node_line(root, key))
+    kind = data.get("kind") or "letter"
+    if kind not in KINDS:
+        raise fail(f"kind must be letter or close, not {kind!r}.", node_line(root, "kind"))
+    if kind == "close":
+        for key in sorted(set(map(str, data)) - CLOSE_KEYS):
+            raise fail(f"a close rule writes no letter: remove {key}:.", node_line(root, key))
+        data = {**data, "subject": "", "body": ""}
+    for key in CLOSE_REQUIRED if kind == "close" else REQUIRED:
         if data.get(key) in (None, ""):
-            raise fail(f"missing {key}:.", _node_line(root, key) if key in data else 1)
+            raise fail(f"missing {key}:.", node_line(root, key) if key in data else 1)
     for key in ("title", "description", "subject", "body"):
         if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be text.", _node_line(root, key))
-    stages = _names(data["stage"], "stage", STAGES, _node_line(root, "stage"), path)
+            raise fail(f"{key} must be text.", node_line(root, key))
+    stages = _names(data["stage"], "stage", STAGES, node_line(root, "stage"), path)
+    if kind == "close" and "closed" in stages:
+        raise fail("a close rule cannot watch closed cards.", node_line(root, "stage"))
     outcomes: tuple[str, ...] = ()
     if data.get("outcome") is not None:
-        outcomes = _names(data["outcome"], "outcome", OUTCOMES, _node_line(root, "outcome"), path)
+        outcomes = _names(data["outcome"], "outcome", OUTCOMES, node_line(root, "outcome"), path)
     moves_to = data.get("moves_to")
     if moves_to is not None and moves_to not in (*STAGES, "stay"):
         raise fail(
             f"moves_to must be a stage ({', '.join(STAGES)}) or stay, not {moves_to!r}.",
-            _node_line(root, "moves_to"),
+            node_line(root, "moves_to"),
         )
     try:
         due = parse_rules(data.get("due"))
     except BadRule as exc:
-        raise fail(f"due: {exc}", _node_line(root, "due", *exc.where)) from None
-    lines = {key: _text_start(root, key) for key in ("subject", "body")}
+        raise fail(f"due: {exc}", node_line(root, "due", *exc.where)) from None
+    lines = {key: text_start(root, key) for key in ("subject", "body")}
     compiled: dict[str, CompiledText] = {}
     for key in ("subject", "body"):
         try:
             compiled[key] = compile_text(data[key])
         except NoteError as exc:
-            line = lines[key] + exc.line if exc.line else _node_line(root, key)
+            line = lines[key] + exc.line if exc.line else node_line(root, key)
             raise fail(f"{key}: {exc.message}", line) from None
     template = Template(
         name=name,
-        title=str(data.get("title") or name),
+        title=str(data.get("title") or ("Close as no answer?" if kind == "close" else name)),
         description=str(data.get("description") or ""),
         stages=stages,
         outcomes=outcomes,
@@ -301,7 +294,10 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         _subject=compiled["subject"],
         _body=compiled["body"],
         _lines=lines,
+        kind=kind,
     )
+    if kind == "close":
+        return template
     # A trial run on a full example card finds misspelt fields before a real note needs them.
     template.render(sample_card(), SAMPLE_PROFILE, sample_card().interviewed_at, None)  # type: ignore[arg-type]
     return template
@@ -343,20 +339,19 @@ def load_template(path: Path, builtin: bool = False, data: bytes | None = None) 
 # --- the defaults ---------------------------------------------------------------------------------
 
 
-def default_files() -> list[Path]:
-    return sorted(p for p in DEFAULTS_DIR.iterdir() if p.suffix == ".yaml")
-
-
-def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[Path]:
-    """Copy the default templates into `<vault>/templates/`; return the files created.
+def install_defaults(
+    vault_path: Path, links: list[Path] | None = None, refresh: bool = False
+) -> list[Path]:
+    """Copy the default templates into `<vault>/templates/`; return the files written.
 
     Called when a vault is created (`followup-tui init`) and by `followup-tui templates
-    --install`. A file that exists is never touched, so a user's edit always wins; nor is a
-    link, even one pointing nowhere (it is added to `links`): the app never writes through one.
+    --install` (`refresh`: also bring up to date each file that is still, byte for byte, an
+    older default). A file the user edited is never touched, so their edit always wins; nor is
+    a link, even one pointing nowhere (it is added to `links`): the app never writes through one.
     """
     folder = Path(vault_path) / "templates"
     ensure_folder(folder, private=True)
-    created = []
+    written = []
     for source in default_files():
         target = folder / source.name
         if target.is_symlink() or target.with_suffix(".yml").is_symlink():
@@ -364,10 +359,17 @@ def install_defaults(vault_path: Path, links: list[Path] | None = None) -> list[
                 links.append(target)
             continue
         if target.exists() or target.with_suffix(".yml").exists():
-            continue
+            if not (refresh and target.is_file() and not target.is_symlink()):
+                continue
+            try:
+                current = read_template_file(target)
+            except TemplateError:
+                continue
+            if not is_older_default(source.stem, current):
+                continue
         atomic_write(target, source.read_bytes(), mode=0o644)
-        created.append(target)
-    return created
+        written.append(target)
+    return written
 
 
 # --- the set in use -------------------------------------------------------------------------------
@@ -381,11 +383,17 @@ class TemplateSet:
     in use and its problem in `errors`. `version` bumps whenever the set in use changes.
     """
 
-    def __init__(self, folder: Path | None, builtin: bool = True) -> None:
+    def __init__(
+        self, folder: Path | None, builtin: bool = True, last_good: LastGood | None = None
+    ) -> None:
         self.folder = Path(folder) if folder is not None else None
+        # This device's copies of each file's last good version: a file broken when this set
+        # is made is answered with its copy, as the board answers one broken while it runs.
+        self.last_good = last_good
         self.builtin: dict[str, Template] = {}
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
+        self.older_defaults: set[Path] = set()  # unedited copies of an older default
         self.version = 0
         self._read: dict[Path, bytes] = {}  # what each file held when last read
         self._all: tuple[int, list[Template]] = (-1, [])
@@ -396,8 +404,10 @@ class TemplateSet:
         self.reload_all()
 
     @classmethod
-    def for_vault(cls, vault_path: Path) -> TemplateSet:
-        return cls(Path(vault_path) / "templates")
+    def for_vault(cls, vault_path: Path, remember: bool = True) -> TemplateSet:
+        """The vault's templates, with this device's last good copies (`remember`: keep new
+        ones; False only reads them, for `doctor`, which never writes)."""
+        return cls(Path(vault_path) / "templates", last_good=last_good_for(vault_path, remember))
 
     # --- reading the folder ---------------------------------------------------------------------
 
@@ -455,6 +465,7 @@ class TemplateSet:
         if not path.exists():
             self._clear_error(path)
             self._read.pop(path, None)
+            self.older_defaults.discard(path)
             current = self.files.get(name)
             if current is not None and current.path == path:
                 del self.files[name]
@@ -471,12 +482,23 @@ class TemplateSet:
         if self._read.get(path) == data:
             return None  # unchanged since it was last read (good or bad)
         self._read[path] = data
+        self.older_defaults.discard(path)
+        if name in self.builtin and is_older_default(name, data):
+            self._clear_error(path)
+            self.older_defaults.add(path)
+            current = self.files.pop(name, None)  # the built-in reads better: use it
+            if current is not None:
+                self.version += 1
+                return name
+            return None
         try:
             template = load_template(path, data=data)
         except TemplateError as exc:
             self._set_error(exc.problem)
-            return None
+            return self._recall(name, path)
         self._clear_error(path)
+        if self.last_good is not None:
+            self.last_good.remember(name, data)
         old = self.files.get(name)
         if old is not None and old.path != path and old.path is not None and old.path.exists():
             self._set_error(
@@ -488,6 +510,33 @@ class TemplateSet:
         self.files[name] = template
         self.version += 1
         return name
+
+    def _recall(self, name: str, path: Path) -> str | None:
+        """`path` is broken and nothing good of it is in use yet (a fresh start): take this
+        device's copy of its last good version, if one was kept and still reads."""
+        current = self.files.get(name)
+        if self.last_good is None or (current is not None and current.path == path):
+            return None  # the version in use is already the last good one
+        data = self.last_good.recall(name)
+        if data is None:
+            return None
+        try:
+            template = load_template(path, data=data)
+        except TemplateError:
+            return None  # kept by an older app, and no longer good: the built-in one stands
+        self.files[name] = template
+        self.version += 1
+        return name
+
+    def in_use(self, path: Path) -> str:
+        """What stands in for the broken file at `path`, in words for the error line."""
+        name = template_name(Path(path))
+        current = self.files.get(name or "")
+        if current is not None and current.path == Path(path):
+            return "its last good version is in use"
+        if name in self.builtin:
+            return "the built-in one is in use"
+        return "it is not in use until it is fixed"
 
     def _set_error(self, problem: TemplateProblem) -> None:
         if self.errors.get(problem.path) != problem:
@@ -505,25 +554,39 @@ class TemplateSet:
         merged.update(self.files)
         return merged
 
-    def all(self) -> list[Template]:
-        """Every template in use, in the order a user meets them (cached per version)."""
+    def everything(self) -> list[Template]:
+        """Every file in use, letters and close rules, in the order a user meets them (cached
+        per version): what the due lists read."""
         version, cached = self._all
         if version != self.version:
             cached = sorted(self._merged().values(), key=_order)
             self._all = (self.version, cached)
         return list(cached)
 
+    def all(self) -> list[Template]:
+        """Every letter template in use (what compose offers), in the order a user meets them."""
+        return [t for t in self.everything() if t.kind == "letter"]
+
+    def close_rules(self) -> list[Template]:
+        """The rules that suggest closing a silent card (`kind: close`)."""
+        return [t for t in self.everything() if t.kind == "close"]
+
     def __iter__(self) -> Iterator[Template]:
         return iter(self.all())
 
     def __len__(self) -> int:
-        return len(self._merged())
+        return len(self.all())
 
     def names(self) -> list[str]:
         return [t.name for t in self.all()]
 
     def get(self, name: str) -> Template:
         found = self._merged().get(name)
+        if found is not None and found.kind == "close":
+            raise UnknownTemplate(
+                f"{name!r} is the rule that suggests closing silent cards, not a letter; "
+                f"templates are: {', '.join(self.names()) or 'none'}."
+            )
         if found is None:
             raise UnknownTemplate(
                 f"No template {name!r}; templates are: {', '.join(self.names()) or 'none'}."

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,11 +121,39 @@ def read_templates(folder: Path) -> dict[str, str]:
 
 # --- Markdown -----------------------------------------------------------------------------------
 
-_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|"})
+_MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*[]#|"})
+# What Markdown reads as an address to link (CommonMark's autolinks), kept as written so the
+# report shows `<eve@umbrella.com>`, not `\<eve@umbrella.com\>`. Only mail and web addresses:
+# a `<javascript:…>` is text. (No `|` in the address: a table cell would end there.)
+_AUTOLINK = re.compile(
+    r"<(?:https?://[^\s<>|]+|mailto:[^\s<>|]+"
+    r"|[A-Za-z0-9.!#$%&'*+/=?^_`{}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>"
+)
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what would open HTML: `<b>`, `</x>`, `<!--`
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # `&amp;` typed on a card stays as typed
+_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")  # snake_case needs no escape
 
 
-def _md(text: str) -> str:
-    return " ".join(str(text).split()).translate(_MD_SPECIAL)
+def _md_text(text: str) -> str:
+    text = text.translate(_MD_SPECIAL)
+    text = _EMPHASIS.sub(r"\\_", text)
+    return _TAG_START.sub("&lt;", _ENTITY.sub("&amp;", text))
+
+
+def md(text: str) -> str:
+    """Text as one line of Markdown that reads as it was typed, with nothing it holds taken as
+    Markdown or HTML: addresses in <angle brackets> stay (they are links), the rest escaped."""
+    line = " ".join(str(text).split())
+    out, last = [], 0
+    for found in _AUTOLINK.finditer(line):
+        out += [_md_text(line[last : found.start()]), found[0]]
+        last = found.end()
+    out.append(_md_text(line[last:]))
+    return "".join(out)
+
+
+_md = md
 
 
 def _card_md(card: Card) -> list[str]:

@@ -7,9 +7,15 @@ The numbers (each defined where it is computed, and in the README):
 - the median days from the interview to the first answer after it;
 - thank-you notes sent within 24 hours of the interview, out of those sent;
 - follow-ups sent on time, out of those sent: a follow-up note is on time when it went out
-  before its template's due rule (store/notes/due.py) made it overdue, judged on the card as it was
-  just before the note;
+  before its template's due rule (store/notes/due.py) made it overdue, judged on the card as it
+  stood when the note went out: its timeline cut there, and the interview and promised dates
+  in force then (kept on the note since it was sent; for older notes, read back from the
+  rounds and answers that changed them later);
 - outcomes of closed cards, and how many are still open.
+
+A change taken back on the board (undone: a move, a note marked sent) counts for nothing: the
+card's timeline leaves out what an undo took back (`store.cards.timeline.in_effect`), and
+every number reads that timeline.
 
 `render_text` draws them as unicode block bars for a terminal; the TUI's insight screen uses
 `rows` and `bar` too. It must never read a file or the wall clock: `now` is always given.
@@ -21,12 +27,13 @@ import dataclasses
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from store.cards.model import Card, Event
+from store.cards.dates import FIRST_YEAR, LAST_YEAR
+from store.cards.model import Card, Event, parse_iso_utc
 from store.cards.stages import OUTCOMES, STAGES, outcome_words
-from store.notes.due import ANSWERED, NOTE_SENT, DueRule, apply_rule, parse_rules
+from store.notes.due import ANSWERED, NOTE_SENT, ROUND, DueRule, apply_rule, parse_rules
 
 THANK_YOU = "thank-you"
 FOLLOW_UP = "follow-up"  # templates whose name starts so are follow-ups (follow-up-2 too)
@@ -153,9 +160,46 @@ def follow_ups(card: Card) -> list[tuple[str, Event]]:
 
 
 def as_it_was_before(card: Card, event: Event) -> Card:
-    """The card as it stood just before `event`: its timeline cut there."""
+    """The card as it stood just before `event`: its timeline cut there, and the interview and
+    promised dates that were in force then (a later round or answer may have changed them)."""
     earlier = tuple(e for e in card.timeline if (e.at, e.id) < (event.at, event.id))
-    return dataclasses.replace(card, timeline=earlier)
+    later = [e for e in card.timeline if (e.at, e.id) > (event.at, event.id)]
+    interviewed, promised = card.interviewed_at, card.promised_by
+    recorded = event.get("as_of")
+    if isinstance(recorded, dict):  # a note sent since it was kept: exactly what it was then
+        interviewed = _moment(recorded.get("interviewed_at"))
+        promised = _day(recorded.get("promised_by"))
+    else:  # an older note: the first later change that says what it replaced
+        interviewed = next(
+            (_moment(e.get("previous")) for e in later if e.kind == ROUND), interviewed
+        )
+        promised = next(
+            (
+                _day(e.get("previous_promised_by"))
+                for e in later
+                if e.kind == ROUND or (e.kind == ANSWERED and "promised_by" in e.data)
+            ),
+            promised,
+        )
+    return dataclasses.replace(
+        card, timeline=earlier, interviewed_at=interviewed, promised_by=promised
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        moment = parse_iso_utc(value) if isinstance(value, str) else None
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment is not None and FIRST_YEAR <= moment.year <= LAST_YEAR else None
+
+
+def _day(value: object) -> date | None:
+    try:
+        day = date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return day if day is not None and FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def follow_up_deadline(

@@ -18,7 +18,7 @@ from tui.cli import main
 JSON_KEYS = {
     "id", "company", "role", "stage", "round", "interviewed_at", "interviewers", "key_points",
     "questions", "promised_by", "links", "contact_email", "notes", "tags", "outcome", "learned",
-    "deleted", "created_at", "conflicts", "timeline",
+    "deleted", "created_at", "conflicts", "timeline", "duration", "questions_to_ask", "research",
     "posting", "resume", "attachments", "offer",  # issue 14, parts 1–3
 }  # fmt: skip
 
@@ -51,7 +51,7 @@ def test_unknown_and_ambiguous_ids_are_one_line(laptop: Laptop) -> None:
     first_digits = [card_id[0] for card_id in made]
     shared = next(d for d in first_digits if first_digits.count(d) > 1)
     assert_error(laptop.cli("show", shared), "ambiguous", "type more")
-    assert_error(laptop.cli("move", "zzzz", "thanked"), "No card with id 'zzzz'")
+    assert_error(laptop.cli("move", "zzzz", "thanked"), "No card with id or company 'zzzz'")
     assert_error(laptop.cli("show", " "), "Give a card id")
     whole = next(card_id for card_id in made if card_id[0] == shared)
     assert laptop.cli("show", whole).code == 0

@@ -45,6 +45,7 @@ def test_no_cli_command_imports_textual(laptop) -> None:
         ("show", card),
         ("show", card, "--json"),
         ("due",),
+        ("due", "--count"),
         ("move", card, "thanked"),
         ("add", "--company", "Globex"),
         ("edit", card, "--notes", "called back"),

@@ -132,7 +132,8 @@ def test_sync_watch_keeps_the_calendar_file_current_as_cards_arrive(make_laptop,
             30,
             "the other laptop's interview in the calendar",
         )
-        assert any("calendar written" in line for line in out)
+        # The file is written before the line that says so is printed (and read here).
+        wait_for(lambda: any("calendar written" in line for line in out), 30, "the line")
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)

@@ -33,6 +33,7 @@ def show(laptop, card_id: str) -> dict:
 def test_init_puts_the_default_templates_in_the_vault(laptop) -> None:
     names = sorted(p.name for p in (laptop.vault / "templates").iterdir())
     assert names == [
+        "close-no-answer.yaml",
         "continued-interest.yaml",
         "follow-up-2.yaml",
         "follow-up.yaml",

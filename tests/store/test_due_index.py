@@ -12,7 +12,7 @@ import pytest
 
 import store.notes.templates as templates_module
 from store.cards.board import Board
-from store.notes.due import board_items
+from store.notes.due import KINDS, board_items
 from store.notes.due_index import DueIndex
 from store.notes.flow import record_answer, record_sent
 from store.notes.templates import Note, TemplateSet
@@ -28,14 +28,17 @@ def templates() -> TemplateSet:
 
 
 def busy_board(templates: TemplateSet) -> Board:
-    """Cards at every stage: due, overdue, dropped (a thank-you a week late), answered,
-    promised dates, offers with an answer-by day, closed and deleted ones."""
+    """Cards at every stage: interviews still ahead (an hour, or as long as the card says),
+    due, overdue, dropped (a thank-you a week late), answered, promised dates, offers with an
+    answer-by day, close suggestions weeks later, closed and deleted ones."""
     board = Board("aaaaaaaaaaaa")
     for n in range(40):
         interviewed = START + timedelta(hours=13 * n)
         fields = {"company": f"Co {n % 7}", "role": "Dev", "interviewed_at": interviewed}
         if n % 5 == 0:
-            fields["promised_by"] = interviewed + timedelta(days=4)
+            fields["promised_by"] = (interviewed + timedelta(days=4)).date()
+        if n % 4 == 3:
+            fields["duration"] = 30 + 45 * (n % 3)
         card = board.add(fields, at=interviewed)
         if n % 3 == 0:
             record_sent(
@@ -64,38 +67,46 @@ def said(items) -> list[tuple[str, str, datetime]]:
 def test_the_index_lists_what_the_due_rules_list_at_every_moment(templates, tz) -> None:
     board = busy_board(templates)
     index = DueIndex(tz)
-    for hours in range(0, 24 * 40, 17):  # before, during and long after: items come and go
+    # Before, during and long after, in steps that land inside interviews and on either side
+    # of each day: items come and go, interviews end, close suggestions arrive.
+    for hours in [*range(0, 24 * 3, 1), *range(24 * 3, 24 * 80, 7)]:
         now = START + timedelta(hours=hours)
         for upcoming in (False, True):
-            expected = board_items(board.all(), templates.all(), now, tz, upcoming)
-            listed = index.listed(board.all(), templates.all(), now, upcoming)
-            assert said(listed) == said(expected), (hours, upcoming)
-    assert index.worked_out == len(board.all())  # once per card, whatever the moment
+            for kinds in (KINDS, ("note", "offer-deadline")):
+                expected = board_items(
+                    board.all(), templates.everything(), now, tz, upcoming, kinds=kinds
+                )
+                listed = index.listed(board.all(), templates.everything(), now, upcoming, kinds)
+                assert said(listed) == said(expected), (hours, upcoming, kinds)
+    # Each card worked out again only at the moments what it owes may change, not each read.
+    assert index.worked_out < 0.25 * len(board.all()) * 4 * 250
 
 
-def test_a_badge_says_the_most_urgent_item_listed_for_its_card(templates) -> None:
+def test_a_badge_reads_what_the_card_owes_as_the_due_rules_say_it(templates) -> None:
     board = busy_board(templates)
     index = DueIndex(BERLIN)
-    for hours in (0, 30, 200, 900):
+    for hours in (0, 1, 30, 200, 900, 2000):
         now = START + timedelta(hours=hours)
         for card in board.all():
-            listed = board_items([card], templates.all(), now, BERLIN)
-            badge = index.badge(card, templates.all(), now, lambda item, _now: item)
-            assert (badge.template if badge else None) == (listed[0].template if listed else None)
+            expected = board_items(
+                [card], templates.everything(), now, BERLIN, include_upcoming=True, kinds=KINDS
+            )
+            badge = index.badge(card, templates.everything(), now, lambda items, _now: items)
+            assert said(badge) == said(expected), (hours, card.company)
 
 
 def test_a_change_on_one_card_works_out_that_card_alone(templates) -> None:
     board = busy_board(templates)
     index = DueIndex(None)
-    now = START + timedelta(days=3)
+    now = START + timedelta(days=30)  # every interview long over: nothing owed changes soon
     for card in board.all():
-        index.badge(card, templates.all(), now, lambda item, _now: item.template)
+        index.badge(card, templates.everything(), now, lambda items, _now: len(items))
     before = index.worked_out
     changed = board.all()[5]
     board.edit(changed.id, {"notes": "called them back"})
     for card in board.all():  # every card painted again, a minute later
-        index.badge(card, templates.all(), now + timedelta(minutes=1), lambda i, _n: i.template)
-    index.listed(board.all(), templates.all(), now)  # and the Today list
+        index.badge(card, templates.everything(), now + timedelta(minutes=1), lambda i, _n: i)
+    index.listed(board.all(), templates.everything(), now + timedelta(minutes=2))  # and Today
     assert index.worked_out - before == 1
 
 
@@ -104,14 +115,14 @@ def test_edited_templates_work_every_card_out_again(templates, tmp_path) -> None
     mine = TemplateSet(tmp_path)
     index = DueIndex(None)
     now = START + timedelta(days=3)
-    index.listed(board.all(), mine.all(), now)
+    index.listed(board.all(), mine.everything(), now)
     first = index.worked_out
     builtin = DEFAULTS / "thank-you.yaml"
     text = builtin.read_text().replace("hours: 24,", "hours: 2,")
     assert text != builtin.read_text()
     (tmp_path / "thank-you.yaml").write_text(text)
     mine.reload_all()
-    assert said(index.listed(board.all(), mine.all(), now)) == said(
-        board_items(board.all(), mine.all(), now, None)
+    assert said(index.listed(board.all(), mine.everything(), now)) == said(
+        board_items(board.all(), mine.everything(), now, None, kinds=KINDS)
     )
     assert index.worked_out == 2 * first

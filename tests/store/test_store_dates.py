@@ -31,14 +31,14 @@ def utc(*parts: int) -> datetime:
         ("2026-11-20 10:30", utc(2026, 11, 20, 9, 30)),  # local: UTC+1
         ("2026-11-20", utc(2026, 11, 20, 8, 0)),  # a day alone means 09:00 local
         ("today 14:00", utc(2026, 11, 25, 13, 0)),
-        ("today", utc(2026, 11, 25, 14, 42)),  # now, to the minute
+        ("today", utc(2026, 11, 25, 8, 0)),  # a day without a time: 09:00 local, always
         ("yesterday", utc(2026, 11, 24, 8, 0)),
         ("yesterday 9pm", utc(2026, 11, 24, 20, 0)),
         ("tomorrow 9am", utc(2026, 11, 26, 8, 0)),
         ("  Today   14:00 ", utc(2026, 11, 25, 13, 0)),
         ("now", utc(2026, 11, 25, 14, 42)),
-        ("3 days ago", utc(2026, 11, 22, 14, 42)),
-        ("in 2 days", utc(2026, 11, 27, 14, 42)),
+        ("3 days ago", utc(2026, 11, 22, 8, 0)),
+        ("in 2 days", utc(2026, 11, 27, 8, 0)),
     ],
 )
 def test_typed_dates_are_read_in_the_local_zone_and_stored_as_utc(typed, expected) -> None:
@@ -57,7 +57,8 @@ def test_a_day_across_the_spring_change_keeps_the_wall_clock_time() -> None:
     monday = datetime(2026, 3, 30, 10, 0, tzinfo=BERLIN)
     assert when("yesterday 10:00", monday) == utc(2026, 3, 29, 8, 0)  # already UTC+2
     assert when("yesterday", monday) == utc(2026, 3, 29, 7, 0)
-    assert when("3 days ago", monday) == utc(2026, 3, 27, 9, 0)  # 10:00 then, at UTC+1
+    assert when("3 days ago", monday) == utc(2026, 3, 27, 8, 0)  # 09:00 then, at UTC+1
+    assert when("3 days ago 10:00", monday) == utc(2026, 3, 27, 9, 0)
     assert when("2026-03-28 10:00", monday) == utc(2026, 3, 28, 9, 0)
 
 

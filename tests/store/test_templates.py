@@ -124,7 +124,7 @@ def test_a_dropped_in_file_is_a_new_template(folder: Path) -> None:
 
 
 BROKEN = [
-    ("stage: thanked\nsubject: [unclosed\nbody: x\n", 3, "not valid YAML"),
+    ("stage: thanked\nsubject: [unclosed\nbody: x\n", 2, "a [ is never closed"),  # where it opened
     ("stage: thanked\nbody: hi\n", 1, "missing subject:"),
     ("stage: thanked\nsubject: ''\nbody: hi\n", 2, "missing subject:"),
     ("stage: thanked\nsubject: s\nbody: hi\ncolour: red\n", 4, "unknown key 'colour'"),

@@ -257,7 +257,9 @@ async def test_board_cards_carry_due_and_overdue_badges(session) -> None:
         assert (late.badge, late.overdue) == ("thank-you 22 h overdue", True)
         soon = card_face(board.card(fresh), NOW, app.context.due_badge)
         assert (soon.badge, soon.overdue) == ("thank-you due in 21 h", False)
-        assert card_face(board.card(calm), NOW, app.context.due_badge).badge is None
+        waiting = card_face(board.card(calm), NOW, app.context.due_badge)
+        assert waiting.upcoming and not waiting.overdue  # nothing due: its next step, muted
+        assert str(waiting.badge).startswith("follow-up due in")
 
 
 async def test_a_template_edited_in_the_folder_reaches_the_running_board_without_a_keypress(
@@ -295,7 +297,7 @@ async def test_a_template_edited_in_the_folder_reaches_the_running_board_without
             pilot, "the broken file reported", lambda: bool(app.context.templates.problems())
         )
         (problem,) = app.context.templates.problems()
-        assert str(problem).startswith("templates/thank-you.yaml, line 2: not valid YAML")
+        assert str(problem).startswith("templates/thank-you.yaml, line 1: not valid YAML")  # the [
         assert app.context.due_badge(card, NOW) == "thank-you due in 2 h"  # the last good version
 
 

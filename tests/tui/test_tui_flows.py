@@ -220,7 +220,7 @@ async def test_a_bad_date_is_a_one_line_error_and_nothing_typed_is_lost(board) -
         await type_into(pilot, "#field-interviewed_at", "last tuesday-ish")
         await pilot.press("ctrl+s")
         assert app.screen.id == "edit"
-        error = str(app.screen.query_one("#form-error").render())
+        error = str(app.screen.query_one("#error-interviewed_at").render())  # under the field
         assert "Interviewed" in error and "last tuesday-ish" in error and "\n" not in error
         assert app.screen.query_one("#field-role").value == "Principal engineer"
         assert shown(laptop, ids["Acme"])["role"] == "Backend developer"  # nothing half-saved
@@ -237,7 +237,7 @@ async def test_a_card_needs_a_company(board) -> None:
         await pilot.press("e")
         await type_into(pilot, "#field-company", "  ")
         await pilot.press("ctrl+s")
-        assert "company" in str(app.screen.query_one("#form-error").render()).lower()
+        assert "company" in str(app.screen.query_one("#error-company").render()).lower()
     assert shown(laptop, ids["Globex"])["company"] == "Globex"
 
 

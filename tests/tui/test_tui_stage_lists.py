@@ -123,6 +123,6 @@ def test_card_face_takes_the_badge_from_the_due_rules_and_marks_overdue() -> Non
         True,
     )
     assert card_face(card, NOW).badge is None
-    closed = board.move(card.id, "closed", outcome="no-answer")
-    face = card_face(closed, NOW, lambda c, now: "never shown on a closed card")
-    assert (face.badge, face.outcome) == (None, "no answer")
+    closed = board.move(card.id, "closed", outcome="offer")
+    face = card_face(closed, NOW, lambda c, now: "offer-reply due in 23 h")
+    assert (face.badge, face.outcome) == ("offer-reply due in 23 h", "offer")  # it still owes

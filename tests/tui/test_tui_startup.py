@@ -51,7 +51,7 @@ async def test_a_template_edited_while_the_unlock_screen_waits_is_read_again(loc
         path.write_text(text.replace("Thank you —", "Many thanks —"), encoding="utf-8")
         await unlock(pilot)
         assert app.context.templates is not stale
-        assert app.context.templates.get("thank-you").subject.startswith("Many thanks —")
+        assert "Many thanks —" in app.context.templates.get("thank-you").subject
 
 
 def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypatch) -> None:

@@ -1,5 +1,9 @@
 """What a card on the board says, as plain data: title, role, age, badge, outcome, conflict.
 
+An open card's age is the days since its interview ("12d"); a closed card stops ageing and
+shows the day it closed instead ("3 Mar", in the user's language), and like any other card
+it shows what it still owes (the reply to an offer or a rejection), else its outcome.
+
 Kept apart from drawing so the words can be tested without a terminal, and so the due-date
 rules can plug in through `DueBadge` without knowing how a column paints. A badge is its full
 text ("thank-you 3 h overdue"); a `Badge` also knows its short forms, so a narrow card shows
@@ -18,6 +22,7 @@ from rich.cells import cell_len, set_cell_size
 
 from store.cards.model import Card
 from store.cards.stages import OUTCOME_WORDS
+from store.language import short_day_or_english
 
 # The due-date rules plug in here: given a card and "now", a badge such as
 # "thank-you due in 3 h" or "follow-up 2 days overdue" (a `Badge`, to have short forms too),
@@ -27,15 +32,18 @@ DueBadge = Callable[[Card, datetime], str | None]
 
 class Badge(str):
     """A due badge: the full text (it is that string), plus the note's name and a compact
-    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of."""
+    "when" ("3h over", "due 5h", "in 2d") that a narrow card is made of. `upcoming`: nothing
+    is due yet and this is the next step, drawn muted."""
 
     name: str
     when: str
+    upcoming: bool
 
-    def __new__(cls, full: str, name: str, when: str) -> Badge:
+    def __new__(cls, full: str, name: str, when: str, upcoming: bool = False) -> Badge:
         badge = super().__new__(cls, full)
         badge.name = name
         badge.when = when
+        badge.upcoming = upcoming
         return badge
 
 
@@ -94,16 +102,32 @@ class CardFace:
     overdue: bool
     outcome: str | None
     conflict: bool
+    upcoming: bool = False  # the badge is the next step, nothing is due yet: drawn muted
 
 
-def card_face(card: Card, now: datetime, due_badge: DueBadge = no_badge) -> CardFace:
-    badge = due_badge(card, now) if card.stage != "closed" else None
+def closed_text(card: Card, now: datetime, locale: str | None = None) -> str:
+    """The day a closed card closed, short ("3 Mar"; "Mar 2025" in another year), or "" when
+    its timeline does not say (an imported closed card)."""
+    closed = card.closed_at
+    if closed is None:
+        return ""
+    return short_day_or_english(closed.astimezone().date(), locale, today=now.astimezone().date())
+
+
+def card_face(
+    card: Card, now: datetime, due_badge: DueBadge = no_badge, locale: str | None = None
+) -> CardFace:
+    badge = due_badge(card, now)  # a closed card may owe a reply too (to an offer, a rejection)
+    closed = card.stage == "closed"
     return CardFace(
         title=card.company or "(no company)",
         role=card.role,
-        age=age_text(days_since(card.interviewed_at, now)),
+        age=closed_text(card, now, locale)
+        if closed
+        else age_text(days_since(card.interviewed_at, now)),
         badge=badge,
         overdue=bool(badge and "overdue" in badge),
         outcome=OUTCOME_WORDS.get(card.outcome or "", card.outcome) if card.outcome else None,
         conflict=bool(card.conflicts),
+        upcoming=bool(getattr(badge, "upcoming", False)),
     )

@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label
 from textual.widgets.option_list import Option
 
 from store.cards.model import Card
 from store.cards.stages import OUTCOME_SENTENCES, OUTCOME_WORDS, OUTCOMES
+from tui.widgets.choice_list import ChoiceList
 
 
 class CloseOutcomeScreen(ModalScreen[str | None]):
@@ -30,29 +31,38 @@ class CloseOutcomeScreen(ModalScreen[str | None]):
         ),
     ]
 
-    def __init__(self, card: Card) -> None:
+    def __init__(
+        self, what: Card | str, plural: bool = False, suggested: str | None = None
+    ) -> None:
         super().__init__(id="close-outcome")
-        self.card = card
+        self.what = what.company if isinstance(what, Card) else what  # a company, "3 cards"
+        self.plural = plural
+        self.suggested = suggested  # the outcome highlighted first (enter picks it)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Close {self.card.company}: how did it end?", classes="dialog-title")
-            yield OptionList(
+            question = "how did they end?" if self.plural else "how did it end?"
+            yield Label(f"Close {self.what}: {question}", classes="dialog-title", markup=False)
+            yield ChoiceList(
                 *(
                     Option(f"{n}  {OUTCOME_SENTENCES[o]}", id=o)
                     for n, o in enumerate(OUTCOMES, start=1)
                 ),
                 id="outcomes",
             )
-            yield Label("enter picks · esc keeps the card where it is", classes="dialog-hint")
+            yield Label(
+                "enter picks · esc keeps "
+                + ("them where they are" if self.plural else "the card where it is"),
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
-        options = self.query_one("#outcomes", OptionList)
-        options.highlighted = 0
+        options = self.query_one("#outcomes", ChoiceList)
+        options.highlighted = OUTCOMES.index(self.suggested) if self.suggested in OUTCOMES else 0
         options.focus()
 
-    @on(OptionList.OptionSelected, "#outcomes")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(ChoiceList.OptionSelected, "#outcomes")
+    def _selected(self, event: ChoiceList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
     def action_pick(self, number: int) -> None:

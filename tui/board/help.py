@@ -29,6 +29,8 @@ def binding_rows(screen: Screen[object]) -> list[tuple[str, str, str]]:
         binding: Binding = active.binding
         if not binding.description or binding.system:
             continue
+        if binding.action in ("command_palette", "app.command_palette"):
+            continue  # listed once, below, in words
         slot_key = (binding.action, binding.description)
         if slot_key not in by_action and active.node is screen:
             own.append(slot_key)

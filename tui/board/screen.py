@@ -1,139 +1,62 @@
 """The board: five stage columns, a card under the focus, and every key a user acts with.
 
-Every change goes through `Session.change`, so it is on disk before the screen shows it.
+Every change goes through `AppContext.change` (so `Session.change`), so it is on disk before
+the screen shows it, and can be undone.
 The focus is a (column, card) pair; it follows a card when the card moves, and stays on the
 same card when the board changes underneath (a merge from another laptop).
 
-All board keys are declared once, in `BOARD_BINDINGS`: the footer, the help screen, the
-command palette and the user's keymap (`Config.keymap`, by binding id) all read that list.
-To add a board action, add a `Binding` with an id there and an `action_…` method here.
+All board keys are declared once, in `BOARD_BINDINGS` (tui/board/keys.py): the footer, the help
+screen, the command palette and the user's keymap (`Config.keymap`, by binding id) all read
+that list. To add a board action, add a `Binding` with an id there and an `action_…` method
+here (or, for a dialog the board opens, in `BoardDialogs`).
+
+`space` marks cards; a move, closing, delete or tag then acts on every marked card at once, as
+one change. Every change made here, or in a screen opened from here, can be undone (`u`) and
+redone (`ctrl+r`): `AppContext.change` keeps them (tui/history.py).
 
 The board is the parent of the screens it opens (a card, its form, compose, Today, an answer,
 closing a card): each returns what it changed and the board repaints and focuses it. None of
 them imports or drives the board.
 
-This screen must never write the vault other than through `Session.change`, and never lose
+This screen must never write the vault other than through `AppContext.change`, and never lose
 a user's change silently: a failed write is shown as a one-line error.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from store.cards.board import Board
 from store.cards.model import STAGES, Card
 from store.errors import FollowupError
+from tui.board.dialogs import BoardDialogs
+from tui.board.keys import BOARD_BINDINGS, MOVE, STAGE_TITLES
+from tui.board.moves import move_cards, stepped
 from tui.board.stage_column import CARD_HEIGHT, StageColumn, StageTitle
 from tui.board.stage_lists import StageLists
 from tui.board.sync_status import SyncStatus
 from tui.context import AppContext
+from tui.history import take_step, undo_words
 from tui.widgets.fitting_footer import FittingFooter
 
-STAGE_TITLES = {
-    "interviewed": "Interviewed",
-    "thanked": "Thanked",
-    "waiting": "Waiting",
-    "followed-up": "Followed up",
-    "closed": "Closed",
-}
+__all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
 
-MOVE = Binding.Group("Move")
-
-BOARD_BINDINGS: list[Binding] = [
-    Binding("n", "new_card", "New", id="new-card", tooltip="Add a card for an interview"),
-    Binding("enter", "open_card", "Open", id="open-card", tooltip="Show every field of the card"),
-    Binding("e", "edit_card", "Edit", id="edit-card", tooltip="Edit the card's fields"),
-    # The footer shows these two as one "< > Move" (MOVE); help and the palette list both.
-    Binding(
-        "shift+left,less_than_sign",
-        "move_previous",
-        "Prev stage",
-        id="move-previous",
-        key_display="<",
-        tooltip="Move the card back a stage",
-        group=MOVE,
-    ),
-    Binding(
-        "shift+right,greater_than_sign",
-        "move_next",
-        "Next stage",
-        id="move-next",
-        key_display=">",
-        tooltip="Move the card to the next stage",
-        group=MOVE,
-    ),
-    *(
-        Binding(
-            str(number),
-            f"move_to({number})",
-            f"To {STAGE_TITLES[stage].lower()}",
-            id=f"move-to-{stage}",
-            show=False,
-            tooltip=f"Move the card to {stage}",
-        )
-        for number, stage in enumerate(STAGES, start=1)
-    ),
-    Binding("d", "delete_card", "Delete", id="delete-card", tooltip="Move the card to the trash"),
-    Binding("u", "undo", "Undo", id="undo", show=False, tooltip="Undo the last change made here"),
-    Binding(
-        "slash", "filter", "Filter", id="filter", tooltip="Filter by company, role, people, tags"
-    ),
-    Binding(
-        "escape",
-        "clear_filter",
-        "Clear filter",
-        id="clear-filter",
-        show=False,
-        tooltip="Show every card again",
-    ),
-    Binding("left,h", "focus_left", "Left", id="focus-left", show=False),
-    Binding("right,l", "focus_right", "Right", id="focus-right", show=False),
-    Binding("up,k", "focus_up", "Up", id="focus-up", show=False),
-    Binding("down,j", "focus_down", "Down", id="focus-down", show=False),
-    Binding("pageup", "page_up", "Page up", id="page-up", show=False),
-    Binding("pagedown", "page_down", "Page down", id="page-down", show=False),
-    Binding("home,g", "first_card", "First card", id="first-card", show=False),
-    Binding("end,G", "last_card", "Last card", id="last-card", show=False),
-    Binding("c", "compose", "Compose", id="compose-note", tooltip="Write a note from a template"),
-    Binding("t", "today", "Today", id="today", tooltip="Every note due or overdue, most urgent"),
-    Binding(
-        "a",
-        "answered",
-        "Answered",
-        id="employer-answered",
-        show=False,
-        tooltip="The employer answered: stops the follow-up clock",
-    ),
-    Binding("s", "insight", "Insight", id="insight", show=False, tooltip="How the search is going"),
-    Binding(
-        "O", "offers", "Offers", id="offers", show=False, tooltip="The offers side by side"
-    ),  # issue 14
-    Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
-    Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
-]
+# From this many cards the search waits for a pause in the typing (each search scans them all).
+SEARCH_AS_YOU_TYPE = 3000
 
 
-@dataclass(frozen=True)
-class Undo:
-    """A change that can be taken back: what to say, and the board write that reverses it."""
-
-    description: str
-    card_id: str
-    revert: Callable[[Board], Any]
-
-
-class BoardScreen(Screen[None]):
+class BoardScreen(BoardDialogs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
     AUTO_FOCUS = ""  # the keys belong to the board, not to the (hidden) filter field
 
@@ -145,7 +68,8 @@ class BoardScreen(Screen[None]):
         self.due_badge = context.due_badge
         self.lists = StageLists(self.session.board)
         self.column_index = 0
-        self.undo_stack: list[Undo] = []
+        self.marked: set[str] = set()  # cards marked with space, shared with the columns
+        self._pending_filter: Timer | None = None
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -161,10 +85,13 @@ class BoardScreen(Screen[None]):
                         self.session.board,
                         self.now,
                         self.due_badge,
+                        locale=self.context.config.language,
+                        marked=self.marked,
                         id=f"cards-{stage}",
                     )
         yield Input(
-            placeholder="Filter by company, role, people, tags  ·  enter keeps it  ·  esc clears",
+            placeholder="Search everything: people, notes, posting, notes sent…  ·  enter keeps it  ·  "
+            "esc clears",
             id="filter",
         )
         with Horizontal(id="status-line"):
@@ -181,6 +108,13 @@ class BoardScreen(Screen[None]):
         self._set_active(self._first_column_with_cards())
         self._show_status()
         self.set_interval(60, self._clock_moved)
+        # The search's index, folded a slice at a time in idle moments: the first `/` on a
+        # board of 10,000 cards is then as quick as the next (it would cost a second).
+        self._warming = self.set_interval(0.05, self._warm_search, name="warm-search")
+
+    def _warm_search(self) -> None:
+        if self.lists.index.warm():
+            self._warming.stop()
 
     def _clock_moved(self) -> None:
         """A minute passed: "due 40m" becomes "due 39m", "today" becomes "1d" at midnight."""
@@ -233,18 +167,32 @@ class BoardScreen(Screen[None]):
         column.empty_text = "no match" if self.lists.query and total else ""
 
     def _show_status(self) -> None:
-        status = self.query_one("#status", Static)
-        if not any(self.lists.total(stage) for stage in STAGES):  # (the trash not counted)
-            status.update("No cards yet: press [b]n[/] to add one.")
+        for gone in [card_id for card_id in self.marked if card_id not in self.lists]:
+            self.marked.discard(gone)  # deleted (here or on another laptop): not marked
+        if self.marked:
+            text = Content.assemble(
+                (f"{len(self.marked)} marked", "bold"),
+                "  ·  < > 1-5 move  ·  d delete  ·  # tag  ·  esc unmarks",
+            )
+        elif not any(self.lists.total(stage) for stage in STAGES):  # (the trash not counted)
+            text = Content.from_markup("No cards yet: press [b]n[/] to add one.")
         elif self.lists.query:
             shown = sum(self.lists.count(s) for s in STAGES)
             cards = "1 card" if shown == 1 else f"{shown} cards"
             # Assembled, not markup: what was typed is text (a trailing backslash in markup
             # would escape the closing tag and show it).
             query = (self.lists.query, "bold")
-            status.update(Content.assemble("Filter ", query, f": {cards}  ·  esc clears"))
+            text = Content.assemble("Filter ", query, f": {cards}  ·  esc clears")
         else:
-            status.update("")
+            text = Content("")
+        self.query_one("#status", Static).update(text)
+        sync = self.query_one(SyncStatus)
+        sync.reserved = text.cell_length + 2 if text.plain else 0  # the sync part fits beside
+        sync.show()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self._show_status()
 
     def _set_active(self, index: int) -> None:
         self.column_index = index
@@ -284,64 +232,51 @@ class BoardScreen(Screen[None]):
     # --- changing the board -------------------------------------------------------------------
 
     def change(self, action: Callable[[Board], Any]) -> Any | None:
-        """Run one write through the session; a failure is a one-line error, not a crash."""
+        """Run one write (undoable); a failure is a one-line error, not a crash."""
         try:
-            return self.session.change(action)
+            return self.context.change(action)
         except FollowupError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return None
 
+    @property
+    def acted_on(self) -> list[str]:
+        """The cards a move, delete or tag acts on: the marked ones, else the focused one."""
+        if self.marked:
+            return sorted(card_id for card_id in self.marked if card_id in self.lists)
+        card_id = self.active_column.card_id
+        return [card_id] if card_id else []
+
     def move_card(self, card: Card, stage: str, outcome: str | None = None) -> None:
-        if stage == card.stage and not outcome:
-            return
-        if stage == "closed" and outcome is None:
-            from tui.board.close_outcome import CloseOutcomeScreen
+        self.move_cards({card.id: stage}, outcome)
 
-            def chosen(result: str | None) -> None:
-                if result:
-                    self.move_card(card, "closed", result)
+    def move_cards(self, moves: dict[str, str], outcome: str | None = None) -> None:
+        """Move cards (one change, one undo); closing asks once how it ended."""
+        move_cards(self, self.context, moves, self._moved, outcome)
 
-            self.app.push_screen(CloseOutcomeScreen(card), chosen)
-            return
-        before_stage, before_outcome = card.stage, card.outcome
-        moved = self.change(lambda board: board.move(card.id, stage, outcome=outcome))
-        if moved is None:
-            return
-        self.undo_stack.append(
-            Undo(
-                f"moved {card.company} to {stage}",
-                card.id,
-                lambda board: board.move(card.id, before_stage, outcome=before_outcome),
-            )
-        )
-        self.refresh_cards({card.id})
-        self.focus_card(card.id)
-        if stage == "closed" and outcome == "rejected":
-            self._after_rejection(card.id)  # the reply, and what I learned
-
-    def _after_rejection(self, card_id: str) -> None:
-        """A card was just closed as rejected: offer the learned note and the rejection reply."""
-        from tui.followups.rejected import RejectedScreen
-
-        def done(result: str | None) -> None:
-            self.refresh_cards({card_id})
-            if result == "reply":
-                self._write_letter(card_id, "rejection-reply")
-
-        self.app.push_screen(RejectedScreen(self.session, card_id), done)
+    def _moved(self, card_ids: set[str]) -> None:
+        focused = self.active_column.card_id
+        self.refresh_cards(card_ids)
+        if focused:
+            self.focus_card(focused)
 
     # --- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        card_actions = {"open_card", "edit_card", "move_next", "move_previous", "delete_card"}
-        card_actions |= {"compose", "answered"}
-        if action in card_actions or action == "move_to":
+        card_actions = {"open_card", "edit_card", "compose", "answered", "next_round", "mark"}
+        batch_actions = {"move_next", "move_previous", "move_to", "delete_card", "tag"}
+        batch_actions |= {"close_no_answer"}
+        if action in card_actions | batch_actions:
             try:
+                if action in batch_actions and self.marked:
+                    return True
                 return None if self.focused_card is None else True
             except NoMatches:  # asked while the columns are still being mounted
                 return None
         if action == "undo":
-            return None if not self.undo_stack else True
+            return True if self.context.history.can_undo else None
+        if action == "redo":
+            return True if self.context.history.can_redo else None
         if action == "filter":  # not while typing in it: the field says what keys do
             return not any(w.has_focus for w in self.query("#filter"))
         return True
@@ -392,43 +327,94 @@ class BoardScreen(Screen[None]):
         column.cursor = max(0, len(column.ids) - 1)
 
     def action_move_next(self) -> None:
-        card = self.focused_card
-        if card is not None and card.stage != STAGES[-1]:
-            self.move_card(card, STAGES[STAGES.index(card.stage) + 1])
+        self.move_cards(stepped(self.session.board, self.acted_on, 1))
 
     def action_move_previous(self) -> None:
-        card = self.focused_card
-        if card is not None and card.stage != STAGES[0]:
-            self.move_card(card, STAGES[STAGES.index(card.stage) - 1])
+        self.move_cards(stepped(self.session.board, self.acted_on, -1))
 
     def action_move_to(self, number: int) -> None:
-        card = self.focused_card
-        if card is not None and 1 <= number <= len(STAGES):
-            self.move_card(card, STAGES[number - 1])
+        if 1 <= number <= len(STAGES):
+            self.move_cards({card_id: STAGES[number - 1] for card_id in self.acted_on})
+
+    def action_mark(self) -> None:
+        """Mark the focused card (or unmark it), and step on to the next, as file managers do."""
+        card_id = self.active_column.card_id
+        if card_id is None:
+            return
+        if card_id in self.marked:
+            self.marked.discard(card_id)
+        else:
+            self.marked.add(card_id)
+        self._repaint_cards({card_id})
+        self.action_focus_down()
+        self._show_status()
+        self.refresh_bindings()
+
+    def _repaint_cards(self, card_ids: Iterable[str]) -> None:
+        for card_id in card_ids:
+            stage = self.lists.stage_of(card_id)
+            if stage is not None:
+                self.column(stage).forget_card(card_id)
 
     def action_delete_card(self) -> None:
+        card_ids = self.acted_on
+        if not card_ids:
+            return
+        board = self.session.board
+        names = [board.card(card_id).company for card_id in card_ids]
+
+        def delete(board: Board) -> bool:
+            for card_id in card_ids:
+                board.delete(card_id)
+            return True  # (None is what `change` says when nothing was saved)
+
+        if self.change(delete) is None:
+            return
+        self.marked.difference_update(card_ids)
+        self.refresh_cards(set(card_ids))
+        what = names[0] if len(names) == 1 else f"{len(names)} cards"
+        self.notify(f"Deleted {what}. Press u to undo.", title="Moved to the trash")
+
+    def action_close_no_answer(self) -> None:
+        """`x`: a card that asks "close as no answer?" is closed at once (u undoes it); any
+        other open card, or the marked cards, get the close dialog with "They never answered"
+        picked."""
+        from store.notes.due import close_suggestion
+
+        board = self.session.board
+        if self.marked:
+            open_ids = [i for i in self.acted_on if board.card(i).stage != "closed"]
+            moves = {card_id: "closed" for card_id in open_ids}
+            move_cards(self, self.context, moves, self._moved, suggested="no-answer")
+            return
         card = self.focused_card
-        if card is None:
+        if card is None or card.stage == "closed":
             return
-        if self.change(lambda board: board.delete(card.id)) is None:
+        templates = self.context.templates_read
+        now, tz = self.now(), self.context.tz
+        asked = templates and close_suggestion(card, templates.everything(), now, tz)
+        if not asked:
+            move_cards(self, self.context, {card.id: "closed"}, self._moved, suggested="no-answer")
             return
-        self.undo_stack.append(
-            Undo(f"deleted {card.company}", card.id, lambda board: board.restore(card.id))
-        )
-        self.refresh_cards({card.id})
-        self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
+        self.move_card(card, "closed", "no-answer")
+        if board.card(card.id).stage == "closed":
+            self.notify(f"Closed {card.company} as no answer. Press u to undo.")
 
     def action_undo(self) -> None:
-        if not self.undo_stack:
-            self.notify("Nothing to undo.")
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, redo: bool) -> None:
+        step = take_step(self.context.history, redo, self.notify)
+        if step is None:
             return
-        undo = self.undo_stack.pop()
-        if self.change(undo.revert) is None:
-            self.undo_stack.append(undo)
-            return
-        self.refresh_cards({undo.card_id})
-        self.focus_card(undo.card_id)
-        self.notify(f"Undone: {undo.description}.")
+        self.refresh_cards(set(step.card_ids))
+        if len(step.card_ids) == 1:
+            self.focus_card(next(iter(step.card_ids)))
+        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+        self.refresh_bindings()
 
     def action_new_card(self) -> None:
         from tui.card.edit import CardEditScreen
@@ -455,7 +441,8 @@ class BoardScreen(Screen[None]):
 
         card = self.focused_card
         if card is not None:
-            self.app.push_screen(CardDetailScreen(self.context, card.id), self._edited)
+            search = self.lists.search or None  # the detail view marks where it matched
+            self.app.push_screen(CardDetailScreen(self.context, card.id, search), self._edited)
 
     def action_filter(self) -> None:
         filter_input = self.query_one("#filter", Input)
@@ -464,6 +451,17 @@ class BoardScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_clear_filter(self) -> None:
+        typing = any(w.has_focus for w in self.query("#filter"))
+        if self.marked and not typing:
+            marked = set(self.marked)
+            self.marked.clear()
+            self._repaint_cards(marked)
+            self._show_status()
+            self.refresh_bindings()
+            return
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
         filter_input = self.query_one("#filter", Input)
         filter_input.value = ""
         filter_input.display = False
@@ -473,10 +471,22 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self._apply_filter(event.value)
+        if self._pending_filter is not None:
+            self._pending_filter.stop()
+            self._pending_filter = None
+        if len(self.session.board.cards) < SEARCH_AS_YOU_TYPE:
+            self._apply_filter(event.value)
+            return
+        # A big board is searched once the typing pauses, not on every key of a word.
+        value = event.value
+        self._pending_filter = self.set_timer(0.12, lambda: self._apply_filter(value))
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
+        if self._pending_filter is not None:  # enter does not wait for the pause
+            self._pending_filter.stop()
+            self._pending_filter = None
+            self._apply_filter(event.value)
         if not event.value.strip():
             self.action_clear_filter()
             return
@@ -514,30 +524,19 @@ class BoardScreen(Screen[None]):
         """Today may have recorded notes and answers on any card: repaint them all, then put
         the focus on the card it asked to show, if any."""
         self.refresh_cards(None)
-        if shown:
+        if shown and not self.focus_card(shown) and self.lists.query:
+            self.action_clear_filter()  # the card asked for was hidden by the filter
             self.focus_card(shown)
-
-    def action_answered(self) -> None:
-        from tui.followups.answered import AnsweredScreen
-
-        card = self.focused_card
-        if card is not None:
-            self.app.push_screen(AnsweredScreen(self.session, card.id), self._edited)
-
-    def action_insight(self) -> None:
-        from tui.insight.screen import InsightScreen
-
-        self.app.push_screen(InsightScreen(self.context))
 
     def action_offers(self) -> None:
         from tui.offers.screen import OffersScreen
 
         self.app.push_screen(OffersScreen(self.context), self._back_from_today)
 
-    def action_help(self) -> None:
-        from tui.board.help import HelpScreen
+    def action_people(self) -> None:
+        from tui.people.screen import PeopleScreen
 
-        self.app.push_screen(HelpScreen(self))
+        self.app.push_screen(PeopleScreen(self.context), self._back_from_today)
 
     def action_quit(self) -> None:
         self.app.exit(0)

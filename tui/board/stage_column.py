@@ -10,7 +10,7 @@ The column only shows and reports clicks; it must never change the board.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from datetime import datetime
 from typing import ClassVar
 
@@ -80,6 +80,8 @@ class StageColumn(ScrollView, can_focus=False):
         "stage-column--outcome",
         "stage-column--conflict",
         "stage-column--empty",
+        "stage-column--marked",
+        "stage-column--upcoming",
     }
 
     DEFAULT_CSS = """
@@ -109,13 +111,17 @@ class StageColumn(ScrollView, can_focus=False):
         now: Callable[[], datetime],
         due_badge: DueBadge = no_badge,
         *,
+        locale: str | None = None,
+        marked: Set[str] = frozenset(),
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self.marked = marked  # the board's marked cards (space): drawn with a bar and a tick
         self.stage = stage
         self.board = board
         self.now = now
         self.due_badge = due_badge
+        self.locale = locale  # the language a closed card's day is written in
         self.ids: list[str] = []
         self.empty_text = ""
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
@@ -141,6 +147,11 @@ class StageColumn(ScrollView, can_focus=False):
         """Drop drawn strips (the clock moved on, a theme changed, the badge rules changed)."""
         self._strips.clear()
         self.refresh()
+
+    def forget_card(self, card_id: str) -> None:
+        """Repaint one card (it was marked or unmarked)."""
+        if card_id in self.ids:
+            self.refresh_lines(self.ids.index(card_id) * CARD_HEIGHT, CARD_LINES)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -208,11 +219,12 @@ class StageColumn(ScrollView, can_focus=False):
             look = "stage-column--card"
         card = self.board.card(card_id)
         now = self.now()
-        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"))
+        marked = card_id in self.marked
+        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"), marked)
         strips = self._strips.get(key)
         if strips is None:
-            face = card_face(card, now, self.due_badge)
-            strips = self._strips[key] = self._draw(face, look, width, base)
+            face = card_face(card, now, self.due_badge, self.locale)
+            strips = self._strips[key] = self._draw(face, look, width, base, marked)
         return strips[row]
 
     def _text_line(self, text: str, width: int, base: Style) -> Strip:
@@ -220,7 +232,9 @@ class StageColumn(ScrollView, can_focus=False):
         inner = set_cell_size(" " * (MARGIN + 1) + text, width)
         return Strip([Segment(inner, base + style)], width)
 
-    def _draw(self, face: CardFace, look: str, width: int, base: Style) -> list[Strip]:
+    def _draw(
+        self, face: CardFace, look: str, width: int, base: Style, marked: bool = False
+    ) -> list[Strip]:
         card_style = base + self.get_component_rich_style(look)
 
         def part(name: str) -> Style:
@@ -232,24 +246,37 @@ class StageColumn(ScrollView, can_focus=False):
             )
 
         inner = max(0, width - MARGIN - 2)
+        title = [(face.title, part("stage-column--title"))]
+        if marked:
+            title.insert(0, ("✓ ", part("stage-column--marked")))
         first = self._line(
-            [(face.title, part("stage-column--title"))],
+            title,
             (face.age, part("stage-column--age")),
             inner,
             card_style,
         )
         second = self._line([(face.role, part("stage-column--role"))], None, inner, card_style)
         third_left: list[tuple[str, Style]] = []
-        if face.badge:
+        # A conflict waits on the user; a muted next step only informs: the conflict has the line.
+        if face.badge and not (face.upcoming and face.conflict):
             name = "stage-column--overdue" if face.overdue else "stage-column--badge"
+            if face.upcoming:
+                name = "stage-column--upcoming"
             room = inner - (2 if face.conflict else 0)  # " ⚠" keeps its place on the right
             third_left.append((fit_badge(face.badge, room), part(name)))
         elif face.outcome:
             third_left.append((face.outcome, part("stage-column--outcome")))
-        mark = "⚠" if third_left else "⚠ conflict"  # two laptops edited it: see the detail
-        conflict = (mark, part("stage-column--conflict")) if face.conflict else None
-        third = self._line(third_left, conflict, inner, card_style)
+        # Two laptops edited it (see the detail): a mark at every width. Alone on its line it
+        # says what it is; beside a due badge or an outcome, the sign keeps its place on the right.
+        conflict = None
+        if face.conflict and third_left:
+            conflict = ("⚠", part("stage-column--conflict"))
+        elif face.conflict:
+            third_left.append(("⚠ conflict", part("stage-column--conflict")))
+        third = self._line(third_left, conflict, inner, card_style, keep_right=True)
         margin = Segment(" " * MARGIN, base)
+        if marked:  # a bar down the card's left edge: marked, whatever the colours
+            margin = Segment("▌" + " " * (MARGIN - 1), base + self._marked_bar())
         return [
             Strip([margin, Segment(" ", card_style), *segments, Segment(" ", card_style)], width)
             if width >= MARGIN + 2
@@ -257,22 +284,36 @@ class StageColumn(ScrollView, can_focus=False):
             for segments in (first, second, third)
         ]
 
+    def _marked_bar(self) -> Style:
+        full = self.get_component_rich_style("stage-column--marked")
+        return Style(color=full.color, bold=full.bold)
+
     @staticmethod
     def _line(
         left: list[tuple[str, Style]],
         right: tuple[str, Style] | None,
         width: int,
         fill: Style,
+        keep_right: bool = False,
     ) -> list[Segment]:
-        """Left parts truncated with an ellipsis, the right part kept whole when it fits."""
-        right_text = f" {right[0]}" if right and right[0] else ""
-        room = width - cell_len(right_text) if cell_len(right_text) < width // 2 + 1 else width
+        """Left parts truncated with an ellipsis, the right part kept whole when it fits (in
+        half the width, or in all of it but one cell when `keep_right`: a mark that must show).
+
+        The gap before the right part belongs to the padding, never to the right part's own
+        text: a part that begins with a space loses it in some renderings (an SVG screenshot
+        showed "Wayne Enterprises30d").
+        """
+        right_text = right[0] if right and right[0] else ""
+        need = cell_len(right_text) + 1 if right_text else 0
+        limit = width if keep_right else width // 2 + 1
+        room = width - need if need < limit else width
         if room == width:
             right_text = ""
         segments: list[Segment] = []
         used = 0
         for text, style in left:
-            text = " ".join(text.split())
+            spaced = text[-1:].isspace()  # a part meant to end in a space ("✓ ") keeps one
+            text = " ".join(text.split()) + (" " if spaced and text.strip() else "")
             if used + cell_len(text) > room:
                 text = (
                     set_cell_size(text, max(0, room - used - 1)).rstrip() + "…"
@@ -281,8 +322,9 @@ class StageColumn(ScrollView, can_focus=False):
                 )
             segments.append(Segment(text, style))
             used += cell_len(text)
-        if used < room:
-            segments.append(Segment(" " * (room - used), fill))
+        gap = width - used - cell_len(right_text)
+        if gap > 0:
+            segments.append(Segment(" " * gap, fill))
         if right_text and right:
             segments.append(Segment(right_text, right[1]))
         return segments

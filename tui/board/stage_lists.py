@@ -2,8 +2,8 @@
 
 A board of 10,000 cards is sorted once when it opens; after that a changed card is taken out
 of its old place and put into its new one by bisection, so a move or a merge from another
-laptop costs a few list operations, not a re-sort. The text filter works on a lowercase
-"haystack" per card, built once per card version.
+laptop costs a few list operations, not a re-sort. The text filter is the search over everything
+a card holds (`store.cards.search`): its index folds each card's text once per card version.
 
 Pure bookkeeping: this module must never import Textual or write to the vault.
 """
@@ -17,6 +17,7 @@ from typing import Any
 
 from store.cards.board import Board
 from store.cards.model import STAGES, Card, CardState, current_value
+from store.cards.search import Query, SearchIndex
 
 # Cards without any date sort after dated ones in open stages and before them in closed.
 _NO_DATE = float("inf")
@@ -64,29 +65,6 @@ def sort_key(card: Card) -> SortKey:
     return (stamp, card.company.lower(), card.id)
 
 
-def haystack(state: CardState) -> str:
-    """What the `/` filter searches: company, role, people, tags, contact (lowercase)."""
-    people = " ".join(
-        f"{p.get('name', '')} {p.get('title', '')} {p.get('email', '')}"
-        if isinstance(p, dict)
-        else str(p)
-        for p in _value(state, "interviewers") or ()
-    )
-    parts = (
-        _value(state, "company"),
-        _value(state, "role"),
-        people,
-        " ".join(str(t) for t in _value(state, "tags") or ()),
-        _value(state, "contact_email"),
-    )
-    return " ".join(str(part or "") for part in parts).lower()
-
-
-def _version(state: CardState) -> str:
-    """The newest stamp of any field: changes whenever a field does."""
-    return max((entry[1] for entries in state["f"].values() for entry in entries), default="")
-
-
 class StageLists:
     """Ordered card ids per stage for one board, plus the current text filter."""
 
@@ -95,9 +73,10 @@ class StageLists:
         self._keys: dict[str, list[SortKey]] = {stage: [] for stage in STAGES}
         self._ids: dict[str, list[str]] = {stage: [] for stage in STAGES}
         self._placed: dict[str, tuple[str, SortKey]] = {}
-        self._haystacks: dict[str, tuple[CardState, str, str]] = {}
+        self.index = SearchIndex(board)
         self._filtered: dict[str, list[str]] | None = None
-        self.query = ""
+        self.search = Query.parse("")
+        self.query = ""  # what was typed, spaces collapsed
         self.rebuild()
 
     # --- building -----------------------------------------------------------------------------
@@ -171,32 +150,17 @@ class StageLists:
     # --- filtering ----------------------------------------------------------------------------
 
     def set_query(self, query: str) -> None:
-        self.query = " ".join(query.lower().split())
+        self.search = Query.parse(query)
+        self.query = self.search.text if self.search else ""
         self._refilter()
 
     def matches(self, card_id: str) -> bool:
-        if not self.query:
-            return True
-        state = self.board.cards.get(card_id)
-        if state is None:
-            return False
-        # The board replaces a card's state dict on every write and merge (copy-on-write),
-        # so the very same dict means the same text; a new one is compared by its stamps.
-        cached = self._haystacks.get(card_id)
-        if cached is None or cached[0] is not state:
-            version = _version(state)
-            if cached is None or cached[1] != version:
-                cached = (state, version, haystack(state))
-            else:
-                cached = (state, version, cached[2])
-            self._haystacks[card_id] = cached
-        return all(word in cached[2] for word in self.query.split())
+        return self.index.matches(card_id, self.search)
 
     def _refilter(self) -> None:
-        if not self.query:
+        if not self.search:
             self._filtered = None
             return
         self._filtered = {
-            stage: [card_id for card_id in ids if self.matches(card_id)]
-            for stage, ids in self._ids.items()
+            stage: self.index.search(self.search, ids) for stage, ids in self._ids.items()
         }

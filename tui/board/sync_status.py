@@ -7,7 +7,9 @@ not thread-safe), then what shows the cards that changed repaints them (`merged`
 `board_changed`, handed over by the board), keeping the focus on its card and leaving an open
 edit alone.
 The line shows the last merge, every other device with its name and when it was last seen,
-and how many files could not be read (the tooltip names them).
+and how many files could not be read (the tooltip names them). A file that could never be read
+names no device: it is counted as unreadable, not shown as a laptop. When the line is short,
+devices go first (counted: "+2 more"), so what needs the user's attention is never cut.
 
 Must never touch the session off the app's thread, and never let a sync failure end the app.
 """
@@ -20,7 +22,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.markup import escape
+from rich.text import Text
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -85,6 +89,7 @@ class SyncStatus(Static):
         self.timing = timing
         self.watching = threading.Event()  # set once the watcher sees the folder (tests wait)
         self.stopped: str | None = None  # why live sync stopped, if it did
+        self.reserved = 0  # cells the rest of the status line needs (the board says)
         self._stop = threading.Event()
 
     # --- lifetime -------------------------------------------------------------------------------
@@ -197,31 +202,58 @@ class SyncStatus(Static):
     # --- showing --------------------------------------------------------------------------------
 
     def show(self) -> None:
-        text, problems = self.describe()
+        line = self.parent
+        room = None
+        if line is not None and line.size.width:
+            room = max(0, line.content_region.width - self.reserved)
+        text, problems = self.describe(room)
         self.update(text)
         self.set_class(bool(problems), "-problem")
         self.tooltip = Content("\n".join(problems)) if problems else None  # text, not markup
 
-    def describe(self) -> tuple[str, list[str]]:
-        """The line's markup, and one line per file that could not be read (for the tooltip)."""
+    def describe(self, room: int | None = None) -> tuple[str, list[str]]:
+        """The line's markup (the longest form that fits `room` cells), and one line per file
+        that could not be read (for the tooltip)."""
         session = self.session
         if not isinstance(session, SyncedSession):
             return "", []
-        parts = []
+        first = []
         if self.stopped:
-            parts.append("[b]live sync stopped[/]")
+            first.append("[b]live sync stopped[/]")
         elif session.last_merge is not None:
-            parts.append(f"merged {session.last_merge.astimezone():%H:%M}")
+            first.append(f"merged {session.last_merge.astimezone():%H:%M}")
+        known = session.board.devices  # a device is one whose replica was read, some time
         others = [row for row in device_rows(session) if not row.this_device]
-        parts.extend(f"{escape(row.name)} {ago(row.last_seen)}" for row in others)
-        if not others:
-            parts.append("only this device so far")
+        devices = [
+            f"{escape(row.name)} {ago(row.last_seen)}" for row in others if row.device in known
+        ]
         problems = [
             f"{one_line(path.name)}: {reason}" for path, reason in sorted(session.problems.items())
         ]
+        tails = [[]]
         if problems:
-            parts.append(f"[b]{len(problems)} unreadable[/] (followup-tui doctor)")
-        return "sync: " + "  ·  ".join(parts), problems
+            count = f"[b]{len(problems)} unreadable[/]"
+            tails = [[f"{count} (followup-tui doctor)"], [f"{count} (doctor)"], [count]]
+        if not devices:
+            devices_forms = [["only this device so far"], []]
+        else:
+            devices_forms = [
+                devices[:n] + ([f"+{len(devices) - n} more"] if n < len(devices) else [])
+                for n in range(len(devices), -1, -1)
+            ]
+            devices_forms.append([])
+        candidates = [
+            "sync: " + "  ·  ".join(first + shown + tail)
+            for tail in tails
+            for shown in devices_forms
+        ]
+        if not problems:
+            candidates.append("")  # no room, and nothing wrong: say nothing rather than "sync:"
+        if room is not None:
+            for text in candidates:
+                if cell_len(Text.from_markup(text).plain) <= room:
+                    return text, problems
+        return candidates[0] if room is None else candidates[-1], problems
 
 
 class _Either:

@@ -1,11 +1,19 @@
 """One card in full: every field, the people, the timeline, and conflicts to resolve.
 
+Opened from a search (`/` on the board), it says where the card matched and marks each place
+in the text it shows (the posting's first match is selected and scrolled to).
+
 A conflict is a value that lost to a concurrent edit on another laptop; it stays on the card
 until the user keeps one version here (`Board.resolve`). The screen repaints when the card
 changes underneath (a merge: `cards_changed`, from the app), and returns the card id when it
 changed something; the screen that opened it repaints.
 
-Must never write the vault other than through `Session.change`.
+It takes the board's keys that make sense for one card: `j`/`k` (and the arrows, `g`/`G`,
+page up/down) scroll, `<` `>` and `1`–`5` move it, `c` composes, `a` records an answer, `r` a
+next round, `#` tags, `e` edits, `d` puts it in the trash (and goes back to the board, where
+`u` undoes it). A note's text on the timeline keeps its indent however it wraps.
+
+Must never write the vault other than through `AppContext.change`.
 """
 
 from __future__ import annotations
@@ -22,14 +30,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
 
 from store.cards.board import Board
+from store.cards.dates import duration_text
 from store.cards.documents import Attachment, size_text
-from store.cards.model import Card
+from store.cards.model import STAGES, Card
+from store.cards.search import Query, found_in, spans
 from store.errors import FollowupError, UnknownCard
-from store.notes.due import card_items
+from store.notes.due import KINDS, card_items, interview_item
 from store.untrusted import printable
 from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
+from tui.board.keys import STAGE_TITLES
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
@@ -40,6 +52,8 @@ FIELD_LABELS = {
     "interviewers": "Interviewers",
     "key_points": "Key points",
     "questions": "Questions asked",
+    "questions_to_ask": "Questions to ask",
+    "research": "Research",
     "links": "Links",
     "contact_email": "Contact",
     "notes": "Notes",
@@ -53,6 +67,17 @@ FIELD_LABELS = {
     "bonus": "Offer: bonus",
     "equity": "Offer: equity",
 }
+
+
+MARK = "bold reverse"  # a match of the search, in any theme
+
+
+def marked(text: str, search: Query | None) -> Content:
+    """`text` as plain content, each match of the search marked."""
+    content = Content(text)
+    for start, end in spans(text, search) if search else ():
+        content = content.stylize(MARK, start, end)
+    return content
 
 
 def local(moment: datetime) -> str:
@@ -83,18 +108,28 @@ def detail_rows(card: Card, now: datetime, due: Sequence[str] = ()) -> list[tupl
     if card.outcome:
         rows.append(("Outcome", OUTCOME_WORDS.get(card.outcome, card.outcome)))
     if due:
-        rows.append(("Notes due", "\n".join(due)))
-    if card.interviewed_at:
+        rows.append(("Due", "\n".join(due)))
+    ahead = interview_item(card, now)
+    if ahead is not None:
+        when = (
+            f"{local(ahead.at)}–{ahead.ends.astimezone():%H:%M}" if ahead.ends else local(ahead.at)
+        )
+        rows.append(("Interview", f"{when}  ({ahead.relative(now, None)})"))
+    elif card.interviewed_at:
         age = age_text(days_since(card.interviewed_at, now))
         rows.append(("Interviewed", f"{local(card.interviewed_at)}  ({age})"))
     else:
         rows.append(("Interviewed", "(no date)"))
+    if card.duration:
+        rows.append(("Duration", duration_text(card.duration)))
     rows.append(("Round", card.round or "—"))
     rows.append(("Answer promised", card.promised_by.isoformat() if card.promised_by else "—"))
     rows.append(("Interviewers", "\n".join(str(p) for p in card.interviewers) or "—"))
     rows.append(("Contact", card.contact_email or "—"))
     rows.append(("Key points", "\n".join(f"• {p}" for p in card.key_points) or "—"))
     rows.append(("Questions asked", "\n".join(f"• {q}" for q in card.questions) or "—"))
+    rows.append(("Questions to ask", "\n".join(f"• {q}" for q in card.questions_to_ask) or "—"))
+    rows.append(("Research", card.research or "—"))
     rows.append(("Links", "\n".join(card.links) or "—"))
     rows.append(("Tags", ", ".join(card.tags) or "—"))
     rows.append(("Notes", card.notes or "—"))
@@ -157,9 +192,10 @@ def _moment(text: Any) -> str:
         return ""
 
 
-def timeline_lines(card: Card, board: Board) -> list[str]:
-    lines = []
-    for event in card.timeline:
+def timeline_entries(card: Card, board: Board) -> list[tuple[str, str]]:
+    """(what happened, the note's text or "") for each event, oldest first."""
+    entries = []
+    for event in card.timeline:  # what an undo took back is not in it (`store.cards.timeline`)
         what = event.kind
         if event.kind == "moved":
             what = f"moved {event.get('from', '?')} → {event.get('to', '?')}"
@@ -177,10 +213,17 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
                 what += f" to {event.get('to')}"
         elif event.kind == "answered":
             what = "they answered"
+            if event.get("promised_by"):
+                what += f"; answer now promised by {event.get('promised_by')}"
         elif event.kind in ("attached", "detached"):
             what = f"{event.kind} {event.get('name', 'a file')}"
             if event.kind == "attached" and isinstance(event.get("size"), int):
                 what += f" ({size_text(event.get('size'))})"
+        elif event.kind in ("invited", "interview_cancelled"):  # an invitation imported
+            when = _moment(event.get("interviewed_at")) or "?"
+            what = f"invitation: interview {when}"
+            if event.kind == "interview_cancelled":
+                what = f"cancelled: the interview {when}"
         elif event.kind == "round":
             what = "next round"
             if event.get("round"):
@@ -188,18 +231,34 @@ def timeline_lines(card: Card, board: Board) -> list[str]:
             when = _moment(event.get("interviewed_at"))
             if when:
                 what += f", interview {when}"
-        hidden = ("from", "to", "outcome", "field", "stage", "text")
+        hidden = ("from", "to", "outcome", "field", "stage", "text", "as_of")
+        hidden += ("promised_by", "previous_promised_by")
         hidden += ("name", "size", "sha256", "blob", "attachment")  # an attachment's, said above
-        if event.kind in ("note_sent", "round"):  # said above, or only there to undo it
+        hidden += ("uid", "sequence", "duration")  # an invitation's (issue 14)
+        if event.kind in ("note_sent", "round", "invited", "interview_cancelled"):  # said above
             hidden += ("template", "subject", "round", "interviewed_at", "previous")
             hidden += ("previous_promised_by",)
         extra = {k: v for k, v in event.data.items() if k not in hidden and v is not None}
         if extra:
             what += "  " + ", ".join(f"{k}: {v}" for k, v in extra.items())
-        lines.append(f"{local(event.at)}  {what}  · {board.device_name(event.device)}")
-        if event.data.get("text"):
-            lines.extend(f"    {line}" for line in str(event.data["text"]).splitlines())
+        line = f"{local(event.at)}  {what}  · {board.device_name(event.device)}"
+        entries.append((line, str(event.data.get("text") or "")))
+    return entries
+
+
+def timeline_lines(card: Card, board: Board) -> list[str]:
+    """The timeline as plain lines, a note's text indented under its event."""
+    lines = []
+    for line, text in timeline_entries(card, board):
+        lines.append(line)
+        lines.extend(f"    {part}" for part in text.splitlines())
     return lines
+
+
+def _location(text: str, offset: int) -> tuple[int, int]:
+    """(row, column) of a character offset, as a TextArea places its cursor."""
+    row = text.count("\n", 0, offset)
+    return row, offset - (text.rfind("\n", 0, offset) + 1)
 
 
 class CardDetailScreen(Screen[str | None]):
@@ -212,14 +271,83 @@ class CardDetailScreen(Screen[str | None]):
             id="detail-open-attachment",
             tooltip="Open the highlighted attachment (a private copy, removed when you quit)",
         ),
+        Binding("c", "compose", "Compose", id="detail-compose", tooltip="Write a note to them"),
+        Binding(
+            "shift+left,less_than_sign",
+            "move(-1)",
+            "Prev stage",
+            id="detail-move-previous",
+            key_display="<",
+            tooltip="Move the card back a stage",
+        ),
+        Binding(
+            "shift+right,greater_than_sign",
+            "move(1)",
+            "Next stage",
+            id="detail-move-next",
+            key_display=">",
+            tooltip="Move the card to the next stage",
+        ),
+        *(
+            Binding(
+                str(number),
+                f"move_to({number})",
+                f"To {STAGE_TITLES[stage].lower()}",
+                id=f"detail-move-to-{stage}",
+                show=False,
+                tooltip=f"Move the card to {stage}",
+            )
+            for number, stage in enumerate(STAGES, start=1)
+        ),
+        Binding(
+            "a",
+            "answered",
+            "Answered",
+            id="detail-answered",
+            show=False,
+            tooltip="The employer answered: stops the follow-up clock",
+        ),
+        Binding(
+            "r",
+            "next_round",
+            "Next round",
+            id="detail-next-round",
+            show=False,
+            tooltip="Another interview: its date, and the card back to interviewed",
+        ),
+        Binding(
+            "number_sign",
+            "tag",
+            "Tag",
+            id="detail-tag",
+            key_display="#",
+            show=False,
+            tooltip="Add or remove tags",
+        ),
+        Binding(
+            "x",
+            "close_no_answer",
+            "Close: no answer",
+            id="detail-close-no-answer",
+            show=False,
+            tooltip="Close the card as no answer (what a card silent for weeks asks)",
+        ),
+        Binding("d", "delete", "Delete", id="detail-delete", tooltip="Move the card to the trash"),
+        Binding("down,j", "scroll(1)", "Down", id="detail-down", show=False),
+        Binding("up,k", "scroll(-1)", "Up", id="detail-up", show=False),
+        Binding("pagedown", "page(1)", "Page down", id="detail-page-down", show=False),
+        Binding("pageup", "page(-1)", "Page up", id="detail-page-up", show=False),
+        Binding("home,g", "top", "Top", id="detail-top", show=False),
+        Binding("end,G", "bottom", "Bottom", id="detail-bottom", show=False),
         Binding("escape,q", "back", "Back", id="detail-back", tooltip="Back to the board"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
+    def __init__(self, context: AppContext, card_id: str, search: Query | None = None) -> None:
         super().__init__(id="detail")
         self.context = context
         self.session = context.session
         self.card_id = card_id
+        self.search = search if search else None  # the board's search, when one is on
         self.now = context.now
         self.changed = False
 
@@ -231,10 +359,13 @@ class CardDetailScreen(Screen[str | None]):
         card = self.card
         board = self.session.board
         with VerticalScroll(id="detail-body"):
-            title = f"{card.company} — {card.role}" if card.role else card.company
-            yield Static(Content(title), classes="detail-title")
+            yield Static(Content(card.heading), classes="detail-title")
             if card.deleted:
-                yield Static("In the trash: u on the board brings it back.", classes="warning")
+                yield Static(
+                    "In the trash: the board's trash (T) brings it back.", classes="warning"
+                )
+            if self.search:
+                yield Static(self.found_text(), id="detail-found")
             if card.conflicts:
                 yield Static(
                     "Two laptops changed this card at once. Keep one version of each field:",
@@ -255,15 +386,20 @@ class CardDetailScreen(Screen[str | None]):
                                     compact=True,
                                 )
                                 yield Static(
-                                    Content(f"{shown(value)}  ({origin})"), classes="version-text"
+                                    marked(f"{shown(value)}  ({origin})", self.search),
+                                    classes="version-text",
                                 )
             for label, text in detail_rows(card, self.now(), self.due_lines(card)):
                 with Horizontal(classes="detail-row"):
                     yield Static(label, classes="detail-label")
-                    yield Static(Content(text), classes="detail-value")
+                    yield Static(marked(text, self.search), classes="detail-value")
             yield from self.compose_documents(card)
             yield Static("Timeline", classes="section-title")
-            yield Static(Content("\n".join(timeline_lines(card, board))), classes="timeline")
+            with Vertical(classes="timeline"):
+                for line, text in timeline_entries(card, board):
+                    yield Static(marked(line, self.search), classes="timeline-event")
+                    if text.strip():  # its own block: a wrapped line keeps the indent
+                        yield Static(marked(text.rstrip(), self.search), classes="timeline-text")
         yield FittingFooter()
 
     def compose_documents(self, card: Card) -> ComposeResult:
@@ -273,7 +409,10 @@ class CardDetailScreen(Screen[str | None]):
             folder = self.session.vault.path / "attachments"
             yield OptionList(
                 *(
-                    Option(Content(attachment_line(a, (folder / a.blob).exists())), id=a.id)
+                    Option(
+                        marked(attachment_line(a, (folder / a.blob).exists()), self.search),
+                        id=a.id,
+                    )
                     for a in card.attachments
                 ),
                 id="detail-attachments",
@@ -287,13 +426,29 @@ class CardDetailScreen(Screen[str | None]):
             area.cursor_blink = False
             yield area
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open_attachment":
-            try:
-                return bool(self.card.attachments)  # hidden on a card without files
-            except UnknownCard:
-                return False
-        return True
+    def found_text(self) -> Content:
+        """Where the search matched: "Found “kafka” in posting, note sent"."""
+        assert self.search is not None
+        state = self.session.board.cards.get(self.card_id)
+        places = [f.words for f in found_in(state, self.search)] if state else []
+        said = Content.assemble("Found ", (f"“{self.search.text}”", "bold"))
+        if not places:
+            return Content.assemble(said, " nowhere on this card now")
+        return Content.assemble(said, " in ", ", ".join(places))
+
+    def on_mount(self) -> None:
+        self._select_first_match()
+
+    def _select_first_match(self) -> None:
+        """The posting scrolls in its own box: show its first match there, selected."""
+        if not self.search:
+            return
+        for area in self.query("#detail-posting").results(TextArea):
+            found = spans(area.text, self.search)
+            if found:
+                start, end = found[0]
+                area.selection = Selection(_location(area.text, start), _location(area.text, end))
+                area.scroll_cursor_visible(center=True, animate=False)
 
     def action_open_attachment(self) -> None:
         """Decrypt the highlighted attachment to a private copy and hand it to the viewer."""
@@ -326,9 +481,11 @@ class CardDetailScreen(Screen[str | None]):
             return []
         now, tz = self.now(), self.context.tz
         return [
-            f"{item.template if item.kind == 'note' else item.title}: {item.relative(now, tz)}"
-            f"  ({item.rule.describe()})"
-            for item in card_items(card, templates.all(), now, tz)
+            f"{item.badge(now, tz)[0]}  ({item.describe(tz)})"
+            if item.kind != "note"
+            else f"{item.template}: {item.relative(now, tz)}  ({item.describe(tz)})"
+            for item in card_items(card, templates.everything(), now, tz, KINDS)
+            if item.kind == "note" or item.status(now, tz) != "upcoming"
         ]
 
     def cards_changed(self, card_ids: set[str]) -> None:
@@ -344,13 +501,14 @@ class CardDetailScreen(Screen[str | None]):
             self.dismiss(None)
             return
         await self.recompose()
+        self._select_first_match()
 
     @on(Button.Pressed, ".keep")
     async def _keep(self, event: Button.Pressed) -> None:
         _, rest = (event.button.id or "").split("-", 1)
         field, index = rest.rsplit("-", 1)
         try:
-            self.session.change(lambda board: board.resolve(self.card_id, field, int(index)))
+            self.context.change(lambda board: board.resolve(self.card_id, field, int(index)))
         except FollowupError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return
@@ -358,16 +516,112 @@ class CardDetailScreen(Screen[str | None]):
         label = FIELD_LABELS.get(field, field)
         self.notify(f"Kept one version of {label.lower()}.")
         await self.recompose()
+        self._select_first_match()
+
+    def _edited(self, result: object) -> None:
+        """A dialog opened from here returned what it changed (None: nothing)."""
+        if result:
+            self.changed = True
+            self.call_later(self.card_changed)
 
     def action_edit(self) -> None:
         from tui.card.edit import CardEditScreen
 
-        def edited(result: str | None) -> None:
-            if result:
-                self.changed = True
-                self.call_later(self.card_changed)
+        self.app.push_screen(CardEditScreen(self.context, self.card), self._edited)
 
-        self.app.push_screen(CardEditScreen(self.context, self.card), edited)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        try:
+            card = self.card
+        except UnknownCard:
+            return False if action == "open_attachment" else None
+        if action == "open_attachment":
+            return bool(card.attachments)  # hidden on a card without files
+        acts = {"move", "move_to", "compose", "answered", "next_round", "close_no_answer"}
+        if card.deleted and action in acts:
+            return None  # in the trash: bring it back first
+        if action == "close_no_answer":
+            return None if card.stage == "closed" else True
+        if action == "move" and parameters:
+            index = STAGES.index(card.stage) + int(parameters[0])  # type: ignore[call-overload]
+            return True if 0 <= index < len(STAGES) else None
+        if action == "delete":
+            return None if card.deleted else True
+        return True
+
+    def action_move(self, step: int) -> None:
+        index = STAGES.index(self.card.stage) + step
+        if 0 <= index < len(STAGES):
+            self._move_to(STAGES[index])
+
+    def action_move_to(self, number: int) -> None:
+        if 1 <= number <= len(STAGES):
+            self._move_to(STAGES[number - 1])
+
+    def _move_to(self, stage: str) -> None:
+        from tui.board.moves import move_cards
+
+        move_cards(self, self.context, {self.card_id: stage}, self._edited)
+
+    def action_close_no_answer(self) -> None:
+        """`x`, as on the board: a card that asks "close as no answer?" is closed at once;
+        any other gets the close dialog with "They never answered" picked."""
+        from store.notes.due import close_suggestion
+        from tui.board.moves import move_cards
+
+        card, templates = self.card, self.context.templates_read
+        now, tz = self.now(), self.context.tz
+        asked = templates is not None and close_suggestion(card, templates.everything(), now, tz)
+        outcome = "no-answer" if asked else None
+        move_cards(self, self.context, {card.id: "closed"}, self._edited, outcome, "no-answer")
+
+    def action_compose(self) -> None:
+        from tui.followups.compose import ComposeScreen
+
+        self.app.push_screen(ComposeScreen(self.context, self.card_id), self._edited)
+
+    def action_answered(self) -> None:
+        from tui.followups.answered import AnsweredScreen
+
+        self.app.push_screen(AnsweredScreen(self.context, self.card_id), self._edited)
+
+    def action_next_round(self) -> None:
+        from tui.followups.next_round import NextRoundScreen
+
+        self.app.push_screen(NextRoundScreen(self.context, self.card_id), self._edited)
+
+    def action_tag(self) -> None:
+        from tui.card.tags import TagScreen
+
+        self.app.push_screen(TagScreen(self.context, [self.card_id]), self._edited)
+
+    def action_delete(self) -> None:
+        card = self.card
+        try:
+            self.context.change(lambda board: board.delete(card.id))
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
+        self.dismiss(card.id)
+
+    def _body(self) -> VerticalScroll:
+        return self.query_one("#detail-body", VerticalScroll)
+
+    def action_scroll(self, step: int) -> None:
+        body = self._body()
+        body.scroll_relative(y=step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        body = self._body()
+        body.scroll_relative(
+            y=step * max(1, body.scrollable_content_region.height - 1), animate=False
+        )
+
+    def action_top(self) -> None:
+        self._body().scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self._body().scroll_end(animate=False)
 
     def action_back(self) -> None:
         self.dismiss(self.card_id if self.changed else None)

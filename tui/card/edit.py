@@ -2,10 +2,11 @@
 
 Only the fields the user actually changed are written, so an edit never overwrites what
 another laptop changed meanwhile in other fields. Bad input (a bad date, an interviewer
-line that does not parse, no company) is a one-line error in the form; the form keeps
-everything typed. Leaving with unsaved changes asks first.
+line that does not parse, an email that is not one, no company) is a one-line error under
+that field, which gets the focus (on the very line, in a field of one item per line); the
+form keeps everything typed. Leaving with unsaved changes asks first.
 
-Must never write the vault other than through `Session.change`.
+Must never write the vault other than through `AppContext.change` (every save can be undone).
 """
 
 from __future__ import annotations
@@ -20,9 +21,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from store.cards.companies import application_line, earlier_applications
+from store.cards.dates import DateOrder, duration_text
 from store.cards.fields import field_value
 from store.cards.model import STAGES, Card, Interviewer
 from store.errors import BadValue, FollowupError
+from store.notes.due import interview_notice
 from tui.context import AppContext
 from tui.widgets.fitting_footer import FittingFooter
 
@@ -31,13 +35,16 @@ from tui.widgets.fitting_footer import FittingFooter
 FORM: list[tuple[str, str, str, str]] = [
     ("company", "Company", "line", "Acme"),
     ("role", "Role", "line", "Backend developer"),
-    ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, today 14:00, yesterday"),
+    ("interviewed_at", "Interviewed", "line", "2026-11-20 10:30, yesterday 14:00, last monday"),
+    ("duration", "Duration", "line", "1 h (the default), 45 min, 1h30"),
     ("round", "Round", "line", "first, second, onsite…"),
-    ("promised_by", "Answer promised", "line", "2026-12-01 (the date they said they'd answer)"),
+    ("promised_by", "Answer promised", "line", "2026-12-01, next friday, in 7 days"),
     ("interviewers", "Interviewers", "lines", "one per line: Name, Title <email>"),
     ("contact_email", "Contact email", "line", "recruiter@acme.io"),
     ("key_points", "Key points", "lines", "one per line: what you talked about"),
     ("questions", "Questions asked", "lines", "one per line"),
+    ("questions_to_ask", "Questions to ask", "lines", "one per line: what you will ask them"),
+    ("research", "Research", "text", "what you found out about the company"),
     ("links", "Links", "lines", "one per line"),
     ("tags", "Tags", "line", "comma separated: remote, python"),
     ("notes", "Notes", "text", ""),
@@ -67,12 +74,15 @@ def form_values(card: Card | None) -> dict[str, str]:
             if card.interviewed_at
             else ""
         ),
+        "duration": duration_text(card.duration) if card.duration else "",
         "round": card.round,
         "promised_by": card.promised_by.isoformat() if card.promised_by else "",
         "interviewers": "\n".join(str(p) for p in card.interviewers),
         "contact_email": card.contact_email,
         "key_points": "\n".join(card.key_points),
         "questions": "\n".join(card.questions),
+        "questions_to_ask": "\n".join(card.questions_to_ask),
+        "research": card.research,
         "links": "\n".join(card.links),
         "tags": ", ".join(card.tags),
         "notes": card.notes,
@@ -90,23 +100,49 @@ def form_values(card: Card | None) -> dict[str, str]:
     }
 
 
-def parse_field(name: str, text: str, now: datetime | None = None) -> Any:
-    """The value a form field's text stands for; `BadValue` names the field and the problem."""
+class FieldError(BadValue):
+    """Bad text in one field of the form: the message names the field; `line` is the line of
+    a one-item-per-line field that does not read (None: the whole field)."""
+
+    def __init__(self, field: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.line = line
+
+
+def _bad_line(name: str, text: str, now: datetime | None, order: DateOrder = None) -> int | None:
+    """Which line of a one-item-per-line field fails on its own (the first), if one does."""
+    if name not in ("interviewers",):
+        return None
+    for index, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            field_value(name, line, now=now, order=order)
+        except BadValue:
+            return index
+    return None
+
+
+def parse_field(name: str, text: str, now: datetime | None = None, order: DateOrder = None) -> Any:
+    """The value a form field's text stands for; `FieldError` names the field and the problem."""
     try:
-        return field_value(name, text, now=now)
+        return field_value(name, text, now=now, order=order)
     except BadValue as exc:
         label = next(label for field, label, *_ in FORM if field == name)
-        raise BadValue(f"{label}: {exc}") from None
+        raise FieldError(name, f"{label}: {exc}", _bad_line(name, text, now, order)) from None
 
 
-def changed_fields(before: dict[str, str], after: dict[str, str], now: datetime) -> dict[str, Any]:
+def changed_fields(
+    before: dict[str, str], after: dict[str, str], now: datetime, order: DateOrder = None
+) -> dict[str, Any]:
     """Parsed values of the fields whose text changed (all of them must parse)."""
     changes: dict[str, Any] = {}
     for name, *_ in FORM:
         if after.get(name, "") != before.get(name, ""):
-            changes[name] = parse_field(name, after.get(name, ""), now)
+            changes[name] = parse_field(name, after.get(name, ""), now, order)
     if "company" in after and not after["company"].strip():
-        raise BadValue("Company: a card needs a company.")
+        raise FieldError("company", "Company: a card needs a company.")
     return changes
 
 
@@ -118,9 +154,13 @@ class DiscardScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Keep editing", id="discard-no"),
     ]
 
+    def __init__(self, question: str = "Discard your changes to this card?") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Discard your changes to this card?", classes="dialog-title")
+            yield Label(self.question, classes="dialog-title", markup=False)
             yield Label("y discards · n keeps editing", classes="dialog-hint")
 
     def action_answer(self, discard: bool) -> None:
@@ -129,6 +169,8 @@ class DiscardScreen(ModalScreen[bool]):
 
 class CardEditScreen(Screen[str | None]):
     """Returns the id of the saved card, or None when nothing was saved."""
+
+    AUTO_FOCUS = "#field-company"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form-save", tooltip="Save the card"),
@@ -161,7 +203,7 @@ class CardEditScreen(Screen[str | None]):
                         compact=True,
                     )
             for name, label, kind, hint in FORM:
-                with Horizontal(classes=f"form-row form-{kind}"):
+                with Horizontal(classes=f"form-row form-{kind}", id=f"row-{name}"):
                     yield Label(label, classes="form-label")
                     value = self.before[name]
                     if kind == "line":
@@ -178,6 +220,7 @@ class CardEditScreen(Screen[str | None]):
                         )
                         area.cursor_blink = blink
                         yield area
+                yield Static("", id=f"error-{name}", classes="field-error", markup=False)
             with Horizontal(id="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -194,19 +237,37 @@ class CardEditScreen(Screen[str | None]):
         return values
 
     def show_error(self, message: str) -> None:
+        for shown in self.query(".field-error"):
+            shown.display = False
         error = self.query_one("#form-error", Static)
         error.update(message)
         error.display = bool(message)
         if message:
             self.query_one("#form", VerticalScroll).scroll_home(animate=False)
 
+    def show_field_error(self, error: FieldError) -> None:
+        """The error under its field, and the focus there (on the bad line, if there is one)."""
+        self.show_error("")
+        below = self.query_one(f"#error-{error.field}", Static)
+        below.update(str(error))
+        below.display = True
+        widget = self.query_one(f"#field-{error.field}")
+        widget.focus()
+        if isinstance(widget, TextArea) and error.line is not None:
+            widget.select_line(error.line)
+        elif isinstance(widget, Input):
+            widget.cursor_position = len(widget.value)
+        self.call_after_refresh(
+            self.query_one("#form", VerticalScroll).scroll_to_widget, below, animate=False
+        )
+
     def action_save(self) -> None:
         after = self.values()
         now = self.now()
         try:
-            changes = changed_fields(self.before, after, now)
-        except BadValue as exc:
-            self.show_error(str(exc))
+            changes = changed_fields(self.before, after, now, self.context.config.date_reading)
+        except FieldError as exc:
+            self.show_field_error(exc)
             return
         try:
             if self.card is None:
@@ -214,17 +275,34 @@ class CardEditScreen(Screen[str | None]):
                 fields = {k: v for k, v in changes.items() if v not in (None, "", [])}
                 fields["company"] = after["company"].strip()
                 fields["stage"] = stage
-                saved = self.session.change(lambda board: board.add(fields))
+                saved = self.context.change(lambda board: board.add(fields))
             elif changes:
                 card_id = self.card.id
-                self.session.change(lambda board: board.edit(card_id, changes))
+                self.context.change(lambda board: board.edit(card_id, changes))
                 saved = card_id
             else:
                 saved = None
         except FollowupError as exc:
             self.show_error(str(exc))
             return
+        if saved:
+            self._say_what_saving_means(saved, is_new=self.card is None, changes=changes)
         self.dismiss(saved)
+
+    def _say_what_saving_means(self, card_id: str, is_new: bool, changes: dict[str, Any]) -> None:
+        """After a save: an interview still ahead is said ("interview in 1 h"), never taken
+        as past; a new card for a company already on the board says how that went."""
+        board = self.session.board
+        card = board.card(card_id)
+        if is_new:
+            earlier = earlier_applications(board.all(), card.company, except_id=card.id)
+            if earlier:
+                lines = "\n".join(application_line(c, self.context.tz) for c in earlier[:5])
+                self.notify(lines, title=f"You applied to {card.company} before", timeout=12)
+        if is_new or "interviewed_at" in changes or "duration" in changes:
+            notice = interview_notice(card, self.now(), self.context.tz)
+            if notice:
+                self.notify(f"{card.company}: {notice}.", title="Interview ahead")
 
     def action_cancel(self) -> None:
         if self.values() == self.before:
@@ -250,4 +328,11 @@ class CardEditScreen(Screen[str | None]):
         self.action_save()
 
 
-__all__ = ["CardEditScreen", "Interviewer", "changed_fields", "form_values", "parse_field"]
+__all__ = [
+    "CardEditScreen",
+    "FieldError",
+    "Interviewer",
+    "changed_fields",
+    "form_values",
+    "parse_field",
+]

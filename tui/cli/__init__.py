@@ -28,6 +28,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.sync_commands",
     "tui.cli.notes",
     "tui.cli.documents",
+    "tui.cli.people",
+    "tui.cli.remind",
+    "tui.cli.about",
+    "tui.cli.demo",
 )
 # Which module registers each command: a command's parser is built from its module alone, so
 # `followup-tui list` imports the card commands, not export's, import's or sync's code. A
@@ -45,6 +49,10 @@ COMMAND_MODULE: dict[str, str] = {
         ("due", "compose", "answered", "round", "templates", "profile"), "tui.cli.notes"
     ),
     **dict.fromkeys(("attach", "attachment", "detach", "offers"), "tui.cli.documents"),
+    "people": "tui.cli.people",
+    "remind": "tui.cli.remind",
+    **dict.fromkeys(("completion", "info"), "tui.cli.about"),
+    "demo": "tui.cli.demo",
 }
 # Commands that unlock the vault with the passphrase from the environment (`open_session`):
 # Argon2id starts on a thread before their code is imported. (A command missing here only
@@ -53,11 +61,16 @@ UNLOCKING_COMMANDS: frozenset[str] = frozenset(
     {
         *("add", "list", "show", "move", "edit", "delete", "restore", "resolve"),
         *("due", "compose", "answered", "round", "export", "stats", "sync"),
-        *("attach", "attachment", "detach", "offers"),
+        *("attach", "attachment", "detach", "offers", "people", "remind"),
     }
 )
 # The options before the command that take a value (the parser below must agree).
 _VALUE_OPTIONS = ("--vault", "--device-name")
+
+
+class UsageError(FollowupError):
+    """A command given in a way it cannot run, found after parsing (`move ID closed` without
+    `--outcome`): said like argparse's own errors, exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,10 +93,14 @@ class _OneCommandParser(_Parser):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    from tui.cli.version import version
+
     parser = (_OneCommandParser if only else _Parser)(
         prog="followup-tui",
-        description="A local-first, encrypted board for following up after job interviews.",
+        description="A local-first, encrypted board for following up after job interviews. "
+        "With no command it opens the board.",
     )
+    parser.add_argument("--version", action="version", version=f"followup-tui {version()}")
     parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
     parser.add_argument(
         "--device-name",
@@ -98,6 +115,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     for name in (only,) if only else COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
+    if only:  # help, the one place examples show, is the full parser's
+        return parser
+    from tui.cli.examples import add_examples
+
+    add_examples(parser)
     return parser
 
 
@@ -238,6 +260,11 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
+    if given == ["--version"]:  # at once, without loading every command
+        from tui.cli.version import version
+
+        print(f"followup-tui {version()}")
+        return 0
     launch = board_launch(given)
     if launch is not None:
         from tui.launch import unlock_in_advance
@@ -258,14 +285,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.app import run
 
             return run(vault=args.vault)
+        if getattr(args, "draws_the_app", False):  # `demo`: the app draws its own screen
+            return int(args.func(args) or 0)
         with output_guard():
             code = int(args.func(args) or 0)
             from tui.cli.context import after_command
 
             after_command()
             return code
+    except UsageError as exc:
+        print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
+        return 2
     except FollowupError as exc:
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
+        for candidate in getattr(exc, "candidates", ()):  # several cards answered: pick one
+            print(f"  {one_line(candidate)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("followup-tui: interrupted.", file=sys.stderr)

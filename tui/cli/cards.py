@@ -10,22 +10,26 @@ import argparse
 import json
 import socket
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from store.cards.board import Board
-from store.cards.dates import parse_day, parse_when
-from store.cards.fields import parse_person
+from store.cards.companies import application_line, earlier_applications
+from store.cards.dates import duration_text, parse_day, parse_duration, parse_when
+from store.cards.fields import parse_email, parse_person, split_lines
 from store.cards.model import Card, version_text
+from store.cards.search import Query, SearchIndex, found_in
 from store.cards.stages import OUTCOMES, STAGES
 from store.config import Config
 from store.errors import BadValue, FollowupError
+from store.notes.due import interview_item, interview_notice
 from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
 from store.untrusted import one_line as single_line
 from store.vault.crypto import Vault
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
-from tui.cli import one_line
+from tui.cli import UsageError, one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 from tui.cli.documents import add_document_options, document_fields, document_lines
 
@@ -41,10 +45,17 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
     parser.add_argument("--round", default=None, help="interview round, e.g. 'second'")
     parser.add_argument("--interviewed-at", metavar="WHEN", default=None)
     parser.add_argument(
+        "--duration", metavar="LENGTH", default=None, help="how long it lasts: 45 min, 1h30 (1 h)"
+    )
+    parser.add_argument(
         "--interviewer", action="append", metavar='"Name, Title <email>"', default=None
     )
     parser.add_argument("--key-point", action="append", metavar="TEXT", default=None)
     parser.add_argument("--question", action="append", metavar="TEXT", default=None)
+    parser.add_argument(
+        "--ask", action="append", metavar="TEXT", default=None, help="a question to ask them"
+    )
+    parser.add_argument("--research", default=None, help="what you found out about the company")
     parser.add_argument("--promised-by", metavar="DATE", default=None)
     parser.add_argument("--link", action="append", metavar="URL", default=None)
     parser.add_argument("--contact-email", default=None)
@@ -57,25 +68,45 @@ def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
 
 def fields_from_args(args: argparse.Namespace) -> dict[str, Any]:
     fields: dict[str, Any] = {}
-    for name in ("company", "role", "round", "contact_email", "notes", "outcome", "learned"):
+    for name in (
+        "company",
+        "role",
+        "round",
+        "contact_email",
+        "notes",
+        "outcome",
+        "learned",
+        "research",
+    ):
         value = getattr(args, name, None)
         if value is not None:
-            fields[name] = value
+            fields[name] = parse_email(value) if name == "contact_email" else value
+    if args.interviewed_at is not None or args.promised_by is not None:
+        order = Config.load().date_reading
     if args.interviewed_at is not None:
-        fields["interviewed_at"] = parse_when(args.interviewed_at) if args.interviewed_at else None
+        fields["interviewed_at"] = (
+            parse_when(args.interviewed_at, order=order) if args.interviewed_at else None
+        )
     if args.promised_by is not None:
-        fields["promised_by"] = parse_day(args.promised_by) if args.promised_by else None
+        fields["promised_by"] = (
+            parse_day(args.promised_by, order=order) if args.promised_by else None
+        )
+    if args.duration is not None:
+        fields["duration"] = parse_duration(args.duration) if args.duration.strip() else None
     if args.interviewer is not None:
         fields["interviewers"] = [parse_person(i) for i in args.interviewer if i.strip()]
     for option, name in (
         ("key_point", "key_points"),
         ("question", "questions"),
+        ("ask", "questions_to_ask"),
         ("link", "links"),
         ("tag", "tags"),
     ):
         value = getattr(args, option)
         if value is not None:
-            fields[name] = value
+            # Read as the form reads them: "--key-point '- a - b'" is two points, not one.
+            lines = name in ("key_points", "questions")
+            fields[name] = [item for v in value for item in split_lines(v)] if lines else value
     fields.update(document_fields(args))  # issue 14
     return fields
 
@@ -94,7 +125,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("list", help="list cards")
     p.add_argument("--stage", choices=STAGES)
     p.add_argument("--all", action="store_true", help="include deleted cards")
+    p.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="only cards holding every word of TEXT anywhere (people, notes, posting, notes "
+        'sent, answers…); case and accents do not matter; "quote" a phrase',
+    )
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--ids", action="store_true", help="only each id and its company (for shell completion)"
+    )
     p.set_defaults(func=cmd_list)
 
     p = subparsers.add_parser("show", help="show one card")
@@ -167,14 +207,38 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_closing(stage: str | None, outcome: str | None) -> None:
+    """Closing asks how it ended (the board asks in a dialog; the CLI cannot): a usage error
+    before anything is opened, and so is an outcome for a card that is not being closed."""
+    if stage == "closed" and not (outcome and outcome.strip()):
+        raise UsageError(
+            f"closing a card needs --outcome {' | '.join(OUTCOMES)}, "
+            "e.g. followup-tui move ID closed --outcome rejected"
+        )
+    if outcome and stage not in (None, "closed"):
+        raise UsageError(f"--outcome goes with the stage closed, not {stage}")
+
+
 def cmd_add(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if args.stage:
         fields["stage"] = args.stage
     session = _open(args)
     card_id = session.change(lambda board: board.add(fields))
     print(card_id)
+    card = session.board.card(card_id)
+    for earlier in earlier_applications(session.board.all(), card.company, except_id=card_id):
+        print(f"note: {application_line(earlier)}", file=sys.stderr)
+    say_interview_ahead(card)
     return 0
+
+
+def say_interview_ahead(card: Card) -> None:
+    """An interview typed for later (today 09:00 at 07:45) is said, never taken as past."""
+    notice = interview_notice(card, datetime.now(UTC), None)
+    if notice:
+        print(f"{card.company}: {notice}.", file=sys.stderr)
 
 
 def _open(args: argparse.Namespace) -> Session:
@@ -186,11 +250,14 @@ def _open(args: argparse.Namespace) -> Session:
     return session
 
 
-def _card_line(card: Card) -> str:
+def _card_line(card: Card, now: datetime | None = None) -> str:
     when = card.interviewed_at.astimezone().strftime("%Y-%m-%d") if card.interviewed_at else "-"
     flags = " [deleted]" if card.deleted else ""
     flags += " [conflict]" if card.conflicts else ""
-    title = single_line(f"{card.company} — {card.role}")
+    ahead = interview_item(card, now) if now is not None else None
+    if ahead is not None and now is not None:
+        flags += f" [interview {ahead.relative(now, None)}]"
+    title = single_line(card.heading)
     return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
 
 
@@ -199,31 +266,60 @@ def _sorted(cards: list[Card]) -> list[Card]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    query = Query.parse(args.search) if args.search is not None else None
+    if query is not None and not query:
+        raise BadValue("--search needs a word to look for.")
     session = _open(args)
-    cards = session.board.all(include_deleted=args.all)
+    board = session.board
+    ids = SearchIndex(board).search(query) if query else list(board.ids())
+    cards = [board.card(card_id) for card_id in ids]
+    cards = [c for c in cards if args.all or not c.deleted]
     if args.stage:
         cards = [c for c in cards if c.stage == args.stage]
     cards = _sorted(cards)
+    found = {c.id: found_in(board.cards[c.id], query) for c in cards} if query else {}
     if args.json:
+        shown = [c.to_json() for c in cards]
+        if query:  # where each card matched: {field, where, excerpt}
+            for card, data in zip(cards, shown, strict=True):
+                data["matched"] = [f.to_json() for f in found[card.id]]
         # One write: `json.dump` to the stream would hand it a fragment at a time, each made
         # printable on its own (140,000 writes for 1,000 cards).
-        sys.stdout.write(json.dumps([c.to_json() for c in cards], indent=2, ensure_ascii=False))
+        sys.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
         sys.stdout.write("\n")
+    elif args.ids:
+        for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
+            print(f"{card.id}\t{single_line(card.heading)} ({card.stage})")
     else:
-        sys.stdout.write("".join(f"{_card_line(card)}\n" for card in cards))
+        now = datetime.now(UTC)
+        lines = []
+        for card in cards:
+            lines.append(f"{_card_line(card, now)}\n")
+            lines.extend(
+                f"    {place.words}: {place.excerpt}\n" for place in found.get(card.id, ())
+            )
+        sys.stdout.write("".join(lines))  # one write, not one per card
+        if query and not cards:
+            print(f"No card holds {query.text!r}.", file=sys.stderr)
     return 0
 
 
-def describe_card(card: Card, board: Board) -> str:
-    lines = [f"{card.company} — {card.role}", f"id: {card.id}", f"stage: {card.stage}"]
+def describe_card(card: Card, board: Board, now: datetime | None = None) -> str:
+    lines = [card.heading, f"id: {card.id}", f"stage: {card.stage}"]
     if card.deleted:
         lines.append("in the trash (followup-tui restore to bring it back)")
     if card.outcome:
         lines.append(f"outcome: {card.outcome}")
     if card.round:
         lines.append(f"round: {card.round}")
-    if card.interviewed_at:
+    ahead = interview_item(card, now) if now is not None else None
+    if ahead is not None and now is not None:
+        when = f"{card.interviewed_at.astimezone():%Y-%m-%d}, {ahead.describe()}"  # type: ignore[union-attr]
+        lines.append(f"interview: {when} ({ahead.relative(now, None)})")
+    elif card.interviewed_at:
         lines.append(f"interviewed: {card.interviewed_at.astimezone():%Y-%m-%d %H:%M}")
+    if card.interviewed_at and card.duration:
+        lines.append(f"duration: {duration_text(card.duration)}")
     if card.promised_by:
         lines.append(f"answer promised by: {card.promised_by.isoformat()}")
     for person in card.interviewers:
@@ -231,9 +327,12 @@ def describe_card(card: Card, board: Board) -> str:
     for label, values in (
         ("key point", card.key_points),
         ("question", card.questions),
+        ("to ask", card.questions_to_ask),
         ("link", card.links),
     ):
         lines.extend(f"{label}: {v}" for v in values)
+    if card.research:
+        lines.append("research: " + card.research)
     if card.contact_email:
         lines.append(f"contact: {card.contact_email}")
     if card.tags:
@@ -251,8 +350,8 @@ def describe_card(card: Card, board: Board) -> str:
             lines.append(f"    {index} = {version_text(name, conflict.value)!r} (from {who})")
         lines.append(f"    pick one: followup-tui resolve {card.id} {name} --keep INDEX")
     lines.append("timeline:")
-    for event in card.timeline:
-        hidden = ("text", "sha256", "blob", "attachment")  # an attachment's ids: show --json
+    for event in card.timeline:  # what an undo took back is left out (`in_effect`)
+        hidden = ("text", "as_of", "sha256", "blob", "attachment")  # ids: show --json
         detail = ", ".join(f"{k}={v}" for k, v in event.data.items() if k not in hidden)
         lines.append(f"  {event.at.astimezone():%Y-%m-%d %H:%M}  {event.kind}  {detail}".rstrip())
         if "text" in event.data:
@@ -271,11 +370,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
     else:
-        print(describe_card(card, session.board))
+        print(describe_card(card, session.board, datetime.now(UTC)))
     return 0
 
 
 def cmd_move(args: argparse.Namespace) -> int:
+    check_closing(args.stage, args.outcome)
     session = _open(args)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(lambda board: board.move(card.id, args.stage, outcome=args.outcome))
@@ -284,6 +384,8 @@ def cmd_move(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
+    if args.stage:
+        check_closing(args.stage, args.outcome)
     fields = fields_from_args(args)
     if not fields and not args.stage:
         raise BadValue("Nothing to change: give at least one --FIELD VALUE.")
@@ -296,7 +398,9 @@ def cmd_edit(args: argparse.Namespace) -> int:
             edited = board.move(card.id, args.stage, outcome=fields.get("outcome"))
         return edited
 
-    session.change(apply)
+    edited = session.change(apply)
+    if "interviewed_at" in fields or "duration" in fields:
+        say_interview_ahead(edited)
     return 0
 
 
@@ -314,7 +418,12 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
-    session.change(lambda board: board.restore(card.id))
+    what = f"{single_line(card.heading)} ({card.id})"
+    if not card.deleted:
+        print(f"{what} is not in the trash; nothing to restore.", file=sys.stderr)
+        return 0
+    restored = session.change(lambda board: board.restore(card.id))
+    print(f"Restored {what} from the trash, back in {restored.stage}.", file=sys.stderr)
     return 0
 
 

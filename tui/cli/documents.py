@@ -34,6 +34,7 @@ from store.cards.documents import (
 )
 from store.cards.model import Card
 from store.cards.offers import local_today, offer_rows
+from store.config import Config
 from store.errors import BadValue, FollowupError
 from store.files import write_output
 from store.untrusted import MIB, read_capped
@@ -79,8 +80,10 @@ def document_fields(args: argparse.Namespace) -> dict[str, Any]:
             fields[name] = value
     for option, name in (("start", "offer_start"), ("answer_by", "answer_by")):
         value = getattr(args, option, None)
-        if value is not None:
-            fields[name] = parse_day(value) if value.strip() else None
+        if value is not None and value.strip():  # 03/04/2026 reads as config.yaml says
+            fields[name] = parse_day(value, order=Config.load().date_reading)
+        elif value is not None:
+            fields[name] = None
     if getattr(args, "posting_file", None) is not None:
         fields["posting_text"] = read_posting(args.posting_file)
     return fields

@@ -14,11 +14,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from store.cards.dates import parse_day, parse_when
+from store.cards.dates import parse_day, parse_duration, parse_when
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
-from store.notes.due import board_items
+from store.language import LocaleProblem, check_locale
+from store.notes.due import KINDS, DueItem, board_items, interview_notice
 from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
 from store.notes.templates import Note, Template, TemplateSet, install_defaults
@@ -28,9 +29,16 @@ from tui.cli.context import open_session, vault_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("due", help="notes due or overdue, most urgent first")
-    p.add_argument("--all", action="store_true", help="also list notes coming up later")
+    p = subparsers.add_parser(
+        "due",
+        help="notes due or overdue, interviews ahead, cards to close; most urgent first",
+        description="Lists the notes due or overdue, today's and tomorrow's interviews and the "
+        "cards whose silence asks to close them. --count prints one number, for a shell "
+        "prompt or a status bar: PS1='$(followup-tui due --count) '.",
+    )
+    p.add_argument("--all", action="store_true", help="also list what comes up later")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--count", action="store_true", help="print only how many are listed")
     p.set_defaults(func=cmd_due)
 
     p = subparsers.add_parser(
@@ -74,11 +82,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("id")
     p.add_argument("--at", metavar="WHEN", required=True, help="when the next interview is")
     p.add_argument("--round", metavar="NAME", help="e.g. 'second', 'on-site'")
+    p.add_argument("--duration", metavar="LENGTH", help="how long it lasts: 45 min, 3 h (1 h)")
     p.set_defaults(func=cmd_round)
 
     p = subparsers.add_parser("templates", help="list note templates and any broken files")
     p.add_argument("--install", action="store_true", help="copy missing defaults into the vault")
     p.add_argument("--placeholders", action="store_true", help="list what a template may use")
+    p.add_argument("--names", action="store_true", help="only the names (for shell completion)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_templates)
 
@@ -95,14 +105,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def load_templates(session: Session, warn: bool = True) -> TemplateSet:
+    """The vault's templates; a broken file is one warning line naming its line and what is
+    used instead: its last good version on this laptop (as the board does), else the built-in."""
     templates = TemplateSet.for_vault(session.vault.path)
     if warn:
         for problem in templates.problems():
             print(
-                f"followup-tui: warning: {problem} (using the last good or built-in version)",
+                f"followup-tui: warning: {problem} ({templates.in_use(problem.path)})",
                 file=sys.stderr,
             )
     return templates
+
+
+def note_locale(config: Config) -> str | None:
+    """The language a note's days are written in; a locale the app does not know is one
+    warning line, and the note is written in English."""
+    locale = config.language
+    try:
+        check_locale(locale)
+    except LocaleProblem as exc:
+        print(f"followup-tui: warning: {config.path}: {exc}", file=sys.stderr)
+        return None
+    return locale
 
 
 def _now() -> datetime:
@@ -112,11 +136,22 @@ def _now() -> datetime:
 # --- due --------------------------------------------------------------------------------------------
 
 
+def due_items(
+    session: Session, templates: TemplateSet, now: datetime, upcoming: bool
+) -> list[DueItem]:
+    """Everything `due` lists: notes, interviews ahead and close suggestions (`KINDS`)."""
+    cards = session.board.all()
+    return board_items(cards, templates.everything(), now, None, upcoming, kinds=KINDS)
+
+
 def cmd_due(args: argparse.Namespace) -> int:
     session = open_session(args.vault)
-    templates = load_templates(session, warn=not args.json)
+    templates = load_templates(session, warn=not (args.json or args.count))
     now = _now()
-    items = board_items(session.board.all(), templates.all(), now, None, include_upcoming=args.all)
+    items = due_items(session, templates, now, args.all)
+    if args.count:
+        print(len(items))
+        return 0
     if args.json:
         text = json.dumps([i.to_json(now, None) for i in items], indent=2, ensure_ascii=False)
         sys.stdout.write(text + "\n")  # one write, not one per fragment
@@ -124,13 +159,18 @@ def cmd_due(args: argparse.Namespace) -> int:
     if not items:
         print("Nothing due.", file=sys.stderr)
     for item in items:
-        card = item.card
-        what = f"{card.company} — {card.role}" if card.role else card.company
-        print(
-            f"{item.relative(now, None):<18} {card.id}  {item.template:<20} {what}"
-            f"   ({item.rule.describe()})"
-        )
+        print(due_line(item, now))
     return 0
+
+
+def due_line(item: DueItem, now: datetime) -> str:
+    """One line of `due` (and of `remind` without a desktop): when, card, what, why."""
+    card = item.card
+    what = f"{card.company} — {card.role}" if card.role else card.company
+    why = item.describe()
+    if item.kind == "close":
+        why += f"; to close it: followup-tui move {card.id} closed --outcome no-answer"
+    return f"{item.relative(now, None):<18} {card.id}  {item.name:<20} {what}   ({why})"
 
 
 # --- compose ----------------------------------------------------------------------------------------
@@ -170,11 +210,12 @@ def cmd_compose(args: argparse.Namespace) -> int:
     templates = load_templates(session)
     now = _now()
     template = pick_template(templates, card, args.template, now)
-    profile = Config.load().profile
+    config = Config.load()
+    profile = config.profile
     if args.from_file:
         note = _read_note(args.from_file, template.name)
     else:
-        note = template.render(card, profile, now, None)
+        note = template.render(card, profile, now, None, note_locale(config))
     if not args.template:
         print(f"followup-tui: using template {template.name!r}.", file=sys.stderr)
     if not profile.get("name") and not args.from_file:
@@ -216,8 +257,9 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_answered(args: argparse.Namespace) -> int:
-    promised = parse_day(args.promised_by) if args.promised_by else None
-    when = parse_when(args.at) if args.at else None
+    order = Config.load().date_reading
+    promised = parse_day(args.promised_by, order=order) if args.promised_by else None
+    when = parse_when(args.at, order=order) if args.at else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
     moved = session.change(
@@ -229,15 +271,21 @@ def cmd_answered(args: argparse.Namespace) -> int:
 
 
 def cmd_round(args: argparse.Namespace) -> int:
-    when = parse_when(args.at)
+    when = parse_when(args.at, order=Config.load().date_reading)
+    length = parse_duration(args.duration) if args.duration else None
     session = open_session(args.vault)
     card = session.board.find(args.id, include_deleted=False)
-    session.change(lambda board: record_round(board, card.id, when, args.round))
+    moved = session.change(
+        lambda board: record_round(board, card.id, when, args.round, duration=length)
+    )
     label = f"{args.round} round" if args.round else "next round"
     print(
         f"{card.id}: {label} on {when.astimezone():%Y-%m-%d %H:%M}; back to interviewed.",
         file=sys.stderr,
     )
+    notice = interview_notice(moved, _now(), None)
+    if notice:
+        print(f"{card.company}: {notice}.", file=sys.stderr)
     return 0
 
 
@@ -258,17 +306,28 @@ def cmd_templates(args: argparse.Namespace) -> int:
     folder = vault_path(args.vault, config)
     if args.install:
         links: list[Path] = []
-        created = install_defaults(folder, links)
-        names = ", ".join(p.stem for p in created) or "none (every default is already there)"
+        existed = {p.name for p in (folder / "templates").glob("*.y*ml")}
+        written = install_defaults(folder, links, refresh=True)
+        created = [p.stem for p in written if p.name not in existed]
+        updated = [p.stem for p in written if p.name in existed]
+        names = ", ".join(created) or "none (every default is already there)"
         print(f"Copied into {folder / 'templates'}: {names}.", file=sys.stderr)
+        if updated:
+            print(
+                f"Brought up to date (unedited copies of an older default): {', '.join(updated)}.",
+                file=sys.stderr,
+            )
         for link in links:
             print(f"followup-tui: {link.name} is a link; left alone.", file=sys.stderr)
     templates = TemplateSet.for_vault(folder)
+    if args.names:
+        print("\n".join(templates.names()))
+        return 0
     problems = templates.problems()
     if args.json:
         json.dump(
             {
-                "templates": [t.to_json() for t in templates.all()],
+                "templates": [t.to_json() for t in templates.everything()],
                 "problems": [
                     {"file": str(p.path), "line": p.line, "message": p.message} for p in problems
                 ],
@@ -279,12 +338,20 @@ def cmd_templates(args: argparse.Namespace) -> int:
         )
         sys.stdout.write("\n")
     else:
-        for template in templates.all():
+        for template in templates.everything():
             source = "built-in" if template.builtin else "vault"
             due = template.due_text or "never due by itself"
+            if template.kind == "close":
+                due = f"suggests closing as no answer: {template.due_text or 'never'}"
             print(f"{template.name:<20} {'/'.join(template.stages):<32} {source:<8}  {due}")
         for problem in problems:
-            print(f"followup-tui: {problem}", file=sys.stderr)
+            print(f"followup-tui: {problem} ({templates.in_use(problem.path)})", file=sys.stderr)
+        for path in sorted(templates.older_defaults):
+            print(
+                f"followup-tui: {path.parent.name}/{path.name} is an unedited older default; "
+                "the built-in one is used (`followup-tui templates --install` updates the file).",
+                file=sys.stderr,
+            )
     return 1 if problems else 0
 
 

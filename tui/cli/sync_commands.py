@@ -195,7 +195,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def template_errors(session: SyncedSession) -> list[str]:
     """Each template file that is not in use, with its file and line (the loader's words)."""
-    return [str(problem) for problem in TemplateSet.for_vault(session.vault.path).problems()]
+    templates = TemplateSet.for_vault(session.vault.path, remember=False)  # doctor only looks
+    return [f"{problem} ({templates.in_use(problem.path)})" for problem in templates.problems()]
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -3,8 +3,9 @@
 `import` is a dry run unless `--apply`: it reads the file, says what it would create, update
 and skip (with line numbers), and writes nothing, not even this device's replica. With
 `--apply` every good row goes in one `Session.change`: one write, however many rows.
-`export --format json` is a plaintext backup: it warns on stderr, is written with mode 0600, and
-is refused inside the (synced) vault folder.
+Every export is plaintext: a file it writes is created 0600, and one inside the (synced) vault
+folder is refused; `export --format json` (a whole backup) also warns on stderr. `--format
+report` and `activity` are the record of the search over `--since`/`--until`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,24 @@ from typing import TextIO
 from store.cards.board import Board
 from store.cards.dates import parse_day
 from store.config import Config
-from store.errors import FollowupError, WriteFailed
-from store.files import write_output
+from store.errors import BadValue, FollowupError, WriteFailed
+from store.language import preferred_date_order
 from store.notes.due import DueRule
 from store.notes.templates import TemplateSet
-from store.transfer import exporter, ics, importer, stats
+from store.transfer import exporter, importer, record, stats
+from store.transfer.export_file import (
+    PLAINTEXT_WARNING,
+    Export,
+    check_destination,
+    export_board,
+    write_export,
+)
+from store.transfer.invitation import looks_like_calendar
+from store.untrusted import MAX_IMPORT_BYTES
 from store.vault.crypto import Vault
 from store.vault.session import Session
-from tui.cli.context import ask_passphrase, open_session, vault_path
+from tui.cli.context import ask_passphrase, open_session, take_stdin, vault_path
+from tui.cli.invitations import add_invitation_options, check_not_for_csv, import_invitation
 
 SHOW_UPDATES = 30  # a dry run lists this many updates, then counts the rest
 
@@ -35,9 +46,11 @@ SHOW_UPDATES = 30  # a dry run lists this many updates, then counts the rest
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "import",
-        help="import cards from a CSV file or a JSON backup (a dry run unless --apply)",
-        description="Reads FILE and shows what it would create, update and skip; "
-        "writes only with --apply. Importing the same file again creates no duplicates.",
+        help="import cards from a CSV file, a JSON backup or an interview invitation (.ics); "
+        "a dry run unless --apply",
+        description="Reads FILE (- reads stdin) and shows what it would create, update and "
+        "skip; writes only with --apply. Importing the same file again creates no duplicates. "
+        "An invitation makes a card, or the next round of a company's open card.",
     )
     p.add_argument("file", metavar="FILE")
     p.add_argument("--apply", action="store_true", help="write the good rows (skip bad ones)")
@@ -54,15 +67,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="auto",
         help="how to read 03/04/2025: dmy, mdy, or auto (from the file's own dates)",
     )
-    p.add_argument("--format", choices=("auto", "csv", "json"), default="auto", dest="kind")
+    p.add_argument("--format", choices=("auto", "csv", "json", "ics"), default="auto", dest="kind")
+    add_invitation_options(p)
     p.set_defaults(func=cmd_import)
 
     p = subparsers.add_parser(
-        "export", help="write the board as CSV, a JSON backup, Markdown or ICS"
+        "export",
+        help="write the board as CSV, a JSON backup, Markdown or ICS, or the record of the search",
+        description="Every export is plaintext: a file it writes is readable by you alone "
+        "(0600). --format report (Markdown) and activity (CSV: date, company, role, event, "
+        "detail) list every application, interview, stage change, note sent, answer and "
+        "outcome in the period, in date order.",
     )
-    p.add_argument("--format", choices=exporter.FORMATS, required=True)
+    p.add_argument("--format", choices=(*exporter.FORMATS, *record.FORMATS), required=True)
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--all", action="store_true", help="csv/md: include cards in the trash")
+    p.add_argument("--since", metavar="DATE", help="report/activity: from this day on")
+    p.add_argument("--until", metavar="DATE", help="report/activity: up to this day, included")
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("stats", help="how the search is going: funnel, answers, timing")
@@ -142,14 +163,47 @@ def report_plan(plan: importer.Plan, applied: bool, out: TextIO) -> None:
             print(f"  … and {len(plan.update) - SHOW_UPDATES:,} more", file=out)
     for kept in plan.kept:
         print(f"  {kept}", file=out)
+    for note in plan.earlier[:SHOW_UPDATES]:  # before re-applying: "you were there before"
+        print(f"note: {note}", file=sys.stderr)
+    if len(plan.earlier) > SHOW_UPDATES:
+        print(f"note: … and {len(plan.earlier) - SHOW_UPDATES:,} more", file=sys.stderr)
     if not applied:
         print("Dry run: nothing was written. Run again with --apply to import.", file=out)
 
 
+def _import_bytes(source: str) -> bytes:
+    """FILE's bytes, or stdin's for `-` (then the passphrase cannot come from stdin too)."""
+    if source != "-":
+        return importer.read_input(Path(source))
+    take_stdin()
+    data = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise FollowupError("stdin: over the 512 MB an import may read; nothing was imported.")
+    return data
+
+
+def _is_invitation(args: argparse.Namespace, data: bytes) -> bool:
+    if args.kind != "auto":
+        return bool(args.kind == "ics")
+    suffix = Path(args.file).suffix.lower()
+    return suffix in (".ics", ".ical", ".ifb", ".vcs") or looks_like_calendar(data)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    data = _import_bytes(args.file)
+    name = "stdin" if args.file == "-" else args.file
+    if _is_invitation(args, data):
+        if args.map:
+            raise BadValue("--map is for CSV files, not an invitation.")
+        return import_invitation(args, data, name, _open_without_writing)
+    check_not_for_csv(args)
     progress = _progress(sys.stderr)
     mapping = importer.parse_mapping(args.map)
-    source = importer.read_source(Path(args.file), mapping, args.date_order, args.kind, progress)
+    config = Config.load()
+    preferred = preferred_date_order(config.date_order, config.language)
+    source = importer.source_from_bytes(
+        data, Path(name), mapping, args.date_order, args.kind, progress, preferred
+    )
     if not args.apply:
         session = _open_without_writing(args.vault)
         report_plan(
@@ -183,62 +237,50 @@ def cmd_import(args: argparse.Namespace) -> int:
 # --- export -------------------------------------------------------------------------------------
 
 
-def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except ValueError:
-        return False
-    return True
+def _period(args: argparse.Namespace) -> record.Period:
+    """The period of a report or activity export; a bad day or range is one line, before
+    the vault is opened."""
+    if args.format not in record.FORMATS:
+        if args.since or args.until:
+            raise BadValue("--since and --until are for --format report or activity.")
+        return record.Period()
+    since = parse_day(args.since) if args.since else None
+    until = parse_day(args.until) if args.until else None
+    return record.Period(since, until)
+
+
+def _record(session: Session, fmt: str, period: record.Period, now: datetime) -> Export:
+    """The dated record of the search (a report, or the activity as a spreadsheet)."""
+    found = record.steps(session.board.all(), period, now)
+    if fmt == "report":
+        name = session.config.profile.get("name", "")
+        return Export(fmt, record.to_report(found, period, now, name=name), len(found))
+    return Export(fmt, record.to_activity(found), len(found))
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    period = _period(args)
     session = open_session(args.vault)
     output = Path(args.output).expanduser() if args.output else None
     if output is not None:
-        if _inside(output, session.vault.path):
-            raise FollowupError(
-                f"{output}: inside the vault folder, which is synced; an export there would "
-                "carry plaintext to every device and the cloud. Write it somewhere else."
-            )
-        if output.is_dir():
-            raise FollowupError(f"{output}: is a folder; give a file name.")
-        if not output.parent.is_dir():
-            raise FollowupError(f"{output.parent}: no such folder.")
+        check_destination(output, session.vault.path)
     now = datetime.now(UTC)
-    cards = session.board.all(include_deleted=args.all)
-    mode = 0o644
-    if args.format == "csv":
-        text = exporter.to_csv(cards)
-    elif args.format == "md":
-        text = exporter.to_markdown(cards, now=now)
-    elif args.format == "ics":
-        from store.transfer.calendar_file import alarm_lead
-
-        text = ics.calendar(session, now=now, alarm=alarm_lead(session.config.calendar_alarm))
+    if args.format in record.FORMATS:
+        export = _record(session, args.format, period, now)
     else:
-        mode = 0o600
-        backup = exporter.to_backup(
-            session.board,
-            session.vault.id,
-            exporter.read_templates(session.vault.templates_dir),
-            now=now,
-        )
-        text = json.dumps(backup, indent=1, ensure_ascii=False) + "\n"
-        print(
-            "followup-tui: WARNING: this backup is NOT encrypted: anyone who can read it sees "
-            "every card. Keep it somewhere private and delete it when done.",
-            file=sys.stderr,
-        )
+        export = export_board(session, args.format, args.all, now)
+    if args.format == "json":
+        print(f"followup-tui: WARNING: {PLAINTEXT_WARNING}", file=sys.stderr)
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(export.text)
         sys.stdout.flush()
         return 0
-    data = text.encode("utf-8-sig" if args.format == "csv" else "utf-8")
-    write_output(output, data, mode=mode)  # a pipe or a device is written into, not replaced
-    if args.format == "json" and output.is_file():
-        output.chmod(0o600)
-    count = len(session.board.cards) if args.format == "json" else len(cards)
-    print(f"Wrote {_plural(count, 'card')} to {output}.", file=sys.stderr)
+    write_export(output, export)  # a pipe or a device is written into, not replaced
+    if args.format in record.FORMATS:
+        entries = f"{export.count:,} entr{'y' if export.count == 1 else 'ies'}"
+        print(f"Wrote {entries} to {output}.", file=sys.stderr)
+        return 0
+    print(f"Wrote {_plural(export.count, 'card')} to {output}.", file=sys.stderr)
     return 0
 
 
@@ -248,7 +290,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _since(text: str | None) -> datetime | None:
     if not text:
         return None
-    day = parse_day(text)
+    day = parse_day(text, order=Config.load().date_reading)
     return datetime.combine(day, time(0, 0)).astimezone()
 
 

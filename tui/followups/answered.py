@@ -2,7 +2,8 @@
 promised an answer by. Recording it stops the follow-up clock until the user writes again.
 
 A modal that returns the card id when it recorded the answer (None: cancelled); whoever opened
-it repaints. Must never write the vault other than through `Session.change`.
+it repaints. Must never write the vault other than through `AppContext.change` (so it can
+be undone).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.widgets import Input, Label, Static
 from store.cards.dates import parse_day
 from store.errors import FollowupError
 from store.notes.flow import record_answer
-from store.vault.session import Session
+from tui.context import AppContext
 
 
 class AnsweredScreen(ModalScreen[str | None]):
@@ -31,9 +32,10 @@ class AnsweredScreen(ModalScreen[str | None]):
         Binding("ctrl+s", "save", "Save", id="answered-save"),
     ]
 
-    def __init__(self, session: Session, card_id: str) -> None:
+    def __init__(self, context: AppContext, card_id: str) -> None:
         super().__init__(id="answered")
-        self.session = session
+        self.context = context
+        self.session = context.session
         self.card_id = card_id
 
     def compose(self) -> ComposeResult:
@@ -47,7 +49,9 @@ class AnsweredScreen(ModalScreen[str | None]):
                 classes="dialog-text",
                 id="answered-promised-label",
             )
-            yield Input(id="answered-promised", placeholder="e.g. 2026-03-20, in 7 days")
+            yield Input(
+                id="answered-promised", placeholder="e.g. 2026-03-20, next friday, in 7 days"
+            )
             yield Static(id="answered-error", classes="dialog-text")
             yield Label(
                 "enter saves · esc cancels · this stops the follow-up clock",
@@ -70,8 +74,9 @@ class AnsweredScreen(ModalScreen[str | None]):
         promised_text = self.query_one("#answered-promised", Input).value.strip()
         error = self.query_one("#answered-error", Static)
         try:
-            promised = parse_day(promised_text) if promised_text else None
-            self.session.change(
+            order = self.context.config.date_reading
+            promised = parse_day(promised_text, order=order) if promised_text else None
+            self.context.change(
                 lambda board: record_answer(board, self.card_id, note, promised_by=promised)
             )
         except FollowupError as exc:

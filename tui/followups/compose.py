@@ -14,8 +14,8 @@ when a letter was recorded as sent; whoever opened it repaints.
 A template that fails to load shows its file and line here while its last good version keeps
 working; one that fails to render for this card shows why and cannot be sent.
 
-Must never write the vault other than through `Session.change`, and never import or drive the
-screen that opened it.
+Must never write the vault other than through `AppContext.change` (so a note marked sent by
+mistake can be undone), and never import or drive the screen that opened it.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from tui.context import AppContext
 from tui.followups.editor import edit_text
 from tui.followups.mail_handoff import Letter, MailHandOff
 from tui.handoff.mailto import recipient
+from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
 
@@ -137,7 +138,7 @@ class ComposeScreen(Screen[str | None]):
         with Horizontal(id="compose-main"):
             with Vertical(id="compose-side"):
                 yield Label("Templates", classes="compose-heading")
-                yield OptionList(id="compose-templates")
+                yield ChoiceList(id="compose-templates")
                 yield Static(id="compose-rule")
             with Vertical(id="compose-pane"):
                 yield Static(id="compose-problem")
@@ -257,7 +258,8 @@ class ComposeScreen(Screen[str | None]):
             self.note = self.edited[template.name]
         else:
             try:
-                self.note = template.render(card, self.session.config.profile, self.now(), tz)
+                config = self.session.config
+                self.note = template.render(card, config.profile, self.now(), tz, config.language)
             except TemplateError as exc:
                 self.problem = str(exc)
                 warnings.insert(0, f"{exc}\nThis note cannot be made until the template is fixed.")
@@ -293,7 +295,7 @@ class ComposeScreen(Screen[str | None]):
         )
         if not self.session.config.profile.get("name"):
             state = (state + "  ·  " if state else "") + (
-                'tip: followup-tui profile --name "Your Name" signs your notes'
+                "tip: P on the board (Profile) signs your notes with your name"
             )
         self.query_one("#compose-state", Static).update(state)
         self.refresh_bindings()
@@ -353,7 +355,7 @@ class ComposeScreen(Screen[str | None]):
         """Record the letter as sent; `to` is kept on the timeline when the app handed it on."""
         before = self.card.stage
         try:
-            moved = self.session.change(
+            moved = self.context.change(
                 lambda board: record_sent(
                     board, letter.card_id, letter.template, letter.note, to=to
                 )

@@ -2,7 +2,8 @@
 
 A modal the board opens right after the move. It returns "reply" when the user wants to write
 the rejection reply now (the board then opens compose on it), "saved" or None; it never opens
-compose itself. Must never write the vault other than through `Session.change`.
+compose itself. Must never write the vault other than through `AppContext.change` (so
+it can be undone).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.widgets import Label, Static, TextArea
 
 from store.errors import FollowupError
 from store.notes.flow import record_learned
-from store.vault.session import Session
+from tui.context import AppContext
 
 
 class RejectedScreen(ModalScreen[str | None]):
@@ -32,9 +33,10 @@ class RejectedScreen(ModalScreen[str | None]):
         Binding("escape", "skip", "Skip", id="rejected-skip"),
     ]
 
-    def __init__(self, session: Session, card_id: str) -> None:
+    def __init__(self, context: AppContext, card_id: str) -> None:
         super().__init__(id="rejected")
-        self.session = session
+        self.context = context
+        self.session = context.session
         self.card_id = card_id
 
     def compose(self) -> ComposeResult:
@@ -62,7 +64,7 @@ class RejectedScreen(ModalScreen[str | None]):
         if not text.strip():
             return True
         try:
-            self.session.change(lambda board: record_learned(board, self.card_id, text))
+            self.context.change(lambda board: record_learned(board, self.card_id, text))
         except FollowupError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=8)
             return False

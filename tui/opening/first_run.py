@@ -3,7 +3,11 @@ this device. Then the board.
 
 The folder decides the mode: a folder holding `vault.json` (another laptop's vault, synced
 here) is opened with its passphrase; any other folder gets a new vault (passphrase twice,
-with a strength hint). Dropbox and Syncthing folders found in the home dir are offered.
+with a strength hint). The folders of the sync tools found in the home dir (Dropbox,
+Syncthing's ~/Sync, Nextcloud…) are offered, and the first of them is the default: a vault a
+laptop already synced there first of all, then the first sync folder present; only without
+any does the default stay in this laptop's own data dir. Enter goes on to the next field and,
+in the last one a user must type (the second passphrase), sets the vault up.
 
 The screen returns what it opened (`dismiss`): the app shows the board.
 
@@ -31,14 +35,39 @@ from store.vault.crypto import HEADER_NAME
 from tui.context import AppContext
 from tui.launch import OpenedVault, set_up_vault, tilde
 
-# Folders a file-sync tool usually keeps in the home dir, in the order they are offered.
-SYNC_FOLDERS = ("Dropbox", "Sync", "Syncthing")
+# Folders a file-sync tool usually keeps in the home dir, in the order they are offered:
+# Dropbox, Syncthing's default share (~/Sync) and the name people give their own, Nextcloud,
+# ownCloud, Seafile, pCloud, MEGA, and OneDrive and Google Drive as their Linux clients name them.
+SYNC_FOLDERS = (
+    "Dropbox",
+    "Sync",
+    "Syncthing",
+    "Nextcloud",
+    "ownCloud",
+    "Seafile",
+    "pCloudDrive",
+    "MEGA",
+    "OneDrive",
+    "Google Drive",
+)
 VAULT_FOLDER_NAME = "followup"
+DIFFER = "The two passphrases differ: type them again."
 
 
 def sync_folder_choices(home: Path) -> list[Path]:
-    """`~/Dropbox/followup`, `~/Sync/followup`… for each sync folder that exists."""
-    return [home / name / VAULT_FOLDER_NAME for name in SYNC_FOLDERS if (home / name).is_dir()]
+    """`~/Dropbox/followup`, `~/Sync/followup`… for each sync folder that exists; one that
+    already holds a vault (another laptop's, synced here) comes first."""
+    found = [home / name / VAULT_FOLDER_NAME for name in SYNC_FOLDERS if (home / name).is_dir()]
+    return sorted(found, key=lambda path: not has_vault(path))  # (a stable sort keeps the rest)
+
+
+def default_folder(home: Path, given: Path | None = None) -> Path:
+    """Where the vault goes unless the user says otherwise: the folder the config names, else
+    the first sync folder on offer, else this laptop's own data dir (synced by nothing)."""
+    if given is not None:
+        return given
+    choices = sync_folder_choices(home)
+    return choices[0] if choices else default_vault_dir()
 
 
 def passphrase_strength(passphrase: str) -> tuple[str, str]:
@@ -84,8 +113,9 @@ class FirstRunScreen(Screen[OpenedVault]):
         super().__init__(id="first-run")
         self.context = context
         self.config = context.config
-        self.folder = folder or default_vault_dir()
         self.home = home or Path.home()
+        self.folder = default_folder(self.home, folder)
+        self.error_shown = ""  # what the error line says now
 
     def compose(self) -> ComposeResult:
         blink = self.context.cursor_blink
@@ -181,6 +211,18 @@ class FirstRunScreen(Screen[OpenedVault]):
     def _passphrase_typed(self, event: Input.Changed) -> None:
         word, advice = passphrase_strength(event.value)
         self.query_one("#strength", Static).update(f"[b]{word}[/b]: {advice}" if word else "")
+        self._clear_stale_differ()
+
+    @on(Input.Changed, "#confirm")
+    def _confirm_typed(self) -> None:
+        self._clear_stale_differ()
+
+    def _clear_stale_differ(self) -> None:
+        """ "They differ" goes as soon as the two no longer do."""
+        passphrase = self.query_one("#passphrase", Input).value
+        if self.error_shown == DIFFER and passphrase == self.query_one("#confirm", Input).value:
+            self.query_one("#setup-error").display = False
+            self.error_shown = ""
 
     @on(Button.Pressed, ".folder-choice")
     def _choice(self, event: Button.Pressed) -> None:
@@ -191,14 +233,17 @@ class FirstRunScreen(Screen[OpenedVault]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        order = ["folder", "passphrase", "confirm", "device-name"]
-        if event.input.id in order[:-1]:
-            following = order[order.index(event.input.id) + 1 :]
-            for name in following:
-                widget = self.query_one(f"#{name}", Input)
-                if widget.parent is not None and widget.parent.display:
-                    widget.focus()
-                    return
+        """Enter goes on to the next field to type; in the last one, it sets the vault up.
+
+        The device name comes filled in (the host name), so the second passphrase (or, opening
+        another laptop's vault, the passphrase) is the last one a user must type.
+        """
+        order = ["folder", "passphrase", "confirm"] if self.creating else ["folder", "passphrase"]
+        name = event.input.id or ""
+        if name in order[:-1]:
+            following = self.query_one(f"#{order[order.index(name) + 1]}", Input)
+            following.focus()
+            return
         self.submit()
 
     @on(Button.Pressed, "#go")
@@ -211,7 +256,7 @@ class FirstRunScreen(Screen[OpenedVault]):
             self.show_error("Type a passphrase.")
             return
         if creating and passphrase != self.query_one("#confirm", Input).value:
-            self.show_error("The two passphrases differ: type them again.")
+            self.show_error(DIFFER)
             self.query_one("#confirm", Input).value = ""
             self.query_one("#confirm").focus()
             return
@@ -246,6 +291,7 @@ class FirstRunScreen(Screen[OpenedVault]):
         self.app.call_from_thread(self.dismiss, OpenedVault(session))
 
     def show_error(self, message: str) -> None:
+        self.error_shown = message
         error = self.query_one("#setup-error", Static)
         error.update(message)
         error.display = True

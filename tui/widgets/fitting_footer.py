@@ -21,9 +21,20 @@ from textual.widgets import Footer
 
 
 class FittingFooter(Footer):
+    # The space between a key and its description belongs to the key's own padding, never to
+    # the start of the description: a text that begins with a space loses it in some
+    # renderings (an SVG screenshot read "^ppalette", "nNew"). Same widths as Textual's.
     DEFAULT_CSS = """
     FittingFooter.-compact FooterLabel {
         margin: 0 1 0 0;  /* Textual's compact footer runs a group's label into the next key */
+    }
+    FittingFooter.-compact FooterKey .footer-key--key,
+    FittingFooter FooterKey.-command-palette .footer-key--key {
+        padding: 0 1 0 0;
+    }
+    FittingFooter.-compact FooterKey .footer-key--description,
+    FittingFooter FooterKey.-command-palette .footer-key--description {
+        padding: 0;
     }
     """
 

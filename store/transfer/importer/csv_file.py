@@ -119,6 +119,7 @@ def read_csv(
     mapping: dict[str, str] | None = None,
     date_order: str = "auto",
     progress: Progress | None = None,
+    preferred_order: str | None = None,
 ) -> Source:
     mapping = mapping or {}
     text, encoding = decode(data, name)
@@ -153,7 +154,9 @@ def read_csv(
     if order == "auto":
         date_columns = [i for i, f in enumerate(columns) if f in ("interviewed_at", "promised_by")]
         found = (r[i] for _, r in rows for i in date_columns if i < len(r))
-        fallback = "dmy" if delimiter == ";" else "mdy"
+        # The user's own way (config.yaml, the locale), else what the delimiter suggests:
+        # semicolons are what spreadsheets write where the comma is the decimal sign.
+        fallback = preferred_order or ("dmy" if delimiter == ";" else "mdy")
         order = infer_date_order(found, fallback)
         if any(
             NUMERIC_DATE.match(r[i].strip()) for _, r in rows for i in date_columns if i < len(r)

@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from store.cards.board import Board
+from store.cards.companies import application_line, company_key, earlier_applications
 from store.cards.fields import normalize
-from store.cards.model import DEFAULTS, CardState, current_value, merge_cards, parse_iso_utc
+from store.cards.model import (
+    DEFAULTS,
+    Card,
+    CardState,
+    current_value,
+    merge_cards,
+    parse_iso_utc,
+)
 from store.cards.stages import STAGES
 from store.transfer.importer.rows import IMPORTED, Problem, Row, row_key
 from store.transfer.importer.source import Source
@@ -50,6 +58,9 @@ class Plan:
     new_cards: list[str] = field(default_factory=list)  # backup: ids not on the board yet
     changed_cards: list[str] = field(default_factory=list)  # backup: ids the merge changes
     templates: list[str] = field(default_factory=list)  # backup: templates to restore
+    # New cards for a company already on the board: "line 7: Initech — rejected 2026-10-31
+    # (Analyst)", one per earlier card, so nobody re-applies without knowing.
+    earlier: list[str] = field(default_factory=list)
 
     @property
     def created(self) -> int:
@@ -146,6 +157,9 @@ def plan(board: Board, source: Source, templates_dir: Path | None = None) -> Pla
             )
         return result
     keys = _keys(board)
+    by_company: dict[str, list[Card]] = {}
+    for card in board.all():
+        by_company.setdefault(company_key(card.company), []).append(card)
     seen_keys: dict[str, str] = {}
     seen_ids: dict[str, str] = {}
     for row in source.rows:
@@ -166,6 +180,11 @@ def plan(board: Board, source: Source, templates_dir: Path | None = None) -> Pla
         card_id = card_id or keys.get(row.key)
         if card_id is None:
             result.create.append(row)
+            before = earlier_applications(
+                by_company.get(company_key(str(row.fields["company"])), ()),
+                str(row.fields["company"]),
+            )
+            result.earlier.extend(f"{row.where}: {application_line(c)}" for c in before)
             continue
         seen_ids[card_id] = row.where
         card = board.card(card_id)

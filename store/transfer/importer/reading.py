@@ -24,17 +24,40 @@ def read_source(
     date_order: str = "auto",
     kind: str = "auto",
     progress: Progress | None = None,
+    preferred_order: str | None = None,
 ) -> Source:
-    """Read and check FILE; raises `FollowupError` when it cannot be read at all."""
+    """Read and check FILE; raises `FollowupError` when it cannot be read at all.
+
+    `preferred_order` ("dmy"/"mdy": the user's `date_order` or locale) reads slashed dates
+    when the file's own dates do not settle it."""
     path = Path(path)
+    data = read_input(path)
+    return source_from_bytes(data, path, mapping, date_order, kind, progress, preferred_order)
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a file to import (a pipe the user set up too); one line when it cannot be
+    read: missing, a folder, a device, unreadable, over `MAX_IMPORT_BYTES`."""
     try:
-        data = read_capped(path, MAX_IMPORT_BYTES, allow_pipe=True)
+        return read_capped(path, MAX_IMPORT_BYTES, allow_pipe=True)
     except FileNotFoundError:
         raise FollowupError(f"{path}: no such file.") from None
     except IsADirectoryError:
-        raise FollowupError(f"{path}: is a folder; give a CSV or JSON file.") from None
+        raise FollowupError(f"{path}: is a folder; give a CSV, JSON or .ics file.") from None
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+
+
+def source_from_bytes(
+    data: bytes,
+    path: Path,
+    mapping: dict[str, str] | None = None,
+    date_order: str = "auto",
+    kind: str = "auto",
+    progress: Progress | None = None,
+    preferred_order: str | None = None,
+) -> Source:
+    """`read_source` of bytes already read (stdin: `import -`); `path` names them."""
     if date_order not in DATE_ORDERS:
         raise BadValue(f"--date-order must be one of {', '.join(DATE_ORDERS)}.")
     if kind == "auto":
@@ -45,4 +68,4 @@ def read_source(
         if mapping:
             raise BadValue("--map is for CSV files; a JSON backup names its fields itself.")
         return read_json(data, path.name, progress)
-    return read_csv(data, path.name, mapping, date_order, progress)
+    return read_csv(data, path.name, mapping, date_order, progress, preferred_order)
