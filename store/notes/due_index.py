@@ -22,7 +22,7 @@ from typing import Any
 
 from store.cards.model import Card
 from store.notes.due import KINDS, DueItem, Schedulable, card_items, interview_end, urgency
-from store.notes.when import start_of_day
+from store.notes.when import local, start_of_day
 
 _LISTED_AHEAD = timedelta(hours=24)  # a timed note is listed (due) this long before its time
 
@@ -30,7 +30,7 @@ _LISTED_AHEAD = timedelta(hours=24)  # a timed note is listed (due) this long be
 class _Entry:
     """One card's items, worked out at `since` and true until `until`."""
 
-    __slots__ = ("badge", "badge_minute", "card", "items", "since", "templates", "until")
+    __slots__ = ("badge", "badge_minute", "card", "items", "listed", "since", "templates", "until")
 
     def __init__(
         self,
@@ -39,12 +39,16 @@ class _Entry:
         since: datetime,
         until: datetime | None,
         items: list[DueItem],
+        tz: tzinfo | None,
     ) -> None:
         self.card = card
         self.templates = templates
         self.since = since
         self.until = until  # None: for ever
         self.items = items
+        # Each item with its place in a list (`urgency`) and the moment it is listed from (no
+        # longer "upcoming"): a read compares moments instead of asking each item its status.
+        self.listed = [(urgency(item), _listed_from(item, tz), item) for item in items]
         self.badge: Any = None
         self.badge_minute: datetime | None = None
 
@@ -55,6 +59,22 @@ class _Entry:
             and self.since <= now
             and (self.until is None or now < self.until)
         )
+
+
+def _listed_from(item: DueItem, tz: tzinfo | None) -> datetime | None:
+    """The first moment `item.status(now, tz)` is not "upcoming" (None: ask the item): an
+    interview from the start of the day before it, a close suggestion once it falls due, a
+    day-long note from the start of its day, a timed one 24 h before its deadline."""
+    try:
+        if item.kind == "interview":
+            return start_of_day(local(item.at, tz).date() - timedelta(days=1), tz)
+        if item.kind == "close":
+            return item.falls_due(tz)
+        if item.day is not None:
+            return start_of_day(item.day, tz)
+        return item.at - _LISTED_AHEAD
+    except (OverflowError, ValueError):
+        return None
 
 
 def _moments(card: Card, items: Iterable[DueItem], tz: tzinfo | None) -> list[datetime]:
@@ -119,7 +139,7 @@ class DueIndex:
         self.worked_out += 1
         items = card_items(card, templates, now, self.tz, KINDS)
         later = [m for m in _moments(card, items, self.tz) if m > now]
-        entry = _Entry(card, templates, now, min(later) if later else None, items)
+        entry = _Entry(card, templates, now, min(later) if later else None, items, self.tz)
         self._cards[card.id] = entry
         return entry
 
@@ -148,15 +168,24 @@ class DueIndex:
         templates = self._same(templates)
         tz = self.tz
         every_kind = set(kinds) >= set(KINDS)
-        found: list[DueItem] = []
+        found: list[tuple[Any, DueItem]] = []
+        add = found.append
+        get = self._cards.get
         for card in cards:
-            for item in self._entry(card, templates, now).items:
+            entry = get(card.id)
+            if entry is None or not entry.holds(card, templates, now):
+                entry = self._work_out(card, templates, now)
+            for key, listed_from, item in entry.listed:
                 if not every_kind and item.kind not in kinds:
                     continue
-                if include_upcoming or item.status(now, tz) != "upcoming":
-                    found.append(item)
-        found.sort(key=urgency)
-        return found
+                if include_upcoming or (
+                    now >= listed_from
+                    if listed_from is not None
+                    else item.status(now, tz) != "upcoming"
+                ):
+                    add((key, item))
+        found.sort(key=_first)
+        return [item for _, item in found]
 
     def badge(
         self,
@@ -172,3 +201,7 @@ class DueIndex:
         if entry.badge_minute != minute:
             entry.badge, entry.badge_minute = make(entry.items, now), minute
         return entry.badge
+
+
+def _first(pair: tuple[Any, DueItem]) -> Any:
+    return pair[0]

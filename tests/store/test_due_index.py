@@ -19,6 +19,7 @@ from store.notes.templates import Note, TemplateSet
 
 DEFAULTS = Path(templates_module.__file__).parent / "default_templates"
 BERLIN = ZoneInfo("Europe/Berlin")
+SANTIAGO = ZoneInfo("America/Santiago")  # its clocks change at midnight (2026-04-05)
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -63,7 +64,7 @@ def said(items) -> list[tuple[str, str, datetime]]:
     return [(i.card_id, i.template, i.at) for i in items]
 
 
-@pytest.mark.parametrize("tz", [None, UTC, BERLIN])
+@pytest.mark.parametrize("tz", [None, UTC, BERLIN, SANTIAGO])
 def test_the_index_lists_what_the_due_rules_list_at_every_moment(templates, tz) -> None:
     board = busy_board(templates)
     index = DueIndex(tz)
