@@ -53,7 +53,13 @@ class Board:
         self.session = session
         self.batches: queue.Queue[list[Change]] = queue.Queue()
         self.stop = threading.Event()
-        self.watcher = FolderWatcher(session.vault, session.device, session.read_signatures)
+        # As the app's watcher: it reads each file on from where the session's reads got to.
+        watching = (
+            {"positions": session.read_positions} if hasattr(session, "read_positions") else {}
+        )
+        self.watcher = FolderWatcher(
+            session.vault, session.device, session.read_signatures, **watching
+        )
         self.thread = watch_in_thread(self.watcher, self.batches.put, self.stop)
         if not self.watcher.ready.wait(TIMEOUT):
             raise RuntimeError("the folder watcher did not start")
