@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 from store.config import Config
 from store.vault.session import Session
@@ -222,10 +222,16 @@ def board_badge(
         full, name, when = first.badge(now, tz)
         return Badge(full, name, when, upcoming=not pressing)
 
+    # The set in use and its list of templates, taken again only when the set or its version
+    # changes: `everything()` hands out a fresh copy at each call, once per card painted.
+    listed: list[Any] = [None, -1, []]
+
     def badge(card: Card, now: datetime) -> str | None:
         in_use = templates()
         if in_use is None:
             return None
-        return known.badge(card, in_use.everything(), now, say)  # type: ignore[no-any-return]
+        if listed[0] is not in_use or listed[1] != in_use.version:
+            listed[:] = [in_use, in_use.version, in_use.everything()]
+        return known.badge(card, listed[2], now, say)  # type: ignore[no-any-return]
 
     return badge
