@@ -306,8 +306,8 @@ class Session:
         for writer, stamp in sorted(self.board.ahead.items()):
             if writer == self.board.writer:
                 continue
-            line = (
-                f"device {self.board.device_name(writer)} ({writer}) stamped versions up to "
+            line = (  # as recorded: the same words are what tells it was said before
+                f"Device {self.board.device_name(writer)} ({writer}) stamped versions up to "
                 f"{stamp_date(stamp)}, far ahead of this machine's clock: they never move this "
                 "device's clock, and the next edit of such a field replaces them."
             )
@@ -318,7 +318,7 @@ class Session:
         with self.replica.locked():
             history = self.history.reload() if self.history.exists else self.history
             for line in lines:
-                history.record("clock", line[0].upper() + line[1:])
+                history.record("clock", line)
             history.save()
             self.history = history
 

@@ -260,6 +260,29 @@ def test_a_stage_stamped_far_in_the_future_does_not_freeze_the_card(
     assert "ahead of this machine's clock" in a.cli("doctor").out
 
 
+def test_another_devices_stamp_far_ahead_is_said_once_not_at_every_command(
+    make_laptop, tmp_path: Path
+) -> None:
+    a = make_laptop("a")
+    ok(a.cli("add", "--company", "Acme"))
+    backup = tmp_path / "backup.json"
+    ok(a.cli("export", "--format", "json", "-o", str(backup)))
+    data = json.loads(backup.read_text())
+    data["cards"][0]["state"]["f"]["stage"] = [["waiting", "9999999999999.99999.aaaaaaaaaaaa"]]
+    backup.write_text(json.dumps(data))
+    imported = a.cli("import", str(backup), "--apply")
+    assert imported.code == 0, imported.err
+
+    later = [a.cli("list") for _ in range(3)]
+    doctor = a.cli("doctor")
+
+    said = imported.err + "".join(r.err for r in later)
+    assert said.count("far ahead of this machine's clock") == 1, said
+    history = doctor.out.split("This device's history:")[1].split("Cards:")[0]
+    assert history.count("far ahead") == 1, doctor.out
+    assert "far ahead" in doctor.out.split("Clocks:")[1].split("Unreadable")[0]  # still shown
+
+
 # --- 4. every replica gone -----------------------------------------------------------------------
 
 
