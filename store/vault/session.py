@@ -332,6 +332,8 @@ class Session:
         with self.replica.locked():
             history = self.history.reload() if self.history.exists else self.history
             history.known = []
+            if history.wrote:  # our replica went with the others: not a rollback to recover
+                history.wrote = {"hash": GONE, "clock": history.last_clock()}
             history.record("emptied", "The emptied folder was accepted: this device starts over.")
             history.mark_said("stderr")
             history.save()

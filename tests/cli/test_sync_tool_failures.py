@@ -317,8 +317,14 @@ def test_doctor_accept_empty_lets_a_deliberately_emptied_folder_start_over(
     accepted = laptop.cli("doctor", "--accept-empty")
 
     assert accepted.code == 0, accepted.out + accepted.err
-    assert laptop.cli("add", "--company", "Globex").code == 0
-    assert laptop.cli("doctor").code == 0
+    added = laptop.cli("add", "--company", "Globex")
+    assert added.code == 0
+    # the user said the folder is empty on purpose: no warning that this device's replica is
+    # gone and was "recovered from the other replicas" (there are none)
+    assert added.err == "", added.err
+    doctor = laptop.cli("doctor")
+    assert doctor.code == 0
+    assert "had gone from the folder" not in doctor.out, doctor.out
 
 
 # --- 5. passwd rotates the data key ----------------------------------------------------------------
