@@ -391,15 +391,15 @@ class Session:
         return self.own_problem is None and self.blocked is None
 
     def _check_writable(self) -> None:
+        blocked = self.blocked  # first: an old vault.json also leaves our replica unopenable,
+        if blocked:  # and moving the replica away, as the line below says, would not help
+            raise FollowupError(f"Nothing was saved: {blocked}")
         if self.own_problem:
             raise FollowupError(
                 f"Nothing was saved: this device's replica cannot be opened ({self.own_problem}). "
                 "Move that file out of the vault folder (keep it as a backup); the next command "
                 "rebuilds it from the other devices' replicas."
             )
-        blocked = self.blocked
-        if blocked:
-            raise FollowupError(f"Nothing was saved: {blocked}")
 
     def _refresh_own(self) -> None:
         """Merge our replica if another process of this device wrote it since we last looked.

@@ -359,6 +359,32 @@ def test_an_old_vault_header_and_the_old_passphrase_read_nothing_written_after_p
     assert before and after
 
 
+def test_an_old_vault_json_come_back_refuses_writes_naming_it_not_the_replica(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    ok(laptop.cli("add", "--company", "Before"))
+    old_header = (laptop.vault / "vault.json").read_bytes()
+    old_secret = tmp_path / "old-passphrase"
+    shutil.copy(laptop.password_file, old_secret)
+    new_secret = tmp_path / "new-passphrase"
+    new_secret.write_text("a brand new passphrase\n")
+    ok(laptop.cli("passwd", "--new-password-file", str(new_secret)))
+    shutil.copy(new_secret, laptop.password_file)
+    ok(laptop.cli("add", "--company", "After"))
+    (laptop.vault / "vault.json").write_bytes(old_header)  # a sync tool brought it back
+    shutil.copy(old_secret, laptop.password_file)
+    replicas = {p: p.read_bytes() for p in (laptop.vault / "replicas").iterdir()}
+
+    added = laptop.cli("add", "--company", "Globex")
+
+    assert added.code == 1
+    refusal = added.err.splitlines()[-1]
+    assert "vault.json is older" in refusal, added.err
+    # not the advice to move this device's replica away: it is sound, the header is old
+    assert "Move that file" not in added.err, added.err
+    assert {p: p.read_bytes() for p in (laptop.vault / "replicas").iterdir()} == replicas
+
+
 def test_replicas_sealed_before_passwd_still_open_with_the_new_passphrase(
     make_laptop, tmp_path: Path
 ) -> None:
