@@ -245,7 +245,11 @@ class Session:
         history.pending = None
         what = "this device"
         if finding.kind == "rollback":
-            what = "recovered from the other replicas; this device"
+            what = (
+                "recovered from the other replicas; this device"
+                if self.replica_files()
+                else "no other replica to recover from; this device"
+            )
         history.record(
             finding.kind,
             f"{finding.text}: {what} writes on under a new writer id ({writer}), so an edit "

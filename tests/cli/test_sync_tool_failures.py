@@ -150,6 +150,9 @@ def test_doctor_names_a_rollback_and_how_it_was_recovered(make_laptop, tmp_path:
     after = a.cli("doctor")
     assert after.code == 0, after.out
     assert "rolled back" in after.out and "new writer id" in after.out
+    # alone in the folder: nothing was recovered from other replicas, and it does not say so
+    assert "recovered from the other replicas" not in after.out, after.out
+    assert "no other replica to recover from" in after.out
 
 
 # --- 2. a config dir copied to a second laptop -----------------------------------------------
