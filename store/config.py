@@ -14,11 +14,13 @@ use to run two "laptops" on one machine. Never in the synced folder: it names th
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import secrets
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -251,10 +253,10 @@ class Config:
         if config.machine is None:
             config.machine = machine_id()  # a config from before machines were recorded
         if not data.get("device_id"):
-            if data or path.exists():
-                config.save()  # a hand-made file without an id: give it one
-            elif not config._create():
-                return cls.load()  # another first command made it a moment ago: its id wins
+            with _first_write(path):
+                if _read_settings(path) != data:
+                    return cls.load()  # another first command wrote it a moment ago: its id wins
+                config.save()  # none yet, or a hand-made file without an id: give it ours
         return config
 
     @property
@@ -270,26 +272,6 @@ class Config:
     @property
     def exists(self) -> bool:
         return self.path.exists()
-
-    def _create(self) -> bool:
-        """Write the config only if there is none yet; False when another process made it first.
-
-        Two first commands at once (`add` in two shells of a new laptop) must agree on one
-        device id, or one of them would write a replica under an id nobody keeps.
-        """
-        ensure_folder(self.path.parent, private=True)
-        temp = self.path.with_name(f".{self.path.name}.{new_device_id()}.new")
-        atomic_write(temp, self._yaml())
-        try:
-            os.link(temp, self.path)  # fails if the file exists: create-if-absent, atomically
-        except FileExistsError:
-            return False
-        except OSError:  # a file system without hard links
-            self.save()
-        finally:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        return True
 
     def save(self) -> None:
         ensure_folder(self.path.parent, private=True)
@@ -322,3 +304,22 @@ class Config:
             data["date_order"] = self.date_order
         data.update({k: v for k, v in self.extra.items() if k not in data})
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+@contextlib.contextmanager
+def _first_write(path: Path) -> Iterator[None]:
+    """Hold the config dir's lock while the first device id is chosen and written.
+
+    Two first commands at once (`add` in two shells of a new laptop) must agree on one device
+    id, or one of them would write a replica under an id nobody keeps: the second, once it has
+    the lock, finds the first one's file and takes its id. Checking for the file and writing it
+    under one lock also covers a hand-made config.yaml without an id (there is no atomic
+    create-if-absent for a file that already exists).
+    """
+    ensure_folder(path.parent, private=True)
+    with open(path.parent / ".config.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

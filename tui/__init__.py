@@ -7,8 +7,12 @@
     card/        one card in full, and its form
     followups/   Today, compose (and the $EDITOR hand-off), answered, rejected
     opening/     first run and unlock
-    insight/     how the search is going
-    widgets/     what every area shares (the key bar)
+    history.py   undo and redo of every change made since the board opened
+    insight/     how the search is going (and the export dialog)
+    offers/      the offers side by side;  people/: everyone on the cards, once each
+    settings/    the profile form and the passphrase change
+    handoff/     the mail client, the clipboard, the calendar file (no Textual)
+    widgets/     what every area shares (the key bar, choice lists)
     cli/         `followup-tui COMMAND`: imports the rest; the rest must never import it
 
 Importing this package must not import Textual: `followup-tui list` should start as fast as a

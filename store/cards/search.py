@@ -63,7 +63,9 @@ _FIELD_ORDER = tuple(name for name in PLACES if name in TEXT_FIELDS)
 # Timeline values worth finding: what was written, not ids, hashes or stamps.
 _EVENT_TEXTS = ("subject", "text", "round", "name")
 _EVENT_PLACES = {"note_sent": "note_sent", "answered": "answered", "round": "round_event"}
-_QUOTED = re.compile(r'"([^"]*)"|(\S+)')
+# A quote not closed yet runs to the end (the board searches as each letter is typed, so a
+# phrase is half-typed before it is whole): never a word that holds the quote mark itself.
+_QUOTED = re.compile(r'"([^"]*)"?|(\S+)')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

@@ -342,7 +342,16 @@ def _plan_cancel(
         )
         return plan
     plan.card, plan.company = card, card.company
-    if card.interviewed_at != start:
+    if _cancelled_before(card, invitation):  # the same cancellation again changes nothing
+        plan.action = SAME
+        plan.remarks.append(f"{card.company} ({card.id}) already has this cancellation.")
+        return plan
+    if card.interviewed_at is None:
+        plan.remarks.append(
+            f"It concerns {card.company} ({card.id}), which has no interview date now: only "
+            "noted on its timeline."
+        )
+    elif card.interviewed_at != start:
         plan.remarks.append(
             f"It concerns {card.company} ({card.id}), whose interview is {_local(card.interviewed_at, tz)}"
             " now: only noted on its timeline."
@@ -368,6 +377,19 @@ def _duration(card: Card, plan: InvitePlan) -> int | None:
             found = event.get("duration")
             return found if type(found) is int and 0 < found <= 24 * 60 else None
     return None
+
+
+def _cancelled_before(card: Card, invitation: Invitation) -> bool:
+    """Whether this cancellation (its time, UID and sequence) is on the card's timeline."""
+    start = iso_utc(invitation.start)
+    uid = invitation.uid or None
+    return any(
+        e.kind == CANCELLED
+        and e.get("interviewed_at") == start
+        and e.get("uid") == uid
+        and e.get("sequence") == invitation.sequence
+        for e in card.timeline
+    )
 
 
 def _holds_interview(card: Card, start: datetime) -> bool:
@@ -404,7 +426,7 @@ def describe(plan: InvitePlan, applied: bool, tz: tzinfo | None = None) -> list[
             lines.append(
                 ("Noted it on " if applied else "Would note it on ") + f"{what} ({card.id})."
             )
-    elif plan.action == NOTHING and invitation.cancelled:
+    elif plan.action in (NOTHING, SAME) and invitation.cancelled:
         lines.append(f"A cancellation of the interview on {when}{title}.")
     else:
         lines.append(f"An invitation to an interview on {when}{length}{title}.")

@@ -91,7 +91,7 @@ def store_blob(vault: Vault, device: str, plaintext: bytes) -> Stored:
                 f"{exc} It was left as it is: move it out of the vault folder and attach again."
             ) from None
         return Stored(name, digest, len(plaintext), written=False)
-    ensure_folder(path.parent)
+    ensure_folder(path.parent, private=True)  # 0700, like the vault's other folders
     blob = vault.seal(device, plaintext, kind=BLOB_KIND, extra={"blob": name})
     atomic_write(path, blob, mode=0o600)
     return Stored(name, digest, len(plaintext), written=True)

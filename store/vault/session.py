@@ -247,7 +247,11 @@ class Session:
         history.pending = None
         what = "this device"
         if finding.kind == "rollback":
-            what = "recovered from the other replicas; this device"
+            what = (
+                "recovered from the other replicas; this device"
+                if self.replica_files()
+                else "no other replica to recover from; this device"
+            )
         history.record(
             finding.kind,
             f"{finding.text}: {what} writes on under a new writer id ({writer}), so an edit "
@@ -309,8 +313,8 @@ class Session:
         for writer, stamp in sorted(self.board.ahead.items()):
             if writer == self.board.writer:
                 continue
-            line = (
-                f"device {self.board.device_name(writer)} ({writer}) stamped versions up to "
+            line = (  # as recorded: the same words are what tells it was said before
+                f"Device {self.board.device_name(writer)} ({writer}) stamped versions up to "
                 f"{stamp_date(stamp)}, far ahead of this machine's clock: they never move this "
                 "device's clock, and the next edit of such a field replaces them."
             )
@@ -321,7 +325,7 @@ class Session:
         with self.replica.locked():
             history = self.history.reload() if self.history.exists else self.history
             for line in lines:
-                history.record("clock", line[0].upper() + line[1:])
+                history.record("clock", line)
             history.save()
             self.history = history
 
@@ -335,6 +339,8 @@ class Session:
         with self.replica.locked():
             history = self.history.reload() if self.history.exists else self.history
             history.known = []
+            if history.wrote:  # our replica went with the others: not a rollback to recover
+                history.wrote = {"hash": GONE, "clock": history.last_clock()}
             history.record("emptied", "The emptied folder was accepted: this device starts over.")
             history.mark_said("stderr")
             history.save()
@@ -392,15 +398,15 @@ class Session:
         return self.own_problem is None and self.blocked is None
 
     def _check_writable(self) -> None:
+        blocked = self.blocked  # first: an old vault.json also leaves our replica unopenable,
+        if blocked:  # and moving the replica away, as the line below says, would not help
+            raise FollowupError(f"Nothing was saved: {blocked}")
         if self.own_problem:
             raise FollowupError(
                 f"Nothing was saved: this device's replica cannot be opened ({self.own_problem}). "
                 "Move that file out of the vault folder (keep it as a backup); the next command "
                 "rebuilds it from the other devices' replicas."
             )
-        blocked = self.blocked
-        if blocked:
-            raise FollowupError(f"Nothing was saved: {blocked}")
 
     def _refresh_own(self) -> None:
         """Merge our replica if another process of this device wrote it since we last looked.

@@ -140,10 +140,18 @@ def test_an_attachment_whose_blob_has_not_arrived_says_not_synced_yet(
     shutil.copytree(a.vault, copy, ignore=shutil.ignore_patterns("attachments"))
     b = make_laptop("b", vault=copy)
     out = tmp_path / "copy.pdf"
-    one_error(b.cli("attachment", card, "offer-letter.pdf", "-o", str(out)), "not synced yet")
+    one_error(
+        b.cli("attachment", card, "offer-letter.pdf", "-o", str(out)),
+        "offer-letter.pdf on Acme",  # which file, not only its blob's hash
+        "not synced yet",
+    )
     assert not out.exists()
     doctor = b.cli("doctor")
     assert doctor.code == 1 and "Not synced yet:" in doctor.out and "offer-letter.pdf" in doctor.out
+    # the missing file is listed under its heading, not level with it, and no line above says
+    # nothing needs acting on
+    assert f"\n    Acme ({card}): offer-letter.pdf\n" in doctor.out, doctor.out
+    assert "Needs acting on: none" not in doctor.out
     # it arrives, as a Syncthing conflict copy even: `sync` puts it in place
     blob = next((a.vault / "attachments").iterdir())
     (copy / "attachments").mkdir()

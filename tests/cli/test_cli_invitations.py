@@ -116,6 +116,27 @@ def test_a_cancellation_names_the_card_and_needs_apply_to_change_it(
     assert shown(me, card["id"])["interviewed_at"] is None
 
 
+def test_the_same_cancellation_applied_twice_is_noted_once(me: Laptop, tmp_path: Path) -> None:
+    ics = tmp_path / "invite.ics"
+    ics.write_text(invitation())
+    assert me.cli("import", str(ics), "--apply").code == 0
+    (card,) = json.loads(me.cli("list", "--json").out)
+    cancel = tmp_path / "cancel.ics"
+    cancel.write_text(invitation(method="CANCEL"))
+    assert me.cli("import", str(cancel), "--apply").code == 0
+    before = vault_files(me)
+
+    again = me.cli("import", str(cancel), "--apply")
+
+    assert again.code == 0, again.err
+    assert "A cancellation of the interview" in again.out
+    assert "already has this cancellation" in again.out, again.out
+    assert "no interview now" not in again.out  # it said "whose interview is no interview now"
+    assert vault_files(me) == before
+    kinds = [e["kind"] for e in shown(me, card["id"])["timeline"]]
+    assert kinds.count("interview_cancelled") == 1
+
+
 def test_importing_the_same_invitation_twice_makes_one_card(me: Laptop, tmp_path: Path) -> None:
     ics = tmp_path / "invite.ics"
     ics.write_text(invitation())

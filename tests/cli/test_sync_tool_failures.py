@@ -150,6 +150,9 @@ def test_doctor_names_a_rollback_and_how_it_was_recovered(make_laptop, tmp_path:
     after = a.cli("doctor")
     assert after.code == 0, after.out
     assert "rolled back" in after.out and "new writer id" in after.out
+    # alone in the folder: nothing was recovered from other replicas, and it does not say so
+    assert "recovered from the other replicas" not in after.out, after.out
+    assert "no other replica to recover from" in after.out
 
 
 # --- 2. a config dir copied to a second laptop -----------------------------------------------
@@ -260,6 +263,29 @@ def test_a_stage_stamped_far_in_the_future_does_not_freeze_the_card(
     assert "ahead of this machine's clock" in a.cli("doctor").out
 
 
+def test_another_devices_stamp_far_ahead_is_said_once_not_at_every_command(
+    make_laptop, tmp_path: Path
+) -> None:
+    a = make_laptop("a")
+    ok(a.cli("add", "--company", "Acme"))
+    backup = tmp_path / "backup.json"
+    ok(a.cli("export", "--format", "json", "-o", str(backup)))
+    data = json.loads(backup.read_text())
+    data["cards"][0]["state"]["f"]["stage"] = [["waiting", "9999999999999.99999.aaaaaaaaaaaa"]]
+    backup.write_text(json.dumps(data))
+    imported = a.cli("import", str(backup), "--apply")
+    assert imported.code == 0, imported.err
+
+    later = [a.cli("list") for _ in range(3)]
+    doctor = a.cli("doctor")
+
+    said = imported.err + "".join(r.err for r in later)
+    assert said.count("far ahead of this machine's clock") == 1, said
+    history = doctor.out.split("This device's history:")[1].split("Cards:")[0]
+    assert history.count("far ahead") == 1, doctor.out
+    assert "far ahead" in doctor.out.split("Clocks:")[1].split("Unreadable")[0]  # still shown
+
+
 # --- 4. every replica gone -----------------------------------------------------------------------
 
 
@@ -294,8 +320,14 @@ def test_doctor_accept_empty_lets_a_deliberately_emptied_folder_start_over(
     accepted = laptop.cli("doctor", "--accept-empty")
 
     assert accepted.code == 0, accepted.out + accepted.err
-    assert laptop.cli("add", "--company", "Globex").code == 0
-    assert laptop.cli("doctor").code == 0
+    added = laptop.cli("add", "--company", "Globex")
+    assert added.code == 0
+    # the user said the folder is empty on purpose: no warning that this device's replica is
+    # gone and was "recovered from the other replicas" (there are none)
+    assert added.err == "", added.err
+    doctor = laptop.cli("doctor")
+    assert doctor.code == 0
+    assert "had gone from the folder" not in doctor.out, doctor.out
 
 
 # --- 5. passwd rotates the data key ----------------------------------------------------------------
@@ -328,6 +360,32 @@ def test_an_old_vault_header_and_the_old_passphrase_read_nothing_written_after_p
         with pytest.raises(ReplicaUnreadable):
             read_replica(old, path, None)
     assert before and after
+
+
+def test_an_old_vault_json_come_back_refuses_writes_naming_it_not_the_replica(
+    laptop: Laptop, tmp_path: Path
+) -> None:
+    ok(laptop.cli("add", "--company", "Before"))
+    old_header = (laptop.vault / "vault.json").read_bytes()
+    old_secret = tmp_path / "old-passphrase"
+    shutil.copy(laptop.password_file, old_secret)
+    new_secret = tmp_path / "new-passphrase"
+    new_secret.write_text("a brand new passphrase\n")
+    ok(laptop.cli("passwd", "--new-password-file", str(new_secret)))
+    shutil.copy(new_secret, laptop.password_file)
+    ok(laptop.cli("add", "--company", "After"))
+    (laptop.vault / "vault.json").write_bytes(old_header)  # a sync tool brought it back
+    shutil.copy(old_secret, laptop.password_file)
+    replicas = {p: p.read_bytes() for p in (laptop.vault / "replicas").iterdir()}
+
+    added = laptop.cli("add", "--company", "Globex")
+
+    assert added.code == 1
+    refusal = added.err.splitlines()[-1]
+    assert "vault.json is older" in refusal, added.err
+    # not the advice to move this device's replica away: it is sound, the header is old
+    assert "Move that file" not in added.err, added.err
+    assert {p: p.read_bytes() for p in (laptop.vault / "replicas").iterdir()} == replicas
 
 
 def test_replicas_sealed_before_passwd_still_open_with_the_new_passphrase(

@@ -43,6 +43,16 @@ def test_a_blob_reads_back_as_the_same_bytes_and_its_name_is_not_the_plain_sha25
             assert CANARY not in file.read_bytes(), file
 
 
+def test_the_attachments_folder_is_private_like_the_vaults_other_folders(laptop: Laptop) -> None:
+    vault = _vault(laptop)
+    old_umask = os.umask(0o022)  # a usual umask: folders made without a mode are 0755
+    try:
+        store_blob(vault, "aaaaaaaaaaaa", b"resume v3")
+    finally:
+        os.umask(old_umask)
+    assert attachments_dir(vault).stat().st_mode & 0o777 == 0o700
+
+
 def test_the_same_file_twice_is_one_blob_never_rewritten(laptop: Laptop) -> None:
     vault = _vault(laptop)
     first = store_blob(vault, "aaaaaaaaaaaa", b"resume v3")

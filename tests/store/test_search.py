@@ -129,6 +129,16 @@ def test_a_card_matches_only_when_it_holds_every_word_and_a_quoted_phrase_stays_
     assert index.search(Query.parse("")) == list(board.ids())  # nothing typed: every card
 
 
+def test_a_quote_not_yet_closed_reads_as_a_phrase_to_the_end_not_as_a_word_with_a_quote() -> None:
+    board = Board("aaaaaaaaaaaa")
+    card_id = full_card(board)
+    index = SearchIndex(board)
+    # typed a letter at a time on the board: the card stays while the phrase is being typed
+    assert index.search(Query.parse('"kafka and ru')) == [card_id]
+    assert index.search(Query.parse('kafka "')) == [card_id]  # a stray quote at the end
+    assert index.search(Query.parse('"rust and ka')) == []
+
+
 def test_a_word_never_matches_across_two_texts() -> None:
     board = Board("aaaaaaaaaaaa")
     board.add({"company": "Acme", "role": "Lead"})  # "acme lead" is two texts, not one

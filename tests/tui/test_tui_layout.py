@@ -124,6 +124,21 @@ async def test_a_board_emptied_into_the_trash_says_how_to_add_a_card(laptop) -> 
         assert len(said) <= status.content_region.width  # beside the sync line, not under it
 
 
+async def test_a_board_whose_replicas_are_all_gone_does_not_invite_adding_a_card(laptop) -> None:
+    session = laptop.session()
+    session.change(lambda board: board.add({"company": "Acme"}))
+    for path in (laptop.vault / "replicas").iterdir():
+        path.unlink()  # a sync tool emptied the folder: writes are refused until they are back
+    app = make_app(laptop.session())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        status = app.screen.query_one("#status")
+        said = str(status.render())
+        assert "No cards yet" not in said and "press n" not in said, said
+        assert "replicas are gone" in said and "doctor" in said
+        assert len(said) <= status.content_region.width  # beside the sync line, not under it
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 37)])
 async def test_a_long_column_scrolls_by_whole_cards(laptop, size) -> None:
     session = laptop.session()

@@ -175,7 +175,10 @@ class BoardScreen(BoardDialogs, Screen[None]):
                 "  ·  < > 1-5 move  ·  d delete  ·  # tag  ·  esc unmarks",
             )
         elif not any(self.lists.total(stage) for stage in STAGES):  # (the trash not counted)
-            text = Content.from_markup("No cards yet: press [b]n[/] to add one.")
+            if self.session.folder_emptied():  # not an empty board: n would be refused
+                text = Content("No cards: the replicas are gone (followup-tui doctor).")
+            else:
+                text = Content.from_markup("No cards yet: press [b]n[/] to add one.")
         elif self.lists.query:
             shown = sum(self.lists.count(s) for s in STAGES)
             cards = "1 card" if shown == 1 else f"{shown} cards"

@@ -8,9 +8,10 @@ emptied at logout; else the temp folder), as a 0600 file under its own name, and
 How long the copy lives: until the app quits. `xdg-open` returns at once for most viewers (it
 hands the file to a running program), so its end says nothing about whether the file is still
 being read; removing the copy then would make many viewers show an empty document. So every
-copy is removed when the app ends, whether it quits, fails or the viewer crashed (`atexit`,
-and the app's own exit), and a copy left by a process that was killed outright is swept the
-next time an attachment is opened (its folder names a process that no longer runs).
+copy is removed when the app ends, whether it quits, fails, the viewer crashed or the terminal
+was closed (`atexit`, the app's own exit, and SIGHUP and SIGTERM, which end a process without
+`atexit`), and a copy left by a process that was killed outright (SIGKILL) is swept the next
+time an attachment is opened (its folder names a process that no longer runs).
 
 Must never write a decrypted byte inside the vault folder, nor leave a copy readable by others.
 """
@@ -21,10 +22,13 @@ import atexit
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from store.errors import FollowupError
 
@@ -94,6 +98,7 @@ class PrivateCopies:
         self.folders.append(folder)
         if not self._registered:
             atexit.register(self.remove_all)
+            self._remove_on_ending_signals()
             self._registered = True
         path = folder / (Path(name).name.lstrip(".") or "attachment")
         try:
@@ -129,6 +134,29 @@ class PrivateCopies:
             self.remove(path.parent)
             raise FollowupError(f"Could not start {command} ({exc.strerror or exc}).") from None
         return path
+
+    def _remove_on_ending_signals(self) -> None:
+        """Closing the terminal (SIGHUP) or `kill` (SIGTERM) ends the app without `atexit`:
+        remove the copies first, then let the signal do what it did before (the default ends
+        the process as it would have). A signal ignored (a parent took the hang-up) stays so."""
+        for name in ("SIGHUP", "SIGTERM"):
+            number = getattr(signal, name, None)
+            if number is None:
+                continue
+            previous = signal.getsignal(number)
+            if previous is signal.SIG_IGN or previous is None:
+                continue
+
+            def ending(signum: int, frame: FrameType | None, previous: Any = previous) -> None:
+                self.remove_all()
+                if callable(previous):
+                    previous(signum, frame)
+                    return
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+
+            with contextlib.suppress(ValueError):  # not the main thread (a test's worker)
+                signal.signal(number, ending)
 
     def remove(self, folder: Path) -> None:
         with contextlib.suppress(OSError):

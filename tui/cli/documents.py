@@ -39,7 +39,7 @@ from store.errors import BadValue, FollowupError
 from store.files import write_output
 from store.untrusted import MIB, read_capped
 from store.untrusted import one_line as single_line
-from store.vault.attachments import store_blob
+from store.vault.attachments import AttachmentUnavailable, store_blob
 from store.vault.session import Session
 from sync.blobs import attachment_bytes
 from tui.cli.context import open_session, take_stdin
@@ -243,7 +243,10 @@ def cmd_attachment(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
     attachment = find_attachment(card, args.name)
-    data = attachment_bytes(session.vault, attachment)
+    try:
+        data = attachment_bytes(session.vault, attachment)
+    except AttachmentUnavailable as exc:  # the error names the blob; say which file it is
+        raise type(exc)(f"{attachment.name} on {card.company}: {exc}") from None
     if args.output == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(data)  # type: ignore[union-attr]

@@ -244,20 +244,26 @@ def _attention_line(attention: list[str]) -> str:
 def attachment_lines(blobs: BlobSurvey) -> list[str]:
     """The `doctor` section on attachments/: missing blobs, orphans, conflict copies."""
     lines = [f"Attachments: {len(blobs.present)} blob{'s' if len(blobs.present) != 1 else ''}"]
-    lines += _section(
-        "  Not synced yet",
+    lines += _subsection(
+        "Not synced yet",
         [f"{w.card.company} ({w.card.id}): {w.attachment.name}" for w in blobs.missing],
     )
-    lines += _section(
-        "  No card refers to",
+    lines += _subsection(
+        "No card refers to",
         [f"{p.name} — `followup-tui doctor --prune` removes it" for p in blobs.orphans],
     )
-    lines += _section(
-        "  Conflict copies", [f"{p.name} — `followup-tui sync` settles it" for p in blobs.copies]
+    lines += _subsection(
+        "Conflict copies", [f"{p.name} — `followup-tui sync` settles it" for p in blobs.copies]
     )
     if blobs.unknown:
-        lines += _section("  Unknown files", [p.name for p in blobs.unknown])
+        lines += _subsection("Unknown files", [p.name for p in blobs.unknown])
     return lines
+
+
+def _subsection(title: str, items: list[str]) -> list[str]:
+    """A section inside another: its items one step further in than its title, so they do not
+    read as sections of their own."""
+    return [f"  {line}" for line in _section(title, items)]
 
 
 def prune_lines(session: SyncedSession) -> list[str]:
@@ -292,7 +298,8 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
         when += "".join(f"; {r.name} ({r.device}) began as a copy of it" for r in copies)
         rows.append(f"{row.name:<20} {row.device}  {when}")
     lines += _section("Devices", rows)
-    lines += _section("Needs acting on", diagnosis.findings)
+    if diagnosis.findings:  # "none" here would read as a verdict, and the last line is that
+        lines += _section("Needs acting on", diagnosis.findings)
     if diagnosis.blocked:
         lines.append(f"Replicas: {diagnosis.blocked}")
     lines += _section("Clocks", diagnosis.clocks, empty="ok")
