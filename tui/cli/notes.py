@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from store.cards.dates import parse_day, parse_duration, parse_when
+from store.cards.fields import parse_email
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
@@ -362,6 +363,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         for key in PROFILE_KEYS
         if getattr(args, key) is not None
     }
+    if "email" in changes:  # the From: of every letter handed to a mail client
+        changes["email"] = parse_email(changes["email"])
     if changes:
         profile = dict(config.profile)
         for key, value in changes.items():
