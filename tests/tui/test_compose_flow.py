@@ -143,7 +143,7 @@ async def test_editing_a_template_while_the_app_runs_changes_the_next_render_and
         await pilot.pause()
         assert "Many thanks for the time" in preview(app)
 
-        path.write_text(original.replace("{{ company }}", "{{ compnay }}", 1))
+        path.write_text(original.replace('{{ company | trim(".") }}', "{{ compnay }}", 1))
         app.templates_changed([path])
         await pilot.pause()
         compose = app.screen
