@@ -27,9 +27,17 @@ SUPERSEDED_DEFAULTS: dict[str, frozenset[str]] = {
     "follow-up-2": frozenset({"b387fee96f69710db59a6be94f404da16a50c3c592d14acd7c7acc5c7d6a08ca"}),
     "offer-reply": frozenset({"0d97e9e72b711dff2edf318464d9aea8b5ee6c323ca54dac7c5202e5d365a9fa"}),
     "rejection-reply": frozenset(
-        {"9a88e2523678db6c77c6704b364e415b8cde4c4db861ad85016d03ec09dc248f"}
+        {
+            "9a88e2523678db6c77c6704b364e415b8cde4c4db861ad85016d03ec09dc248f",
+            "5b41b92dbd96a727249731a10fa205c1021a5c7cf335a951970091ba394ff8c9",  # "Inc.."
+        }
     ),
-    "thank-you": frozenset({"c2a196d13c8deb5d7d187095de2bed6b52bb87d8d2b01b058ca9ed7c64f6d0c9"}),
+    "thank-you": frozenset(
+        {
+            "c2a196d13c8deb5d7d187095de2bed6b52bb87d8d2b01b058ca9ed7c64f6d0c9",
+            "70eba53bf6ffe6e69235c30719795c439bd3ff324248942e1b7fb69c4b9228ae",  # "Inc.."
+        }
+    ),
 }
 
 

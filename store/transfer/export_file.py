@@ -40,7 +40,16 @@ PLAINTEXT_WARNING = (
 class Export:
     format: str
     text: str
-    count: int  # the cards (or a record's entries) it holds
+    count: int  # the cards (a record's entries, a calendar's events) it holds
+    unit: str = "card"  # what `count` counts, in the singular
+
+    @property
+    def summary(self) -> str:
+        """ "18 cards", "1 event", "5 entries": what the file holds, as the user reads it."""
+        if self.count == 1:
+            return f"1 {self.unit}"
+        plural = self.unit[:-1] + "ies" if self.unit.endswith("y") else self.unit + "s"
+        return f"{self.count:,} {plural}"
 
     @property
     def data(self) -> bytes:
@@ -62,7 +71,8 @@ def export_board(session: Session, fmt: str, include_deleted: bool, now: datetim
         return Export(fmt, exporter.to_markdown(cards, now=now), len(cards))
     if fmt == "ics":  # with alarms `calendar_alarm` ahead (config.yaml; an hour unless set)
         alarm = alarm_lead(session.config.calendar_alarm)
-        return Export(fmt, ics.calendar(session, now=now, alarm=alarm), len(cards))
+        text = ics.calendar(session, now=now, alarm=alarm)
+        return Export(fmt, text, text.count("\r\nBEGIN:VEVENT\r\n"), unit="event")
     backup = exporter.to_backup(
         session.board,
         session.vault.id,

@@ -67,6 +67,16 @@ def test_every_default_reads_well_whatever_fields_are_empty(template: str) -> No
             assert SECRET not in note.text
 
 
+@pytest.mark.parametrize("template", LETTERS)
+def test_a_company_written_with_a_full_stop_ends_a_sentence_with_one(template: str) -> None:
+    for company in ("Initech, Inc.", "Wayne Enterprises Co.", "Acme"):
+        card = dataclasses.replace(sample_card(), company=company, stage="closed")
+        note = TemplateSet(None).get(template).render(card, {}, NOW, UTC)
+        text = f"{note.subject}\n{note.body}"
+        assert not re.search(r"(?<!\.)\.\.(?!\.)", text), (company, text)
+        assert company.rstrip(".") in text, text
+
+
 def test_no_default_reads_the_private_notes() -> None:
     for path in DEFAULTS_DIR.glob("*.yaml"):
         body = path.read_text()

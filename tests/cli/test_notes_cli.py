@@ -172,3 +172,13 @@ def test_export_ics_writes_the_due_notes(laptop, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert result.out.startswith("BEGIN:VCALENDAR\r\n")
     assert f"UID:{card_id}-thank-you@followup-tui\r\n" in result.out
+
+
+def test_profile_refuses_an_email_that_is_no_address(laptop) -> None:
+    assert laptop.cli("profile", "--name", "Sam Doe").code == 0
+    result = laptop.cli("profile", "--email", "still bad")
+    assert result.code == 1
+    assert result.err == "followup-tui: 'still bad' is not an email address (like ann@acme.io).\n"
+    assert json.loads(laptop.cli("profile", "--json").out) == {"name": "Sam Doe"}  # unchanged
+    assert laptop.cli("profile", "--email", "mailto:sam@x.org").code == 0
+    assert json.loads(laptop.cli("profile", "--json").out)["email"] == "sam@x.org"

@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Laptop, require_tool
@@ -249,3 +250,28 @@ def test_a_read_only_unit_folder_is_one_clear_line(
     assert done.returncode == 1
     [line] = done.stderr.splitlines()
     assert line.startswith("followup-tui: ") and "cannot write it" in line
+
+
+def test_install_again_keeps_a_unit_edited_since_and_one_it_did_not_write(
+    laptop: Laptop, make_laptop: Any, units: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_systemctl(tmp_path, monkeypatch, 0)
+    assert laptop.cli("remind", "--install").code == 0
+    service = units / "followup-tui-remind.service"
+    again = laptop.cli("remind", "--install")  # unchanged since: written again, quietly
+    assert again.code == 0, again.err
+    tweaked = service.read_text() + "Nice=10\n"
+    service.write_text(tweaked)
+    refused = laptop.cli("remind", "--install")
+    assert refused.code == 1
+    [line] = refused.err.splitlines()
+    assert str(service) in line and "changed since" in line
+    assert service.read_text() == tweaked  # the user's edit is still there
+    service.unlink()
+    assert laptop.cli("remind", "--install").code == 0  # moved away: installed afresh
+    other = make_laptop("other", vault=laptop.vault)  # another config dir on this account
+    before = service.read_text()
+    taken = other.cli("remind", "--install")
+    assert taken.code == 1
+    assert str(service) in taken.err and "not written from this config dir" in taken.err
+    assert service.read_text() == before  # the first device keeps its hourly reminder

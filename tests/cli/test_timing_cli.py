@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -140,3 +141,13 @@ def test_importing_a_row_for_a_company_already_there_notes_it(
     assert applied.code == 0 and "note: line 2: Hooli Ltd" in applied.err
     again = laptop.cli("import", str(sheet), "--apply")  # nothing new: nothing to note
     assert "note:" not in again.err
+
+
+def test_due_lines_its_ids_up_when_a_silent_card_asks_to_be_closed(laptop: Laptop) -> None:
+    silent = add(laptop, "Initech", "--interviewed-at", "12 weeks ago")
+    add(laptop, "Acme", "--interviewed-at", "yesterday 10:00")
+    lines = laptop.cli("due").out.splitlines()
+    assert any(line.startswith("no answer in 12 weeks") for line in lines), lines
+    assert any(silent in line and "close" in line for line in lines)
+    ids = [re.search(r"\b[0-9a-f]{12}\b", line) for line in lines]
+    assert all(ids) and len({found.start() for found in ids if found}) == 1, lines

@@ -96,6 +96,27 @@ async def test_the_profile_form_saves_the_name_and_signature_notes_are_signed_wi
     assert laptop.cli("profile", "--json").out.count("Sam Doe") == 2  # the CLI reads it too
 
 
+async def test_the_profile_form_refuses_an_email_that_is_no_address(laptop) -> None:
+    session, _ = sample(laptop)
+    app = app_on(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("at")
+        app.screen.query_one("#profile-name", Input).value = "Sam Doe"
+        email = app.screen.query_one("#profile-email", Input)
+        email.value = "not an email"
+        app.screen.query_one("#profile-name", Input).focus()
+        await pilot.press("ctrl+s")
+        error = app.screen.query_one("#profile-error")
+        await until(pilot, "the error shown", lambda: error.display)
+        assert "'not an email' is not an email address" in str(error.render())
+        assert app.screen.id == "profile" and email.has_focus  # the bad field, nothing lost
+        assert app.screen.query_one("#profile-name", Input).value == "Sam Doe"
+        email.value = "<sam@doe.io>"
+        await pilot.press("ctrl+s")
+        await back_on_board(pilot)
+    assert Config.load().profile == {"name": "Sam Doe", "email": "sam@doe.io"}
+
+
 async def test_the_trash_brings_a_deleted_card_back(laptop) -> None:
     session, ids = sample(laptop)
     app = app_on(session)

@@ -80,6 +80,29 @@ async def test_x_in_the_card_view_closes_a_card_whose_silence_asks(laptop) -> No
         assert not isinstance(app.screen, CloseOutcomeScreen)
 
 
+async def test_u_and_ctrl_r_in_the_card_view_undo_and_redo_what_was_done_there(laptop) -> None:
+    session = laptop.session()
+    card_id = add(session, "Initech", 3, "waiting")
+    app = app_on(session)
+    async with app.run_test(size=SIZE) as pilot:
+        board_of(app).focus_card(card_id)
+        await pilot.press("enter")
+        await until(pilot, "the card", lambda: isinstance(app.screen, CardDetailScreen))
+        view = app.screen
+        await pilot.press("5")  # closing asks how it ended
+        await until(pilot, "the question", lambda: isinstance(app.screen, CloseOutcomeScreen))
+        await pilot.press("3")  # "I withdrew": a slip of the finger
+        await until(pilot, "closed", lambda: shown(laptop, card_id)["stage"] == "closed")
+        await until(pilot, "the card view", lambda: app.screen is view)
+        await pilot.press("u")
+        await until(pilot, "reopened", lambda: shown(laptop, card_id)["stage"] == "waiting")
+        assert app.screen is view
+        await until(pilot, "the view repainted", lambda: view.card.stage == "waiting")
+        await pilot.press("ctrl+r")
+        await until(pilot, "closed again", lambda: shown(laptop, card_id)["stage"] == "closed")
+        assert shown(laptop, card_id)["outcome"] == "withdrew"
+
+
 async def test_what_x_closed_in_today_is_undone_on_the_board(laptop) -> None:
     session = laptop.session()
     silent = add(session, "Initech", 60, "waiting")

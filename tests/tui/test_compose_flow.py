@@ -143,7 +143,7 @@ async def test_editing_a_template_while_the_app_runs_changes_the_next_render_and
         await pilot.pause()
         assert "Many thanks for the time" in preview(app)
 
-        path.write_text(original.replace("{{ company }}", "{{ compnay }}", 1))
+        path.write_text(original.replace('{{ company | trim(".") }}', "{{ compnay }}", 1))
         app.templates_changed([path])
         await pilot.pause()
         compose = app.screen
@@ -162,6 +162,32 @@ async def test_editing_a_template_while_the_app_runs_changes_the_next_render_and
         )
         assert "Thank you for taking the time" in preview(app)
         assert not compose.query_one("#compose-problem").display
+
+
+async def test_leaving_the_editor_without_a_change_does_not_freeze_the_note_as_edited(
+    laptop, session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_card(session)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "true")  # opened and quit without saving (vi's :q!)
+    path = laptop.vault / "templates" / "thank-you.yaml"
+    original = path.read_text()
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        compose = app.screen
+        assert isinstance(compose, ComposeScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        state = str(compose.query_one("#compose-state").render())
+        assert "edited by you" not in state
+        path.write_text(
+            original.replace("Thank you for taking the time", "Many thanks for the time")
+        )
+        app.templates_changed([path])  # a template edit still reaches the unedited note
+        await pilot.pause()
+        assert "Many thanks for the time" in preview(app)
 
 
 async def test_a_template_that_cannot_render_for_this_card_cannot_be_sent(laptop, session) -> None:

@@ -95,3 +95,23 @@ async def test_the_passphrases_differ_message_goes_once_they_match(home: Path) -
         await pilot.press(PASSPHRASE[-1])
         await until(pilot, "the stale message gone", lambda: not error.display)
         assert app.screen.id == "first-run"  # matching is not submitting
+
+
+def on_screen(app: FollowupApp, selector: str) -> bool:
+    """Whether the widget is drawn where a person can see it (not clipped by the dialog)."""
+    widget = app.screen.query_one(selector)
+    return widget in app.screen._compositor.visible_widgets
+
+
+async def test_at_80x24_the_error_and_the_create_button_come_into_view(home: Path) -> None:
+    (home / "Sync").mkdir()  # the folder choices take a row: the tallest first-run dialog
+    app = FollowupApp(now=lambda: NOW, cursor_blink=False, home=home)
+    async with app.run_test(size=(80, 24)) as pilot:
+        typed(app, "#passphrase", PASSPHRASE)
+        typed(app, "#confirm", PASSPHRASE + "!")
+        await pilot.press("enter")
+        error = app.screen.query_one("#setup-error")
+        await until(pilot, "the mismatch said", lambda: error.display)
+        await until(pilot, "the mismatch in view", lambda: on_screen(app, "#setup-error"))
+        app.screen.query_one("#go").focus()
+        await until(pilot, "the button in view", lambda: on_screen(app, "#go"))

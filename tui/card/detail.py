@@ -11,7 +11,7 @@ changed something; the screen that opened it repaints.
 It takes the board's keys that make sense for one card: `j`/`k` (and the arrows, `g`/`G`,
 page up/down) scroll, `<` `>` and `1`–`5` move it, `c` composes, `a` records an answer, `r` a
 next round, `#` tags, `e` edits, `d` puts it in the trash (and goes back to the board, where
-`u` undoes it). A note's text on the timeline keeps its indent however it wraps.
+`u` undoes it); `u` and `ctrl+r` undo and redo here too. A note's text on the timeline keeps its indent however it wraps.
 
 Must never write the vault other than through `AppContext.change`.
 """
@@ -43,6 +43,7 @@ from store.untrusted import printable
 from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
 from tui.board.keys import STAGE_TITLES
 from tui.context import AppContext
+from tui.history import undo_words
 from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
@@ -333,6 +334,10 @@ class CardDetailScreen(Screen[str | None]):
             tooltip="Close the card as no answer (what a card silent for weeks asks)",
         ),
         Binding("d", "delete", "Delete", id="detail-delete", tooltip="Move the card to the trash"),
+        Binding("u", "undo", "Undo", id="detail-undo", show=False, tooltip="Undo the last change"),
+        Binding(
+            "ctrl+r", "redo", "Redo", id="detail-redo", show=False, tooltip="Redo what was undone"
+        ),
         Binding("down,j", "scroll(1)", "Down", id="detail-down", show=False),
         Binding("up,k", "scroll(-1)", "Up", id="detail-up", show=False),
         Binding("pagedown", "page(1)", "Page down", id="detail-page-down", show=False),
@@ -536,6 +541,10 @@ class CardDetailScreen(Screen[str | None]):
             return False if action == "open_attachment" else None
         if action == "open_attachment":
             return bool(card.attachments)  # hidden on a card without files
+        if action == "undo":  # the board's history: every change since it opened
+            return True if self.context.history.can_undo else None
+        if action == "redo":
+            return True if self.context.history.can_redo else None
         acts = {"move", "move_to", "compose", "answered", "next_round", "close_no_answer"}
         if card.deleted and action in acts:
             return None  # in the trash: bring it back first
@@ -603,6 +612,25 @@ class CardDetailScreen(Screen[str | None]):
             return
         self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
         self.dismiss(card.id)
+
+    def action_undo(self) -> None:
+        self._undo_or_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_or_redo(redo=True)
+
+    def _undo_or_redo(self, redo: bool) -> None:
+        """The board's undo, here too: a slip of `3` or `x` is taken back without leaving."""
+        try:
+            step = self.context.history.redo() if redo else self.context.history.undo()
+        except FollowupError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
+            return
+        if step is None:
+            self.notify("Nothing to redo." if redo else "Nothing to undo.")
+            return
+        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+        self._edited(True)
 
     def _body(self) -> VerticalScroll:
         return self.query_one("#detail-body", VerticalScroll)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from store.cards.dates import parse_day, parse_duration, parse_when
+from store.cards.fields import parse_email
 from store.cards.model import Card
 from store.config import Config
 from store.errors import BadValue, FollowupError
@@ -158,19 +159,26 @@ def cmd_due(args: argparse.Namespace) -> int:
         return 0
     if not items:
         print("Nothing due.", file=sys.stderr)
+    width = when_width(items, now)
     for item in items:
-        print(due_line(item, now))
+        print(due_line(item, now, width))
     return 0
 
 
-def due_line(item: DueItem, now: datetime) -> str:
+def when_width(items: list[DueItem], now: datetime) -> int:
+    """The "when" column's width: as wide as its longest entry ("no answer in 12 weeks"), so
+    the ids below each other line up."""
+    return max([18, *(len(item.relative(now, None)) for item in items)])
+
+
+def due_line(item: DueItem, now: datetime, width: int = 18) -> str:
     """One line of `due` (and of `remind` without a desktop): when, card, what, why."""
     card = item.card
     what = f"{card.company} — {card.role}" if card.role else card.company
     why = item.describe()
     if item.kind == "close":
         why += f"; to close it: followup-tui move {card.id} closed --outcome no-answer"
-    return f"{item.relative(now, None):<18} {card.id}  {item.name:<20} {what}   ({why})"
+    return f"{item.relative(now, None):<{width}} {card.id}  {item.name:<20} {what}   ({why})"
 
 
 # --- compose ----------------------------------------------------------------------------------------
@@ -362,6 +370,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         for key in PROFILE_KEYS
         if getattr(args, key) is not None
     }
+    if "email" in changes:  # the From: of every letter handed to a mail client
+        changes["email"] = parse_email(changes["email"])
     if changes:
         profile = dict(config.profile)
         for key, value in changes.items():

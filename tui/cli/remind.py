@@ -23,7 +23,7 @@ from store.notes.due import OFFER_DEADLINE, board_items
 from store.notes.reminders import REMINDED_KINDS, Reminder, ReminderLog, pick, remembered
 from tui.cli.context import open_session, vault_path
 from tui.cli.desktop import Notice, deliver
-from tui.cli.notes import due_line, load_templates
+from tui.cli.notes import due_line, load_templates, when_width
 from tui.cli.timer import install, schedule_for, uninstall
 
 MAX_NOTIFICATIONS = 5  # more at once are one summary: a first run must not bury the desktop
@@ -96,13 +96,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
         json.dump(shown, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
+    width = when_width([r.item for r in reminders], now)
     if args.dry_run:
         for reminder in reminders:
-            print(f"would remind: {due_line(reminder.item, now)}")
+            print(f"would remind: {due_line(reminder.item, now, width)}")
         if not reminders:
             print("Nothing to remind of.", file=sys.stderr)
         return 0
-    notices = [(notice(r, now), due_line(r.item, now)) for r in reminders]
+    notices = [(notice(r, now), due_line(r.item, now, width)) for r in reminders]
     if len(notices) > MAX_NOTIFICATIONS:
         rest = reminders[MAX_NOTIFICATIONS - 1 :]
         lines = "\n".join(line for _, line in notices[MAX_NOTIFICATIONS - 1 :])

@@ -5,7 +5,8 @@ Where systemd is the service manager, a user timer and its service go into
 `systemctl --user` when a user manager runs; otherwise the command says how to enable them
 later, or prints a crontab line where there is no systemd at all. What was written is noted in
 the config dir (`remind-install.json`, with each file's hash), so `--uninstall` removes exactly
-that: a unit file the user has changed since is left in place and named.
+that: a unit file the user has changed since is left in place and named (and `--install`
+again writes over none but its own unchanged files).
 
 The units carry `FOLLOWUP_CONFIG_DIR` (this device) and the passphrase's *source*
 (`FOLLOWUP_PASSWORD_COMMAND`, e.g. `secret-tool lookup …`), never the passphrase itself.
@@ -145,6 +146,40 @@ def _systemctl(*args: str) -> tuple[bool, str]:
     return done.returncode == 0, one_line(lines[0]) if lines else f"exit status {done.returncode}"
 
 
+def _recorded_units(config_dir: Path) -> dict[str, str]:
+    """What an earlier `--install` from this config dir wrote ({path: sha256}); nothing when
+    it wrote nothing or its note cannot be read."""
+    try:
+        data = json.loads(read_capped(config_dir / RECORD, MAX_SMALL_FILE_BYTES).decode("utf-8"))
+        return {str(k): str(v) for k, v in dict(data["units"]).items()}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
+def _refuse_to_overwrite(units: dict[Path, bytes], recorded: dict[str, str]) -> None:
+    """A unit file already there is written over only when it is what this config dir wrote
+    (unchanged since) or what it would write now: a file the user edited, or another config
+    dir's timer (another vault on this account), is theirs to keep."""
+    for path, data in units.items():
+        try:
+            present = path.read_bytes()
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
+        if present == data or recorded.get(str(path)) == _sha(present):
+            continue
+        why = (
+            "it changed since remind --install wrote it"
+            if str(path) in recorded
+            else "it was not written from this config dir"
+        )
+        raise FollowupError(
+            f"{path}: {why}; nothing was written. Move it away (or run remind --uninstall "
+            "from the config dir that installed it) and run remind --install again."
+        )
+
+
 def install(schedule: Schedule, config_dir: Path) -> list[str]:
     """Set the hourly run up; returns what to tell the user, line by line."""
     enable = f"systemctl --user daemon-reload && systemctl --user enable --now {UNIT}.timer"
@@ -158,6 +193,7 @@ def install(schedule: Schedule, config_dir: Path) -> list[str]:
         folder / f"{UNIT}.service": schedule.service().encode("utf-8"),
         folder / f"{UNIT}.timer": schedule.timer().encode("utf-8"),
     }
+    _refuse_to_overwrite(units, _recorded_units(config_dir))
     # The note of what is installed comes first: `--uninstall` then finds whatever did get
     # written, even if a write below fails half-way.
     ensure_folder(config_dir)

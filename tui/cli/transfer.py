@@ -254,8 +254,8 @@ def _record(session: Session, fmt: str, period: record.Period, now: datetime) ->
     found = record.steps(session.board.all(), period, now)
     if fmt == "report":
         name = session.config.profile.get("name", "")
-        return Export(fmt, record.to_report(found, period, now, name=name), len(found))
-    return Export(fmt, record.to_activity(found), len(found))
+        return Export(fmt, record.to_report(found, period, now, name=name), len(found), "entry")
+    return Export(fmt, record.to_activity(found), len(found), "entry")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -276,11 +276,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return 0
     write_export(output, export)  # a pipe or a device is written into, not replaced
-    if args.format in record.FORMATS:
-        entries = f"{export.count:,} entr{'y' if export.count == 1 else 'ies'}"
-        print(f"Wrote {entries} to {output}.", file=sys.stderr)
-        return 0
-    print(f"Wrote {_plural(export.count, 'card')} to {output}.", file=sys.stderr)
+    print(f"Wrote {export.summary} to {output}.", file=sys.stderr)
     return 0
 
 

@@ -319,6 +319,8 @@ class ComposeScreen(Screen[str | None]):
         edited = Note.from_text(template.name, text)
         if not edited.subject and self.note.subject:
             edited = Note(template.name, self.note.subject, edited.body)
+        if (edited.subject, edited.body.rstrip()) == (self.note.subject, self.note.body.rstrip()):
+            return  # quit without a change: the note still follows its template and the card
         self.edited[template.name] = edited
         self.show_preview()
         self.refresh()

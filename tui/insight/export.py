@@ -161,8 +161,8 @@ class ExportScreen(ModalScreen[Path | None]):
             self._error(str(exc))
             self.query_one("#export-file").focus()
             return
-        cards = "1 card" if export.count == 1 else f"{export.count} cards"
-        self.notify(f"Wrote {cards} to {tilde(path, self.home)}.", title="Exported", markup=False)
+        where = tilde(path, self.home)
+        self.notify(f"Wrote {export.summary} to {where}.", title="Exported", markup=False)
         self.dismiss(path)
 
     def action_cancel(self) -> None:

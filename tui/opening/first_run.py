@@ -297,3 +297,4 @@ class FirstRunScreen(Screen[OpenedVault]):
         error.display = True
         self.query_one("#setting-up").display = False
         self.query_one("#go", Button).disabled = False
+        self.call_after_refresh(error.scroll_visible, animate=False)  # below a short screen's edge

@@ -1,4 +1,4 @@
-"""Your profile (`P` on the board): the name and signature notes are signed with, and the email
+"""Your profile (`@` on the board): the name and signature notes are signed with, and the email
 and phone a template may use (`{{ me.email }}`). The same settings as `followup-tui profile`.
 
 Kept in this device's config, never in the vault (it is not card data, and the synced folder
@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
+from store.cards.fields import parse_email
 from store.config import Config
-from store.errors import FollowupError
+from store.errors import BadValue, FollowupError
 from store.notes.placeholders import PROFILE_KEYS
 from tui.context import AppContext
 
@@ -91,13 +92,20 @@ class ProfileScreen(ModalScreen[bool]):
 
     def action_save(self) -> None:
         values = self.values()
+        error = self.query_one("#profile-error", Static)
+        try:  # the From: of every letter handed to a mail client
+            values["email"] = parse_email(values["email"])
+        except BadValue as exc:
+            error.update(f"Email: {exc}")
+            error.display = True
+            self.query_one("#profile-email").focus()
+            return
         profile = {key: value for key, value in values.items() if value}
         try:
             fresh = Config.load()  # what the CLI (or another window) saved meanwhile stays
             fresh.profile = profile
             fresh.save()
         except (FollowupError, OSError) as exc:
-            error = self.query_one("#profile-error", Static)
             error.update(f"Not saved: {getattr(exc, 'strerror', None) or exc}")
             error.display = True
             return
