@@ -111,8 +111,9 @@ def _when(card: Card) -> datetime:
     return max(moments) if moments else datetime.min.replace(tzinfo=UTC)
 
 
-def application_line(card: Card, tz: tzinfo | None = None) -> str:
-    """One earlier application in a line: "Initech — rejected 2026-10-31 (Analyst)"."""
+def application_line(card: Card, tz: tzinfo | None = None, now: datetime | None = None) -> str:
+    """One earlier application in a line: "Initech — rejected 2026-10-31 (Analyst)"; an
+    interview still ahead of `now` is said as one ("waiting, interview 2026-12-04")."""
 
     def day(moment: datetime) -> str:
         return (moment.astimezone(tz) if tz is not None else moment.astimezone()).strftime(
@@ -126,6 +127,7 @@ def application_line(card: Card, tz: tzinfo | None = None) -> str:
     else:
         state = STAGE_TITLES.get(card.stage, card.stage).lower()
         if card.interviewed_at:
-            state += f", interviewed {day(card.interviewed_at)}"
+            ahead = now is not None and card.interviewed_at > now
+            state += f", {'interview' if ahead else 'interviewed'} {day(card.interviewed_at)}"
     role = f" ({card.role})" if card.role else ""
     return f"{card.company} — {state}{role}"

@@ -65,3 +65,8 @@ def test_earlier_applications_name_how_each_went_and_leave_the_trash_out() -> No
         == "initech inc — waiting, interviewed 2026-10-01"
     )
     assert earlier_applications(board.all(), "Nobody") == []
+    before_it = datetime(2026, 9, 30, tzinfo=UTC)  # the interview still ahead: not "interviewed"
+    assert (
+        application_line(board.card(open_one), UTC, before_it)
+        == "initech inc — waiting, interview 2026-10-01"
+    )

@@ -297,7 +297,8 @@ class CardEditScreen(Screen[str | None]):
         if is_new:
             earlier = earlier_applications(board.all(), card.company, except_id=card.id)
             if earlier:
-                lines = "\n".join(application_line(c, self.context.tz) for c in earlier[:5])
+                now = self.context.now()
+                lines = "\n".join(application_line(c, self.context.tz, now) for c in earlier[:5])
                 self.notify(lines, title=f"You applied to {card.company} before", timeout=12)
         if is_new or "interviewed_at" in changes or "duration" in changes:
             notice = interview_notice(card, self.now(), self.context.tz)

@@ -229,7 +229,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     print(card_id)
     card = session.board.card(card_id)
     for earlier in earlier_applications(session.board.all(), card.company, except_id=card_id):
-        print(f"note: {application_line(earlier)}", file=sys.stderr)
+        print(f"note: {application_line(earlier, now=datetime.now(UTC))}", file=sys.stderr)
     say_interview_ahead(card)
     return 0
 

@@ -10,6 +10,7 @@ app's own moves are newer than any spreadsheet); update a card in the trash.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -184,7 +185,8 @@ def plan(board: Board, source: Source, templates_dir: Path | None = None) -> Pla
                 by_company.get(company_key(str(row.fields["company"])), ()),
                 str(row.fields["company"]),
             )
-            result.earlier.extend(f"{row.where}: {application_line(c)}" for c in before)
+            now = datetime.now(UTC)
+            result.earlier.extend(f"{row.where}: {application_line(c, now=now)}" for c in before)
             continue
         seen_ids[card_id] = row.where
         card = board.card(card_id)
