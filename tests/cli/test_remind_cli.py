@@ -71,6 +71,18 @@ def test_a_damaged_log_is_a_warning_and_the_run_goes_on(laptop: Laptop, no_deskt
     assert "Acme" in result.out
 
 
+def test_a_folder_where_the_log_should_be_is_one_line_and_nothing_is_reminded(
+    laptop: Laptop, no_desktop: None
+) -> None:
+    add(laptop, "Acme", "2 days ago")
+    (laptop.config_dir / "reminders.json").mkdir()
+    result = laptop.cli("remind")
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "reminders.json" in result.err and "nothing was reminded" in result.err
+
+
 def _read_only_run(laptop: Laptop, folder: Path, *args: str) -> subprocess.CompletedProcess:
     """Run the CLI with `folder` read-only: a read-only bind mount in a mount namespace of
     its own as root (root writes through permissions), its mode bits otherwise."""

@@ -86,11 +86,11 @@ def cmd_remind(args: argparse.Namespace) -> int:
     )
     log_file = ReminderLog(session.config.dir)
     log = log_file.read()
-    if log_file.problem:
-        print(f"followup-tui: warning: {log_file.problem}.", file=sys.stderr)
     reminders = pick(items, log, now, None)
     if not args.dry_run:
         log_file.write(remembered(log, reminders, items, now))  # before anything is shown
+    if log_file.problem:  # after the write: one that fails says it all in its one line
+        print(f"followup-tui: warning: {log_file.problem}.", file=sys.stderr)
     if args.json:
         shown = [{**r.item.to_json(now, None), "reason": r.reason} for r in reminders]
         json.dump(shown, sys.stdout, indent=2, ensure_ascii=False)
