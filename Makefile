@@ -37,8 +37,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/followup-tui
 
+# Two workers (pytest-xdist): the suite is mostly Pilot and tmux tests, each on one core.
 test: $(STAMP)
-	@$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -n 2
 
 # The lowest versions pyproject.toml allows for each direct dependency (uv's lowest-direct
 # resolution), in a venv of their own, running the fast subset: proof the lower bounds are true.

@@ -47,6 +47,15 @@ if TYPE_CHECKING:
 sys.modules["conftest"] = sys.modules[__name__]
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what a test recorded as its `summary` property (the adversary's schedule count
+    and seed): a test's own print is lost when the suite runs on several workers."""
+    for report in terminalreporter.stats.get("passed", []):
+        for name, value in getattr(report, "user_properties", ()):
+            if name == "summary" and report.when == "call":
+                terminalreporter.write_line(str(value))
+
+
 def pytest_plugin_registered(plugin: object) -> None:
     sys.modules["conftest"] = sys.modules[__name__]
 
