@@ -126,8 +126,10 @@ def application_line(card: Card, tz: tzinfo | None = None, now: datetime | None 
         state = f"{how} {day(closed)}" if closed else how
     else:
         state = STAGE_TITLES.get(card.stage, card.stage).lower()
-        if card.interviewed_at:
-            ahead = now is not None and card.interviewed_at > now
-            state += f", {'interview' if ahead else 'interviewed'} {day(card.interviewed_at)}"
+        if card.interviewed_at and now is not None and card.interviewed_at > now:
+            interview = f"interview {day(card.interviewed_at)}"  # still ahead
+            state = interview if card.stage == "interviewed" else f"{state}, {interview}"
+        elif card.interviewed_at:
+            state += f", interviewed {day(card.interviewed_at)}"
     role = f" ({card.role})" if card.role else ""
     return f"{card.company} — {state}{role}"

@@ -70,3 +70,5 @@ def test_earlier_applications_name_how_each_went_and_leave_the_trash_out() -> No
         application_line(board.card(open_one), UTC, before_it)
         == "initech inc — waiting, interview 2026-10-01"
     )
+    ahead = board.add({"company": "Initech", "interviewed_at": WHEN}, at=before_it)
+    assert application_line(board.card(ahead), UTC, before_it) == "Initech — interview 2026-10-01"
