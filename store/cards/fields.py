@@ -76,7 +76,8 @@ def _person(text: str) -> Interviewer | None:
         title = paren[1].strip()
         text = text[: paren.start()].strip()
     name, _, rest = text.partition(",")
-    title = ", ".join(part for part in (rest.strip(), title) if part)
+    rest = rest.strip(" -–,")  # "Ann Lee, CTO, ann@acme.io": the comma before the email goes
+    title = ", ".join(part for part in (rest, title) if part)
     name = " ".join(name.split()).strip(" -–,")  # the email may have stood between two words
     if not name and not email:
         return None

@@ -54,6 +54,8 @@ def test_a_person_keeps_every_part_of_what_was_typed() -> None:
     assert str(parse_person("bob@x.io")) == "bob@x.io"  # shown once, and reads back the same
     # A title after the comma is kept when a title in brackets follows it.
     assert parse_person("Lee, Ann (CTO)") == Interviewer("Lee", "Ann, CTO", "")
+    # Commas around an email typed last are separators, not part of the title.
+    assert parse_person("Ann Lee, CTO, ann@acme.io") == Interviewer("Ann Lee", "CTO", "ann@acme.io")
 
 
 @pytest.mark.parametrize("nobody", ["-", "<>", ", CTO", "(CTO)"])
