@@ -28,13 +28,18 @@ def _imported(laptop, *args: str) -> tuple[subprocess.CompletedProcess[str], set
         cwd=PROJECT_DIR,
         timeout=120,
     )
-    packages = set()
-    for line in done.stderr.splitlines():
+    return done, {name.split(".")[0] for name in _modules(done.stderr)}
+
+
+def _modules(importtime: str) -> set[str]:
+    """Every module `-X importtime` says was imported, by its full name."""
+    found = set()
+    for line in importtime.splitlines():
         if line.startswith("import time:") and "|" in line:
             name = line.rsplit("|", 1)[1].strip()
-            if not name.startswith("import"):
-                packages.add(name.split(".")[0])
-    return done, packages
+            if name != "imported package":  # the header line
+                found.add(name)
+    return found
 
 
 def test_no_cli_command_imports_textual(laptop) -> None:
@@ -68,3 +73,19 @@ def test_every_command_is_read_by_the_parser_of_the_module_that_registers_it() -
         importlib.import_module(module).register(subparsers)
         registered.update(dict.fromkeys(subparsers.choices, module))
     assert registered == COMMAND_MODULE
+
+
+def test_a_command_reads_the_installed_version_only_when_asked_for_it(laptop) -> None:
+    """Looking the version up imports `importlib.metadata` and the `email` package: every
+    command paid for it to print nothing of it. `--version` after an option still says it."""
+    card = add(laptop, "Acme")
+    for args in [("list", "--json"), ("show", card, "--json"), ("due",), ("move", card, "thanked")]:
+        done, _ = _imported(laptop, *args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        modules = _modules(done.stderr)
+        assert "store.vault.session" in modules, (args, "importtime said nothing")
+        assert "importlib.metadata" not in modules, args
+    done, _ = _imported(laptop, "--version")  # after `--vault PATH`: read by the parser
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("followup-tui "), done.stdout
+    assert "importlib.metadata" in _modules(done.stderr)

@@ -1,4 +1,5 @@
-"""A replica's JSON bytes: the fast encoder writes exactly what the standard library would."""
+"""A replica's JSON bytes, and the CLI's indented `--json`: the fast encoder writes exactly what
+the standard library would."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from store.cards.board import Board
 from store.untrusted import parse_json
-from store.vault.encoding import compact_json
+from store.vault.encoding import compact_json, indented_json
 
 
 def stdlib(value: Any) -> bytes:
@@ -48,3 +49,47 @@ def test_a_card_holding_a_huge_number_still_round_trips_through_a_replica() -> N
     other.merge(parse_json(board.tables_json()))
     assert other.cards == board.cards
     assert parse_json(other.tables_json())["cards"] == board.cards
+
+
+def stdlib_indented(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+# What `--json` output may hold beyond a card's own fields: any float read from a replica (an
+# event's data), tuples, huge integers.
+output_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=3).map(tuple)
+        | st.dictionaries(st.text(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(output_values)
+def test_json_output_is_written_byte_for_byte_as_the_standard_library_indents_it(value) -> None:
+    assert indented_json(value) == stdlib_indented(value)
+
+
+def test_json_output_the_fast_encoder_would_write_otherwise_goes_to_the_standard_library() -> None:
+    odd = [
+        {"small": 1e-05, "big": 1e16, "not a number": float("nan")},  # orjson: 0.00001, 1e16
+        {"n": 10**30},
+        {1: "a key that is not text"},
+        {"lone surrogate": "\udc80"},
+        {"escapes": '\x00\x1b[31m\u2028\x7f"\\ ✓', "empty": [[], {}, ()]},
+    ]
+    for value in odd:
+        assert indented_json(value) == stdlib_indented(value), value
+
+
+def test_a_boards_json_output_is_the_standard_librarys() -> None:
+    board = Board("e0000000000a")
+    card_id = board.add({"company": "Acme \x1b[2J", "tags": ["remote", "β"]})
+    board.log(card_id, "note", score=0.1, count=10**30)
+    board.add({"company": "Globex", "key_points": ["Owns billing"]})
+    shown = [card.to_json() for card in board.all()]
+    assert indented_json(shown) == stdlib_indented(shown)

@@ -92,15 +92,34 @@ class _OneCommandParser(_Parser):
         raise _NotThisParser(message or "")  # --help: every command's help, from the full one
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    from tui.cli.version import version
+class _VersionAction(argparse.Action):
+    """argparse's own `version` action, with the version looked up only when it is asked:
+    the lookup reads the installed package's metadata (`importlib.metadata`, which imports
+    the `email` package), some 20–40 ms every command paid to print nothing of it."""
 
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings=option_strings,
+            dest=dest,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="show program's version number and exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from tui.cli.version import version
+
+        parser._print_message(f"followup-tui {version()}\n", sys.stdout)
+        parser.exit()
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = (_OneCommandParser if only else _Parser)(
         prog="followup-tui",
         description="A local-first, encrypted board for following up after job interviews. "
         "With no command it opens the board.",
     )
-    parser.add_argument("--version", action="version", version=f"followup-tui {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
     parser.add_argument(
         "--device-name",

@@ -7,7 +7,6 @@ Output for people is short text; `--json` output is the stable shape of `Card.to
 from __future__ import annotations
 
 import argparse
-import json
 import socket
 import sys
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from store.notes.due import interview_item, interview_notice
 from store.untrusted import MAX_PASSPHRASE_BYTES, printable, read_capped
 from store.untrusted import one_line as single_line
 from store.vault.crypto import Vault
+from store.vault.encoding import indented_json
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from tui.cli import UsageError, one_line
@@ -285,7 +285,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 data["matched"] = [f.to_json() for f in found[card.id]]
         # One write: `json.dump` to the stream would hand it a fragment at a time, each made
         # printable on its own (140,000 writes for 1,000 cards).
-        sys.stdout.write(json.dumps(shown, indent=2, ensure_ascii=False))
+        sys.stdout.write(indented_json(shown))
         sys.stdout.write("\n")
     elif args.ids:
         for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
@@ -368,7 +368,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
     if args.json:
-        sys.stdout.write(json.dumps(card.to_json(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(indented_json(card.to_json()) + "\n")
     else:
         print(describe_card(card, session.board, datetime.now(UTC)))
     return 0

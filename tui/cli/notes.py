@@ -25,6 +25,7 @@ from store.notes.flow import record_answer, record_round, record_sent
 from store.notes.placeholders import PLACEHOLDERS, PROFILE_KEYS
 from store.notes.templates import Note, Template, TemplateSet, install_defaults
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
+from store.vault.encoding import indented_json
 from store.vault.session import Session
 from tui.cli.context import open_session, vault_path
 
@@ -154,7 +155,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         print(len(items))
         return 0
     if args.json:
-        text = json.dumps([i.to_json(now, None) for i in items], indent=2, ensure_ascii=False)
+        text = indented_json([i.to_json(now, None) for i in items])
         sys.stdout.write(text + "\n")  # one write, not one per fragment
         return 0
     if not items:
