@@ -100,6 +100,9 @@ def _spawn_watch(laptop) -> tuple[subprocess.Popen[str], list[str], list[str]]:
         stdin=subprocess.DEVNULL,
         text=True,
         env=env,
+        # As a shell script's background job starts it (and as a test worker may have it):
+        # with SIGINT ignored. Ctrl-C must stop it all the same.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     out: list[str] = []
     err: list[str] = []

@@ -106,18 +106,22 @@ def _log(line: str) -> None:
 
 
 @contextlib.contextmanager
-def _stop_on_sigterm(stop: threading.Event) -> Iterator[None]:
-    """systemd and `kill` send SIGTERM: stop as cleanly as on Ctrl-C."""
-    previous = signal.getsignal(signal.SIGTERM)
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """systemd and `kill` send SIGTERM: stop as cleanly as on Ctrl-C. And Ctrl-C stops, as
+    the line says, even in a process started with SIGINT ignored (a shell script's background
+    job passes that on): the terminal sends it only to the job in the foreground anyway."""
+    previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     try:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (tests driving main() from a thread)
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGTERM, previous[0])
+        signal.signal(signal.SIGINT, previous[1])
 
 
 class CalendarOnWatch:
@@ -179,7 +183,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             _log(line)
         calendar.templates_changed(batch.templates)
 
-    with _stop_on_sigterm(stop), contextlib.suppress(KeyboardInterrupt):
+    with _stop_on_signals(stop), contextlib.suppress(KeyboardInterrupt):
         run(
             session,
             stop,
