@@ -618,13 +618,21 @@ def card_view(card_id: str, state: CardState) -> Card:
 
     conflicts: dict[str, tuple[Conflict, ...]] = {}
     versions: dict[str, tuple[str, ...]] = {}
-    updated = ""
+    updated, updated_key = "", ""  # stamp_key("") is ""
     for name, entries in fields.items():
-        newest = entries[0] if len(entries) == 1 else max(entries, key=lambda e: stamp_key(e[1]))
-        if stamp_key(newest[1]) > stamp_key(updated):
-            updated = newest[1]
+        if len(entries) == 1:  # nearly every field: one version, nothing to sort or compare
+            stamp = entries[0][1]
+            key = stamp_key(stamp)
+            if key > updated_key:
+                updated, updated_key = stamp, key
+            versions[name] = (stamp,)
+            continue
+        newest = max(entries, key=lambda e: stamp_key(e[1]))
+        key = stamp_key(newest[1])
+        if key > updated_key:
+            updated, updated_key = newest[1], key
         versions[name] = tuple(sorted((e[1] for e in entries), key=stamp_key, reverse=True))
-        if len(entries) > 1 and name in TEXT_FIELDS:
+        if name in TEXT_FIELDS:
             others = sorted((e for e in entries if e is not newest), key=lambda e: stamp_key(e[1]))
             conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
     events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
