@@ -21,6 +21,9 @@ read), independent of the stamps and version vectors the store uses.
 Each schedule is small so that at least 1,000 run in about a minute on a 2-core machine: the key
 is derived once, and the folders live on tmpfs when there is one. The count and the seed are
 printed; `FOLLOWUP_ADVERSARY_SEED=N` replays a run, `FOLLOWUP_ADVERSARY_SCHEDULES=N` sets how many.
+A replay is exact: while a schedule runs, the ids the store draws (devices, writers, cards,
+events) come from a generator seeded with the schedule's seed, and its clocks read a wall clock
+that moves one millisecond per reading from a fixed start (`pinned`), so one seed is one run.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import Any
 
 import pytest
 
+import store.cards.clock
 from store.cards.model import STAGES
 from store.config import Config
 from store.errors import FollowupError
@@ -120,12 +124,27 @@ class World:
         knows: set[Key] = set()
         for name, data in before.items():
             if read / name not in session.problems:
-                knows |= self.known.get(data, frozenset())
+                knows |= self.knowledge(name, data)
         return session, frozenset(knows)
+
+    def knowledge(self, name: str, data: bytes) -> frozenset[Key]:
+        """What a file's bytes hold: a version's, or, for a file cut short, the longest version
+        of that name it begins with. A replica is a snapshot followed by appended changes and a
+        reader leaves out a last change cut short, so a cut file reads as an earlier version;
+        crediting nothing would call a write that saw it a lost one (and crediting the version
+        it was cut from would hide a loss)."""
+        if data in self.known:
+            return self.known[data]
+        prefixes = [v for v in self.versions.get(name, ()) if data.startswith(v)]
+        return self.known[max(prefixes, key=len)] if prefixes else frozenset()
 
     def command(self, laptop: Laptop, action: Any = None) -> SyncedSession:
         before = self.files(laptop)
         session, knows = self.open(laptop, before)
+        # Opening writes our replica when what it merged is new: a version of its own, which
+        # a file cut short later may read as (`knowledge`).
+        opened = self.files(laptop)
+        self.register(laptop, before, knows)
         if action is not None:
             try:
                 session.change(action)
@@ -134,7 +153,7 @@ class World:
                 self.refused += 1
                 self.log.append(f"  refused: {exc}")
         new = self.record_writes(session, knows)
-        self.register(laptop, before, knows | new)
+        self.register(laptop, opened, knows | new)
         return session
 
     def record_writes(self, session: SyncedSession, knows: frozenset[Key]) -> frozenset[Key]:
@@ -361,6 +380,30 @@ FAULTS = (
 WEIGHTS = (10, 8, 1.5, 1, 1, 0.3, 1.5, 3, 1, 1.5, 1)
 
 
+class _PinnedTime:
+    """What `store.cards.clock` reads as `time`: a wall clock that moves 1 ms per reading."""
+
+    def __init__(self, start_ms: int) -> None:
+        self._ns = start_ms * 1_000_000
+
+    def time_ns(self) -> int:
+        self._ns += 1_000_000
+        return self._ns
+
+
+@contextlib.contextmanager
+def pinned(seed: int) -> Iterator[None]:
+    """Ids and clocks drawn from `seed`, so that replaying a seed replays its schedule."""
+    ids = random.Random(f"ids {seed}")
+    saved = secrets.token_hex, store.cards.clock.time
+    secrets.token_hex = lambda n=32: ids.randbytes(n).hex()  # type: ignore[assignment]
+    store.cards.clock.time = _PinnedTime(1_796_137_000_000)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        secrets.token_hex, store.cards.clock.time = saved  # type: ignore[assignment]
+
+
 @pytest.fixture(scope="module")
 def template() -> Iterator[World]:
     """One vault and three laptops that joined it, made once (the key derived once): every
@@ -369,18 +412,19 @@ def template() -> Iterator[World]:
     root = Path(tempfile.mkdtemp(prefix="followup-adversary-", dir=shm if shm.is_dir() else None))
     saved = {k: os.environ.get(k) for k in ("FOLLOWUP_CONFIG_DIR", "FOLLOWUP_MACHINE_ID")}
     try:
-        vault = Vault.create(root / "start" / "vault", "adversary passphrase")
-        world = World(root / "start", vault, random.Random(0))
-        for slot in range(LAPTOPS):
-            folder = world.root / f"folder-{slot}"
-            (folder / "replicas").mkdir(parents=True)
-            shutil.copy(vault.path / "vault.json", folder / "vault.json")
-            laptop = Laptop(slot, world.root / f"config-{slot}", folder, f"machine-{slot}")
-            world.laptops.append(laptop)
-            world.command(laptop)  # joins: the first command on a new laptop
-        # One card every laptop has: then their edits meet, as the adversary wants.
-        world.command(world.laptops[0], lambda board: board.add({"company": "Acme"}))
-        world.settle_everything()
+        with pinned(0):
+            vault = Vault.create(root / "start" / "vault", "adversary passphrase")
+            world = World(root / "start", vault, random.Random(0))
+            for slot in range(LAPTOPS):
+                folder = world.root / f"folder-{slot}"
+                (folder / "replicas").mkdir(parents=True)
+                shutil.copy(vault.path / "vault.json", folder / "vault.json")
+                laptop = Laptop(slot, world.root / f"config-{slot}", folder, f"machine-{slot}")
+                world.laptops.append(laptop)
+                world.command(laptop)  # joins: the first command on a new laptop
+            # One card every laptop has: then their edits meet, as the adversary wants.
+            world.command(world.laptops[0], lambda board: board.add({"company": "Acme"}))
+            world.settle_everything()
         yield world
     finally:
         for key, value in saved.items():
@@ -408,9 +452,10 @@ def play(start: World, seed: int, steps: int) -> World:
         writes=dict(start.writes),
     )
     try:
-        for _ in range(steps):
-            world.step()
-        world.check(world.settle_everything())
+        with pinned(seed):
+            for _ in range(steps):
+                world.step()
+            world.check(world.settle_everything())
     except AssertionError as exc:
         raise AssertionError(f"{exc}; what happened:\n" + "\n".join(world.log)) from None
     shutil.rmtree(root)
