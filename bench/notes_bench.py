@@ -22,7 +22,7 @@ import yaml
 
 from bench.common import header, measure, row
 from store.cards.board import Board
-from store.cards.model import STAGES
+from store.cards.model import STAGES, Card
 from store.notes.due import KINDS, board_items
 from store.notes.due_index import DueIndex
 from store.notes.templates import TemplateSet, default_files
@@ -103,6 +103,20 @@ def main(sizes: list[int]) -> None:
             paint(card, NOW)
         again = shared.worked_out - before
         print(f"  badges worked out again after a change on one card: {again} of {size:,}")
+        # The list the board opens after a move: one card changed since the last read, its
+        # items moved in the kept list, the one card worked out again.
+        edited: list[list[Card]] = []
+
+        def edit_one(
+            b: Board = board, c: list[Card] = cards, done: list[list[Card]] = edited
+        ) -> None:
+            b.edit(c[len(done) % len(c)].id, {"notes": f"moved {len(done)}"})
+            done.append(b.all())
+
+        after_one = measure(
+            lambda i=index, done=edited: i.listed(done[-1], rules, NOW), repeat=7, setup=edit_one
+        )
+        row("Today list after a change on one card", after_one, plain)
 
     header("notes")
     card = fill(1).all()[0]

@@ -6,8 +6,10 @@ it), each note's drop (`drop_after_days`) and the moments notes stop being "upco
 close suggestion waits for those). So each card's items, upcoming ones included, are worked
 out at one moment and kept until the next such moment, for as long as the card (the board
 makes a new `Card` view only when its state changed) and the templates stay the same; a
-read applies `now` to them (whether each is listed yet). A badge is then a lookup, the Today
-list a pass and a sort, and a change on one card works that card out alone.
+read applies `now` to them (whether each is listed yet). A badge is then a lookup, and a
+change on one card works that card out alone. The Today list keeps every card's items merged
+in urgency order between reads: a read over the same cards takes them in order, without a
+sort, and a change on a few cards moves their items alone (`_merged`).
 
 Pure bookkeeping over `store.notes.due`, whose rules it never restates: same items, same
 order (tests/store/test_due_index.py compares the two at many moments). Must never read the
@@ -16,8 +18,11 @@ clock, a file or the environment.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Collection, Iterable, Sequence
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import compress, count
+from operator import ne
 from typing import Any
 
 from store.cards.model import Card
@@ -25,12 +30,26 @@ from store.notes.due import KINDS, DueItem, Schedulable, card_items, interview_e
 from store.notes.when import local, start_of_day
 
 _LISTED_AHEAD = timedelta(hours=24)  # a timed note is listed (due) this long before its time
+_MINUTE = timedelta(minutes=1)
+_DAWN = datetime.min.replace(tzinfo=UTC)
+_DUSK = datetime.max.replace(tzinfo=UTC)
+_FEW = 8  # a change on fewer than one card in this many moves their items; more, a new sort
 
 
 class _Entry:
     """One card's items, worked out at `since` and true until `until`."""
 
-    __slots__ = ("badge", "badge_minute", "card", "items", "listed", "since", "templates", "until")
+    __slots__ = (
+        "badge",
+        "badge_from",
+        "badge_until",
+        "card",
+        "items",
+        "listed",
+        "since",
+        "templates",
+        "until",
+    )
 
     def __init__(
         self,
@@ -50,7 +69,8 @@ class _Entry:
         # longer "upcoming"): a read compares moments instead of asking each item its status.
         self.listed = [(urgency(item), _listed_from(item, tz), item) for item in items]
         self.badge: Any = None
-        self.badge_minute: datetime | None = None
+        self.badge_from: datetime | None = None  # the minute the badge was said in
+        self.badge_until: datetime | None = None
 
     def holds(self, card: Card, templates: Sequence[Schedulable], now: datetime) -> bool:
         return (
@@ -111,6 +131,18 @@ class DueIndex:
         self._cards: dict[str, _Entry] = {}
         self._templates: Sequence[Schedulable] | None = None  # the set the entries were made for
         self.worked_out = 0  # how many times a card's items were worked out (tests, bench)
+        # What the last Today list read (`_merged`): its cards' ids and entries, in order, and
+        # their items merged in urgency order.
+        self._order: list[str] | None = None
+        self._entries: list[_Entry] = []
+        self._merge: list[_Merged] = []
+        # The cards (by identity) and templates they were for, and when the entries all hold.
+        self._kept: tuple[list[int], Sequence[Schedulable], datetime, datetime | None] | None
+        self._kept = None
+        # Each kind of list asked for, from the merged list above, and while it holds; and
+        # the last items moved in the merged list (from which list to which, gone, came).
+        self._said: dict[Any, _Said] = {}
+        self._moved: tuple[list[_Merged], list[_Merged], list[Any], list[_Merged]] | None = None
 
     def _same(self, templates: Sequence[Schedulable]) -> Sequence[Schedulable]:
         """The list the entries were worked out for, when `templates` holds the same
@@ -145,6 +177,9 @@ class DueIndex:
 
     def forget(self, card_ids: Iterable[str] | None = None) -> None:
         """Drop what was worked out (for these cards, or all): cards gone from the board."""
+        self._order, self._entries, self._merge, self._kept = None, [], [], None
+        self._said.clear()
+        self._moved = None
         if card_ids is None:
             self._cards.clear()
             return
@@ -166,26 +201,162 @@ class DueIndex:
         """`store.notes.due.board_items(cards, templates, now, tz, include_upcoming, kinds)`:
         overdue and due (or every item, with `include_upcoming`), most urgent first."""
         templates = self._same(templates)
-        tz = self.tz
+        cards = list(cards)
+        marks = list(map(id, cards))  # the cards are those the kept entries hold: never freed
+        kept = self._kept
+        if (
+            kept is None
+            or templates is not kept[1]
+            or now < kept[2]
+            or (kept[3] is not None and now >= kept[3])
+            or len(marks) != len(kept[0])
+        ):
+            self._keep(cards, marks, templates, now)
+        elif marks != kept[0]:
+            changed = list(compress(count(), map(ne, marks, kept[0])))
+            order = self._order or []
+            if len(changed) * _FEW < len(marks) and all(
+                cards[place].id == order[place] for place in changed
+            ):
+                self._keep_few(cards, marks, changed, now)
+            else:
+                self._keep(cards, marks, templates, now)
+        return self._say(now, include_upcoming, kinds)
+
+    def _say(self, now: datetime, include_upcoming: bool, kinds: Collection[str]) -> list[DueItem]:
+        """The items of the merged list that are listed at `now` (all, with `include_upcoming`)
+        of `kinds`. What was said is kept with the moments it holds between (the latest moment
+        an item was listed from, the next one ahead); after a change on a few cards, their
+        items alone are taken out of it and put in."""
+        merged = self._merge
         every_kind = set(kinds) >= set(KINDS)
-        found: list[tuple[Any, DueItem]] = []
-        add = found.append
+        asked = (include_upcoming, None if every_kind else frozenset(kinds))
+        said = self._said.get(asked)
+        if said is not None and said.since <= now < said.until:
+            if said.merge is merged:
+                return list(said.items)
+            moved = self._moved
+            if (
+                moved is not None
+                and said.merge is moved[0]
+                and moved[1] is merged
+                and said.move(moved[2], moved[3], now, include_upcoming, every_kind, kinds)
+            ):
+                said.merge = merged
+                return list(said.items)
+        said = _Said(merged, _DAWN, _DUSK)
+        tz = self.tz
+        asks = False
+        for key, listed_from, item in merged:
+            if not every_kind and item.kind not in kinds:
+                continue
+            if include_upcoming:
+                said.keys.append(key)
+                said.items.append(item)
+            elif listed_from is None:
+                asks = True  # asked its status at each read: nothing said is kept
+                if item.status(now, tz) != "upcoming":
+                    said.keys.append(key)
+                    said.items.append(item)
+            elif now >= listed_from:
+                said.keys.append(key)
+                said.items.append(item)
+                if listed_from > said.since:
+                    said.since = listed_from
+            elif listed_from < said.until:
+                said.until = listed_from
+        if asks:
+            self._said.pop(asked, None)
+        else:
+            self._said[asked] = said
+        return list(said.items)
+
+    def _keep(
+        self, cards: list[Card], marks: list[int], templates: Sequence[Schedulable], now: datetime
+    ) -> None:
+        """Each card's entry (worked out again where it no longer holds), merged; and from when
+        until when all of them hold, for the next read over the same cards."""
+        ids: list[str] = []
+        entries: list[_Entry] = []
         get = self._cards.get
+        since, until = _DAWN, None
         for card in cards:
             entry = get(card.id)
-            if entry is None or not entry.holds(card, templates, now):
+            if (
+                entry is None
+                or entry.card is not card
+                or entry.templates is not templates
+                or now < entry.since
+                or (entry.until is not None and now >= entry.until)
+            ):
                 entry = self._work_out(card, templates, now)
-            for key, listed_from, item in entry.listed:
-                if not every_kind and item.kind not in kinds:
-                    continue
-                if include_upcoming or (
-                    now >= listed_from
-                    if listed_from is not None
-                    else item.status(now, tz) != "upcoming"
-                ):
-                    add((key, item))
-        found.sort(key=_first)
-        return [item for _, item in found]
+            ids.append(card.id)
+            entries.append(entry)
+            if entry.since > since:
+                since = entry.since
+            if entry.until is not None and (until is None or entry.until < until):
+                until = entry.until
+        self._merged(ids, entries)
+        self._kept = (marks, templates, since, until)
+
+    def _keep_few(
+        self, cards: list[Card], marks: list[int], changed: list[int], now: datetime
+    ) -> None:
+        """`_keep` when the cards are the same but at the places `changed` (new versions of
+        them): those alone are looked at, the others' entries all still hold."""
+        assert self._kept is not None
+        _, templates, since, until = self._kept
+        entries = list(self._entries)
+        for place in changed:
+            entry = self._entry(cards[place], templates, now)
+            entries[place] = entry
+            since = max(since, entry.since)
+            if entry.until is not None and (until is None or entry.until < until):
+                until = entry.until
+        self._move(changed, entries)
+        self._kept = (marks, templates, since, until)
+
+    def _merged(self, ids: list[str], entries: list[_Entry]) -> None:
+        """Every item of these entries, most urgent first; items alike in urgency in the
+        order of the cards, then of each card's items (as a stable sort of them all would
+        leave them). Kept for the next read: the same cards in the same order with the same
+        entries are this list again; a few entries changed move their items alone."""
+        if ids == self._order:
+            if entries == self._entries:
+                return
+            changed = [
+                place
+                for place, (new, old) in enumerate(zip(entries, self._entries, strict=True))
+                if new is not old
+            ]
+            if len(changed) * _FEW < len(entries):
+                self._move(changed, entries)
+                return
+        merged = [
+            ((key, place, number), listed_from, item)
+            for place, entry in enumerate(entries)
+            for number, (key, listed_from, item) in enumerate(entry.listed)
+        ]
+        merged.sort(key=_first)
+        self._order, self._entries, self._merge = ids, entries, merged
+        self._moved = None
+
+    def _move(self, changed: list[int], entries: list[_Entry]) -> None:
+        """The merged list with the items of the entries at `changed` replaced by those of
+        `entries`: a new list (what was said from the old one stays as it was), and what moved,
+        for what was said to move the same items (`_Said.move`)."""
+        merged = list(self._merge)
+        gone: list[tuple[Any, int, int]] = []
+        came: list[_Merged] = []
+        for place in changed:
+            for number, (key, _, _) in enumerate(self._entries[place].listed):
+                gone.append((key, place, number))
+                del merged[bisect_left(merged, gone[-1], key=_first)]
+            for number, (key, listed_from, item) in enumerate(entries[place].listed):
+                came.append(((key, place, number), listed_from, item))
+                insort(merged, came[-1], key=_first)
+        self._moved = (self._merge, merged, gone, came)
+        self._entries, self._merge = entries, merged
 
     def badge(
         self,
@@ -196,12 +367,72 @@ class DueIndex:
     ) -> Any:
         """`make(items, now)` for the card's items (what its badge says), said again only when
         the minute changes or the card, the templates or what it owes do."""
-        entry = self._entry(card, self._same(templates), now)
-        minute = now.replace(second=0, microsecond=0)
-        if entry.badge_minute != minute:
-            entry.badge, entry.badge_minute = make(entry.items, now), minute
+        entry = self._cards.get(card.id)
+        if (  # what `_entry` checks, written out: this runs for every card painted
+            entry is None
+            or entry.card is not card
+            or entry.templates is not templates
+            or now < entry.since
+            or (entry.until is not None and now >= entry.until)
+        ):
+            entry = self._entry(card, self._same(templates), now)
+        said_from = entry.badge_from
+        if said_from is None or now < said_from or now >= entry.badge_until:  # type: ignore[operator]
+            minute = now.replace(second=0, microsecond=0)
+            entry.badge = make(entry.items, now)
+            entry.badge_from, entry.badge_until = minute, minute + _MINUTE
         return entry.badge
 
 
-def _first(pair: tuple[Any, DueItem]) -> Any:
-    return pair[0]
+_Merged = tuple[tuple[Any, int, int], datetime | None, DueItem]  # (urgency, card, item), …
+
+
+class _Said:
+    """One kind of list said from a merged list (`DueIndex._say`): its items in order, each
+    with its key there, true from `since` until `until`."""
+
+    __slots__ = ("items", "keys", "merge", "since", "until")
+
+    def __init__(self, merge: list[_Merged], since: datetime, until: datetime) -> None:
+        self.merge = merge
+        self.since = since
+        self.until = until
+        self.keys: list[tuple[Any, int, int]] = []
+        self.items: list[DueItem] = []
+
+    def move(
+        self,
+        gone: list[tuple[Any, int, int]],
+        came: list[_Merged],
+        now: datetime,
+        include_upcoming: bool,
+        every_kind: bool,
+        kinds: Collection[str],
+    ) -> bool:
+        """Take out the items `gone`, put in those `came` that are said at `now`; False (and
+        nothing changed) when one of them must be asked its status: say it all again."""
+        if not include_upcoming and any(listed_from is None for _, listed_from, _ in came):
+            return False
+        keys, items = self.keys, self.items
+        for key in gone:
+            place = bisect_left(keys, key)
+            if place < len(keys) and keys[place] == key:
+                del keys[place]
+                del items[place]
+        for key, listed_from, item in came:
+            if not every_kind and item.kind not in kinds:
+                continue
+            if not include_upcoming:
+                assert listed_from is not None
+                if now < listed_from:
+                    self.until = min(self.until, listed_from)
+                    continue
+                self.since = max(self.since, listed_from)
+            place = bisect_left(keys, key)
+            keys.insert(place, key)
+            items.insert(place, item)
+        return True
+
+
+def _first(one: _Merged) -> Any:
+    return one[0]

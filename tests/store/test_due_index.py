@@ -127,3 +127,72 @@ def test_edited_templates_work_every_card_out_again(templates, tmp_path) -> None
         board_items(board.all(), mine.everything(), now, None, kinds=KINDS)
     )
     assert index.worked_out == 2 * first
+
+
+def test_today_after_changes_on_a_few_cards_lists_what_the_due_rules_list(templates) -> None:
+    """The merged list kept between reads: a change on one card, on a few, on most, a card
+    added, deleted or restored, each read compared with the rules' own list, ties included
+    (cards of one company interviewed at one moment keep the order of the cards)."""
+    import random
+
+    rng = random.Random(5)
+    board = Board("aaaaaaaaaaaa")
+    moments = [START + timedelta(hours=h) for h in (0, 0, 5, 5, 30)]
+    for n in range(60):
+        board.add(
+            {"company": f"Co {n % 3}", "role": "Dev", "interviewed_at": rng.choice(moments)},
+            at=START,
+        )
+    index = DueIndex(UTC)
+    rules = templates.everything()
+    now = START + timedelta(days=2)
+    for step in range(40):
+        cards = sorted(board.cards)
+        touched = rng.sample(cards, rng.choice((1, 1, 2, 3, 50)))
+        for card_id in touched:
+            what = rng.random()
+            if what < 0.5:
+                board.edit(card_id, {"company": f"Co {rng.randrange(3)}"})
+            elif what < 0.6:
+                board.edit(card_id, {"interviewed_at": rng.choice(moments)})
+            elif what < 0.7:  # notes falling due in the hours ahead, listed while nothing changes
+                ago = timedelta(days=rng.choice((0, 1, 6, 13)), hours=rng.randint(0, 23))
+                board.edit(card_id, {"interviewed_at": now - ago})
+            elif what < 0.8:
+                board.move(card_id, rng.choice(("thanked", "waiting", "interviewed")))
+            elif what < 0.9:
+                board.delete(card_id)
+            else:
+                board.restore(card_id)
+        if step % 7 == 3:
+            board.add({"company": "Co 1", "role": "Dev", "interviewed_at": moments[0]}, at=now)
+        now += timedelta(hours=rng.choice((0, 1, 9)))
+        for upcoming in (False, True):
+            expected = board_items(board.all(), rules, now, UTC, upcoming, kinds=KINDS)
+            listed = index.listed(board.all(), rules, now, upcoming)
+            assert said(listed) == said(expected), (step, upcoming)
+            again = index.listed(board.all(), rules, now, upcoming)  # the kept list, as it is
+            assert said(again) == said(expected), (step, upcoming)
+        for hours in (1, 3, 8, 20):  # time goes by, no card changes
+            later = now + timedelta(hours=hours)
+            expected = board_items(board.all(), rules, later, UTC, kinds=KINDS)
+            assert said(index.listed(board.all(), rules, later)) == said(expected), (step, hours)
+
+
+def test_an_item_a_change_brings_is_listed_when_its_time_comes(templates) -> None:
+    """A card changed to an interview the day after tomorrow: not listed tonight, listed from
+    midnight (the day before it), though no card changed in between."""
+    board = Board("aaaaaaaaaaaa")
+    for n in range(12):
+        board.add({"company": f"Co {n}", "role": "Dev", "interviewed_at": START}, at=START)
+    index = DueIndex(UTC)
+    rules = templates.everything()
+    tonight = datetime(2026, 3, 20, 20, 0, tzinfo=UTC)
+    index.listed(board.all(), rules, tonight)
+    card = board.all()[4].id
+    board.edit(card, {"interviewed_at": datetime(2026, 3, 22, 10, 0, tzinfo=UTC)})
+    assert card not in [i.card_id for i in index.listed(board.all(), rules, tonight)]
+    after_midnight = datetime(2026, 3, 21, 0, 30, tzinfo=UTC)
+    listed = index.listed(board.all(), rules, after_midnight)
+    assert said(listed) == said(board_items(board.all(), rules, after_midnight, UTC, kinds=KINDS))
+    assert card in [i.card_id for i in listed if i.kind == "interview"]
