@@ -184,7 +184,7 @@ def _text(value: Any) -> str:
     return clean_text(value if isinstance(value, str) else str(value))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Offer:
     """An offer as the card holds it; every part may be empty."""
 
@@ -230,7 +230,7 @@ class Offer:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     """A file sent to (or received from) the employer; its bytes are a blob in `attachments/`."""
 
