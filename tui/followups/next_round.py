@@ -16,28 +16,23 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store.cards.fields import field_value
 from store.errors import BadValue, FollowupError
 from store.notes.flow import record_round
-from tui.context import AppContext
+from tui.followups.card_dialog import CardDialog
 
 
-class NextRoundScreen(ModalScreen[str | None]):
+class NextRoundScreen(CardDialog):
+    DIALOG_ID = "next-round"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="round-save", tooltip="Record the next round"),
         Binding("escape", "cancel", "Cancel", id="round-cancel", tooltip="Leave the card as it is"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
-        super().__init__(id="next-round")
-        self.context = context
-        self.card_id = card_id
-
     def compose(self) -> ComposeResult:
-        card = self.context.session.board.card(self.card_id)
+        card = self.card
         with Vertical(classes="dialog"):
             yield Label(f"Next round with {card.company}", classes="dialog-title", markup=False)
             with Horizontal(classes="setup-row"):
