@@ -43,7 +43,7 @@ from store.untrusted import printable
 from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
 from tui.board.keys import for_one_card
 from tui.context import AppContext
-from tui.history import undo_words
+from tui.history import Step, UndoKeys
 from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
@@ -262,7 +262,7 @@ def _location(text: str, offset: int) -> tuple[int, int]:
     return row, offset - (text.rfind("\n", 0, offset) + 1)
 
 
-class CardDetailScreen(Screen[str | None]):
+class CardDetailScreen(UndoKeys, Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="detail-edit", tooltip="Edit this card"),
         Binding(
@@ -558,23 +558,9 @@ class CardDetailScreen(Screen[str | None]):
         self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
         self.dismiss(card.id)
 
-    def action_undo(self) -> None:
-        self._undo_or_redo(redo=False)
-
-    def action_redo(self) -> None:
-        self._undo_or_redo(redo=True)
-
-    def _undo_or_redo(self, redo: bool) -> None:
-        """The board's undo, here too: a slip of `3` or `x` is taken back without leaving."""
-        try:
-            step = self.context.history.redo() if redo else self.context.history.undo()
-        except FollowupError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return
-        if step is None:
-            self.notify("Nothing to redo." if redo else "Nothing to undo.")
-            return
-        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+    def show_step(self, step: Step) -> None:
+        """The board's undo, here too (a slip of `3` or `x` is taken back without leaving): the
+        card as it is now."""
         self._edited(True)
 
     def _body(self) -> VerticalScroll:
