@@ -122,7 +122,12 @@ def test_sync_watch_merges_as_files_land_and_stops_cleanly(make_laptop, stop_sig
         assert card in replica_ids(a, device_of(a))
     finally:
         process.send_signal(stop_signal)
-        code = process.wait(timeout=30)
+        try:
+            code = process.wait(timeout=30)
+        finally:  # a watcher that does not stop fails the test, and is not left running
+            if process.poll() is None:
+                process.kill()
+                process.wait()
     wait_for(lambda: any("Stopped watching" in line for line in err), 10, "the goodbye line")
     assert code in (0, 130)
     assert not any("Traceback" in line for line in err), "".join(err)
