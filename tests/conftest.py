@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import shutil
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from store.vault.session import Session
     from sync.folder import SyncedSession
     from tui.app import FollowupApp
+    from tui.board.screen import BoardScreen
 
 # pytest imports this file as `tests.conftest` (`--import-mode=importlib`), test modules by the
 # name `conftest`: let both names be this one module, or each would get a copy of its own, with
@@ -282,6 +284,14 @@ def add_sample_cards(session: Session) -> dict[str, str]:
     return session.change(add)
 
 
+def predictable_ids(session: Session) -> Session:
+    """Cards added from now on get ids from a counter (c00000000001, ...): a snapshot shows the
+    same ids on every run."""
+    counter = itertools.count(1)
+    session.board._make_id = lambda: f"c{next(counter):011d}"  # type: ignore[method-assign]
+    return session
+
+
 def make_app(
     session: Session, *, now: Callable[[], datetime] = fixed_now, **kwargs: Any
 ) -> FollowupApp:
@@ -319,6 +329,19 @@ async def wait_for_text(pilot: Pilot, selector: str, text: str) -> str:
 
     await until(pilot, f"{selector} saying {text!r}", said)
     return str(pilot.app.screen.query_one(selector).render())
+
+
+def board_screen(app: FollowupApp) -> BoardScreen:
+    """The board, which must be the screen showing now."""
+    from tui.board.screen import BoardScreen
+
+    assert isinstance(app.screen, BoardScreen), app.screen
+    return app.screen
+
+
+def notices(app: App[Any]) -> str:
+    """Every notification the app has shown and not yet dismissed, one a line."""
+    return "\n".join(str(notice.message) for notice in app._notifications)
 
 
 def palette_highlights(app: App[Any], command: str) -> bool:
