@@ -19,7 +19,10 @@ import itertools
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -148,6 +151,49 @@ def synced(laptop: Laptop) -> SyncedSession:
             config.device_name = laptop.name
             config.save()
         return open_folder(Vault.unlock(laptop.vault, PASSPHRASE), config)
+
+
+@dataclass
+class Watch:
+    """`followup-tui sync --watch` running as a user starts it, and every line it has printed
+    so far (read on threads of their own, so a full pipe never blocks it)."""
+
+    process: subprocess.Popen[str]
+    out: list[str]
+    err: list[str]
+
+    def stop(self, stop_signal: int = signal.SIGTERM) -> int:
+        """Send `stop_signal` and wait for the exit status. A watch still running 30 s later
+        is killed (by its own id) and the test fails: nothing is left running."""
+        self.process.send_signal(stop_signal)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_watch(laptop: Laptop, sigint_ignored: bool = False) -> Watch:
+    """Start the laptop's `sync --watch` from the installed console script. `sigint_ignored`:
+    as a shell script's background job starts it (and as a test worker may have it)."""
+    env = {**os.environ, **laptop.env(), "PYTHONUNBUFFERED": "1"}
+    script = Path(sys.executable).with_name("followup-tui")
+    process = subprocess.Popen(
+        [str(script), "--vault", str(laptop.vault), "sync", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        if sigint_ignored
+        else None,
+    )
+    watch = Watch(process, [], [])
+    for stream, lines in ((process.stdout, watch.out), (process.stderr, watch.err)):
+        threading.Thread(target=lambda s=stream, ls=lines: ls.extend(s), daemon=True).start()
+    return watch
 
 
 @pytest.fixture
