@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 LOCALE_NAME = re.compile(r"[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*(?:\.[A-Za-z0-9_-]+)?(?:@\w+)?")
 _NO_LOCALE = frozenset({"", "c", "posix"})
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
+# English days and months, written without Babel (most users); tests write dates with them too.
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
     "January",
     "February",
     "March",
@@ -132,7 +133,7 @@ def day_text(day: date, locale: str | None = None) -> str:
     `day_text_or_english`.
     """
     if is_english(locale):
-        return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+        return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
     return _babel_day(day, locale, "MMMMEEEEd", True)  # type: ignore[arg-type]
 
 
@@ -141,7 +142,7 @@ def short_day(day: date, locale: str | None = None, today: date | None = None) -
     year than `today` is its month and year ("Oct 2025")."""
     other_year = today is not None and day.year != today.year
     if is_english(locale):
-        month = _MONTHS[day.month - 1][:3]
+        month = MONTHS[day.month - 1][:3]
         return f"{month} {day.year}" if other_year else f"{day.day} {month}"
     return _babel_day(day, locale, "yMMM" if other_year else "MMMd", False)  # type: ignore[arg-type]
 

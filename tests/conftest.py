@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +43,7 @@ if TYPE_CHECKING:
     from store.vault.session import Session
     from sync.folder import SyncedSession
     from tui.app import FollowupApp
+    from tui.board.screen import BoardScreen
 
 # pytest imports this file as `tests.conftest` (`--import-mode=importlib`), test modules by the
 # name `conftest`: let both names be this one module, or each would get a copy of its own, with
@@ -146,6 +151,49 @@ def synced(laptop: Laptop) -> SyncedSession:
             config.device_name = laptop.name
             config.save()
         return open_folder(Vault.unlock(laptop.vault, PASSPHRASE), config)
+
+
+@dataclass
+class Watch:
+    """`followup-tui sync --watch` running as a user starts it, and every line it has printed
+    so far (read on threads of their own, so a full pipe never blocks it)."""
+
+    process: subprocess.Popen[str]
+    out: list[str]
+    err: list[str]
+
+    def stop(self, stop_signal: int = signal.SIGTERM) -> int:
+        """Send `stop_signal` and wait for the exit status. A watch still running 30 s later
+        is killed (by its own id) and the test fails: nothing is left running."""
+        self.process.send_signal(stop_signal)
+        try:
+            return self.process.wait(timeout=30)
+        finally:
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_watch(laptop: Laptop, sigint_ignored: bool = False) -> Watch:
+    """Start the laptop's `sync --watch` from the installed console script. `sigint_ignored`:
+    as a shell script's background job starts it (and as a test worker may have it)."""
+    env = {**os.environ, **laptop.env(), "PYTHONUNBUFFERED": "1"}
+    script = Path(sys.executable).with_name("followup-tui")
+    process = subprocess.Popen(
+        [str(script), "--vault", str(laptop.vault), "sync", "--watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        if sigint_ignored
+        else None,
+    )
+    watch = Watch(process, [], [])
+    for stream, lines in ((process.stdout, watch.out), (process.stderr, watch.err)):
+        threading.Thread(target=lambda s=stream, ls=lines: ls.extend(s), daemon=True).start()
+    return watch
 
 
 @pytest.fixture
@@ -282,6 +330,14 @@ def add_sample_cards(session: Session) -> dict[str, str]:
     return session.change(add)
 
 
+def predictable_ids(session: Session) -> Session:
+    """Cards added from now on get ids from a counter (c00000000001, ...): a snapshot shows the
+    same ids on every run."""
+    counter = itertools.count(1)
+    session.board._make_id = lambda: f"c{next(counter):011d}"  # type: ignore[method-assign]
+    return session
+
+
 def make_app(
     session: Session, *, now: Callable[[], datetime] = fixed_now, **kwargs: Any
 ) -> FollowupApp:
@@ -319,6 +375,19 @@ async def wait_for_text(pilot: Pilot, selector: str, text: str) -> str:
 
     await until(pilot, f"{selector} saying {text!r}", said)
     return str(pilot.app.screen.query_one(selector).render())
+
+
+def board_screen(app: FollowupApp) -> BoardScreen:
+    """The board, which must be the screen showing now."""
+    from tui.board.screen import BoardScreen
+
+    assert isinstance(app.screen, BoardScreen), app.screen
+    return app.screen
+
+
+def notices(app: App[Any]) -> str:
+    """Every notification the app has shown and not yet dismissed, one a line."""
+    return "\n".join(str(notice.message) for notice in app._notifications)
 
 
 def palette_highlights(app: App[Any], command: str) -> bool:

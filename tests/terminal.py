@@ -88,6 +88,14 @@ def installed_script() -> str:
     return found
 
 
+def alive(pid: int) -> bool:
+    """The process `pid` still runs: it exists and is not a zombie waiting to be reaped."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+
+
 @dataclass
 class User:
     """One user's environment: a config dir, a passphrase file, and a vault made by the CLI."""

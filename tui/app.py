@@ -57,8 +57,10 @@ from tui.type_ahead import TypeAhead, is_typed
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.notifications import SeverityLevel
     from textual.timer import Timer
 
+    from store.notes.templates import TemplateProblem
     from tui.handoff.calendar import CalendarKeeper
     from tui.launch import UnlockInAdvance
 
@@ -315,13 +317,7 @@ class FollowupApp(App[int]):
         # from walking it again and again (see `store.vault.replica.long_lived_objects`).
         gc.freeze()
         for problem in self.context.opened(session, opened.templates):
-            in_use = self.context.templates.in_use(problem.path)
-            self.notify(
-                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
-                title="Template not loaded",
-                severity="warning",
-                timeout=12,
-            )
+            self._template_not_loaded(problem, "warning")
         self._check_locale()
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
         self._keep_calendar_file()
@@ -434,18 +430,23 @@ class FollowupApp(App[int]):
         """The templates were read again (by the watcher, or a screen): say what broke or was
         fixed, and repaint every screen that shows what they decide."""
         for problem in report.broken:
-            in_use = self.context.templates.in_use(problem.path)
-            self.notify(
-                f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
-                title="Template not loaded",
-                severity="error",
-                timeout=12,
-            )
+            self._template_not_loaded(problem, "error")
         if report.fixed:
             self.notify(", ".join(p.name for p in report.fixed), title="Template fixed")
         for screen in self.screen_stack:
             if isinstance(screen, ShowsTemplates):
                 screen.templates_reloaded()
+
+    def _template_not_loaded(self, problem: TemplateProblem, severity: SeverityLevel) -> None:
+        """A broken template file: its line, and what is used instead (the last good version,
+        or the default). A warning at opening; an error when an edit just broke it."""
+        in_use = self.context.templates.in_use(problem.path)
+        self.notify(
+            f"{problem}\n{in_use[0].upper()}{in_use[1:]}.",
+            title="Template not loaded",
+            severity=severity,
+            timeout=12,
+        )
 
     def on_sync_status_templates_changed(self, event: SyncStatus.TemplatesChanged) -> None:
         """The board's folder watcher saw template files change."""

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from store.cards.board import Board
 from store.cards.undo import Change, recorded, take_back
 from store.errors import FollowupError
 from store.vault.session import Session
+
+if TYPE_CHECKING:
+    from tui.context import AppContext
 
 T = TypeVar("T")
 
@@ -88,8 +91,8 @@ def undo_words(step: Step, verb: str) -> str:
 
 
 def take_step(history: History, redo: bool, notify: Callable[..., object]) -> Step | None:
-    """Undo (or redo) the last change, or say with a screen's `notify` why nothing was: the
-    board and Today both take u and ctrl+r, and say the same words."""
+    """Undo (or redo) the last change, or say with a screen's `notify` why nothing was: every
+    screen that takes u and ctrl+r says the same words."""
     try:
         step = history.redo() if redo else history.undo()
     except FollowupError as exc:
@@ -98,3 +101,35 @@ def take_step(history: History, redo: bool, notify: Callable[..., object]) -> St
     if step is None:
         notify("Nothing to redo." if redo else "Nothing to undo.")
     return step
+
+
+class _UndoScreen(Protocol):
+    context: AppContext
+
+    def notify(self, message: str, **how: object) -> object: ...
+    def refresh_bindings(self) -> None: ...
+    def show_step(self, step: Step) -> None: ...
+    def undo_or_redo(self, redo: bool) -> None: ...
+
+
+class UndoKeys:
+    """Mixed into a screen that takes `u` and `ctrl+r` (the board, a card's screen, Today): one
+    history, taken back from anywhere with the same words; the screen shows what the step
+    changed in its own way (`show_step`)."""
+
+    def action_undo(self: _UndoScreen) -> None:
+        self.undo_or_redo(redo=False)
+
+    def action_redo(self: _UndoScreen) -> None:
+        self.undo_or_redo(redo=True)
+
+    def undo_or_redo(self: _UndoScreen, redo: bool) -> None:
+        step = take_step(self.context.history, redo, self.notify)
+        if step is None:
+            return
+        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+        self.show_step(step)
+        self.refresh_bindings()  # what can be undone (and redone) now
+
+    def show_step(self, step: Step) -> None:
+        """Repaint what the undo or redo changed (each screen says how)."""

@@ -403,3 +403,15 @@ def parse_day(
         return day
     moment = parse_when(text, now=now, tz=tz, order=order)
     return moment.astimezone(tz).date() if tz is not None else moment.astimezone().date()
+
+
+def stored_day(value: object, label: str) -> str | None:
+    """A day field as a card stores it ("2026-03-20"; None when empty); a moment given for a
+    day counts by its own date. Anything else is `BadValue`: "<label> must be a date."."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise BadValue(f"{label} must be a date.")

@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from store.cards.dates import stored_day
 from store.errors import BadValue
 from store.untrusted import clean_text, quoted
 
@@ -152,14 +153,7 @@ def check_posting_text(text: str) -> str:
 def normalize_document(name: str, value: Any) -> Any:
     """The stored JSON form of one of this module's fields, or `BadValue`."""
     if name in OFFER_DAY_FIELDS:
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        label = "the offer's start" if name == "offer_start" else "answer_by"
-        raise BadValue(f"{label} must be a date.")
+        return stored_day(value, "the offer's start" if name == "offer_start" else "answer_by")
     text = "" if value is None else str(value)
     if name == "posting_text":
         return check_posting_text(text.rstrip())

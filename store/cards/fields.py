@@ -16,7 +16,7 @@ spreadsheet cell was filled with a dash (`split_people(..., lenient=True)`).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from store.cards.dates import (
@@ -25,6 +25,7 @@ from store.cards.dates import (
     parse_day,
     parse_duration,
     parse_when,
+    stored_day,
 )
 from store.cards.documents import DOCUMENT_DEFAULTS, OFFER_DAY_FIELDS, normalize_document
 from store.cards.model import FIELDS, LIST_FIELDS, Interviewer, iso_utc
@@ -223,13 +224,7 @@ def normalize(name: str, value: Any) -> Any:
             return iso_utc(value)
         raise BadValue(f"{name} must be a date and time.")
     if name == "promised_by":
-        if value in (None, ""):
-            return None
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        raise BadValue("promised_by must be a date.")
+        return stored_day(value, "promised_by")
     if name == "deleted":
         return bool(value)
     if name == "duration":

@@ -291,17 +291,24 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
+def relative(item: DueItem, now: datetime, tz: tzinfo | None, short: bool = False) -> str:
     """ "due in 3 h", "due today", "due tomorrow", "2 days overdue", "40 min overdue"; for an
-    interview "tomorrow 14:00" or "in 3 d"; for a close suggestion "no answer in 5 weeks"."""
+    interview "tomorrow 14:00" or "in 3 d"; for a close suggestion "no answer in 5 weeks".
+
+    `short`, for a narrow place (a card on the board): "due 5h", "due today", "in 2d", "3h
+    over", "2d over"; "tmrw 14:00" (an interview), "no answer 5w" (close). One function for
+    both, so the long and the short form always say the same moment, rounded the same way."""
     if item.kind == "interview":
-        return interview_when(item.at, item.ends or item.at, now, tz)
+        return interview_when(item.at, item.ends or item.at, now, tz, short=short)
     if item.kind == "close":
-        return f"no answer in {silence(item.silent_since or item.at, now, tz)}"
+        silent = silence(item.silent_since or item.at, now, tz, short=short)
+        return f"no answer {silent}" if short else f"no answer in {silent}"
     if item.day is not None:
-        days = (local_date(now, tz) - item.day).days
+        days = (local_date(now, tz) - item.day).days  # above 0: overdue
         if days == 0:
             return "due today"
+        if short:
+            return f"in {-days}d" if days < 0 else f"{days}d over"
         if days == -1:
             return "due tomorrow"
         if days < 0:
@@ -311,6 +318,11 @@ def relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
     count, unit = _span(seconds)
     if unit == "now":
         return "due now"
+    if short:
+        amount = f"{count}{unit}"
+        if seconds < 0:
+            return f"{amount} over"
+        return f"due {amount}" if seconds <= 24 * 3600 else f"in {amount}"
     amount = _plural(count, "day") if unit == "d" else f"{count} {'min' if unit == 'm' else 'h'}"
     return f"due in {amount}" if seconds > 0 else f"{amount} overdue"
 
@@ -319,8 +331,7 @@ def _span(seconds: float) -> tuple[int, str]:
     """How far a timed note is, rounded down to one unit: ("now"), minutes, hours, then days.
 
     A note up to two days ahead still counts in hours ("due in 30 h"): "tomorrow" is vaguer
-    than people want for a thank-you. Shared by `relative` and `short_relative` so the long
-    and the short form always agree.
+    than people want for a thank-you.
     """
     span = abs(seconds)
     if span < 60:
@@ -333,26 +344,8 @@ def _span(seconds: float) -> tuple[int, str]:
 
 
 def short_relative(item: DueItem, now: datetime, tz: tzinfo | None) -> str:
-    """`relative` for a narrow place (a card on the board): "due 5h", "due today", "in 2d",
-    "3h over", "2d over"; "tmrw 14:00" (an interview), "no answer 5w" (close). Same moments
-    and rounding as `relative`, fewer cells."""
-    if item.kind == "interview":
-        return interview_when(item.at, item.ends or item.at, now, tz, short=True)
-    if item.kind == "close":
-        return f"no answer {silence(item.silent_since or item.at, now, tz, short=True)}"
-    if item.day is not None:
-        days = (local_date(now, tz) - item.day).days
-        if days == 0:
-            return "due today"
-        return f"in {-days}d" if days < 0 else f"{days}d over"
-    seconds = (item.at - now).total_seconds()
-    count, unit = _span(seconds)
-    if unit == "now":
-        return "due now"
-    amount = f"{count}{unit}"
-    if seconds < 0:
-        return f"{amount} over"
-    return f"due {amount}" if seconds <= 24 * 3600 else f"in {amount}"
+    """`relative` for a narrow place (a card on the board): "due 5h", "in 2d", "3h over"."""
+    return relative(item, now, tz, short=True)
 
 
 def applies_to(template: Schedulable, card: Card) -> bool:

@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Laptop
-
-
-def add(laptop: Laptop, company: str, *args: str) -> str:
-    result = laptop.cli("add", "--company", company, *args)
-    assert result.code == 0, result.err
-    return result.out.strip()
+from conftest import Laptop, add
 
 
 def test_show_finds_a_card_by_its_company_whatever_the_case(laptop: Laptop) -> None:

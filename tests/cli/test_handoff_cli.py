@@ -3,21 +3,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import stat
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from conftest import start_watch
 from icalendar import Calendar
 from syncthing import wait_for
 
 from store.config import Config
-
-SCRIPT = Path(sys.executable).with_name("followup-tui")
 
 
 def configure(laptop, **settings: str) -> None:
@@ -110,21 +104,9 @@ def test_sync_watch_keeps_the_calendar_file_current_as_cards_arrive(make_laptop,
     assert b.cli("--device-name", "b", "list").code == 0
     calendar = tmp_path / "followup.ics"
     configure(a, calendar_file=str(calendar))
-    env = {**os.environ, **a.env(), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [str(SCRIPT), "--vault", str(a.vault), "sync", "--watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    err: list[str] = []
-    out: list[str] = []
-    for stream, lines in ((process.stderr, err), (process.stdout, out)):
-        threading.Thread(target=lambda s=stream, ls=lines: ls.extend(s), daemon=True).start()
+    watch = start_watch(a)
     try:
-        wait_for(lambda: any("Watching" in line for line in err), 30, "the watcher to start")
+        wait_for(lambda: any("Watching" in line for line in watch.err), 30, "the watcher to start")
         assert calendar.exists()
         card = b.cli("add", "--company", "Globex", "--interviewed-at", "tomorrow 9:00").out.strip()
         wait_for(
@@ -133,8 +115,7 @@ def test_sync_watch_keeps_the_calendar_file_current_as_cards_arrive(make_laptop,
             "the other laptop's interview in the calendar",
         )
         # The file is written before the line that says so is printed (and read here).
-        wait_for(lambda: any("calendar written" in line for line in out), 30, "the line")
+        wait_for(lambda: any("calendar written" in line for line in watch.out), 30, "the line")
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-    assert not any("Traceback" in line for line in err), "".join(err)
+        watch.stop()
+    assert not any("Traceback" in line for line in watch.err), "".join(watch.err)

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import start_watch
 from syncthing import wait_for
 
 from store.config import Config
 from store.vault.crypto import Vault
 from store.vault.replica import read_replica
-
-SCRIPT = Path(sys.executable).with_name("followup-tui")
 
 
 def join(make_laptop, name: str, vault: Path | None = None):
@@ -91,38 +86,19 @@ def test_doctor_reports_every_problem_changes_nothing_and_exits_non_zero(make_la
     assert len(shown["attention"]) == 4
 
 
-def _spawn_watch(laptop) -> tuple[subprocess.Popen[str], list[str], list[str]]:
-    env = {**os.environ, **laptop.env(), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [str(SCRIPT), "--vault", str(laptop.vault), "sync", "--watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        # As a shell script's background job starts it (and as a test worker may have it):
-        # with SIGINT ignored. Ctrl-C must stop it all the same.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    out: list[str] = []
-    err: list[str] = []
-    for stream, lines in ((process.stdout, out), (process.stderr, err)):
-        threading.Thread(target=lambda s=stream, ls=lines: ls.extend(s), daemon=True).start()
-    return process, out, err
-
-
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
 def test_sync_watch_merges_as_files_land_and_stops_cleanly(make_laptop, stop_signal) -> None:
     a, b = make_laptop("a"), join(make_laptop, "b")
-    process, out, err = _spawn_watch(a)
+    watch = start_watch(a, sigint_ignored=True)
     try:
-        wait_for(lambda: any("Watching" in line for line in err), 30, "the watcher to start")
+        wait_for(lambda: any("Watching" in line for line in watch.err), 30, "the watcher to start")
         card = b.cli("add", "--company", "Acme").out.strip()
-        wait_for(lambda: any("merged b: 1 card changed" in line for line in out), 30, "a merge")
+        wait_for(
+            lambda: any("merged b: 1 card changed" in line for line in watch.out), 30, "a merge"
+        )
         assert card in replica_ids(a, device_of(a))
     finally:
-        process.send_signal(stop_signal)
-        code = process.wait(timeout=30)
-    wait_for(lambda: any("Stopped watching" in line for line in err), 10, "the goodbye line")
+        code = watch.stop(stop_signal)
+    wait_for(lambda: any("Stopped watching" in line for line in watch.err), 10, "the goodbye line")
     assert code in (0, 130)
-    assert not any("Traceback" in line for line in err), "".join(err)
+    assert not any("Traceback" in line for line in watch.err), "".join(watch.err)

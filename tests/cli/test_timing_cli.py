@@ -11,19 +11,13 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from conftest import Laptop
+from conftest import Laptop, add
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def local_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def add(laptop: Laptop, company: str, *args: str) -> str:
-    result = laptop.cli("add", "--company", company, *args)
-    assert result.code == 0, result.err
-    return result.out.strip()
 
 
 def test_due_count_is_the_number_of_lines_due_lists(laptop: Laptop) -> None:

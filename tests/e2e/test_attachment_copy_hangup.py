@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal import alive
 
 pytestmark = pytest.mark.tmux
 
@@ -24,14 +25,6 @@ open(sys.argv[1], "w").write(str(os.getpid()))
 from tui.cli import main
 sys.exit(main(sys.argv[2:]))
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status
 
 
 def test_closing_the_terminal_removes_the_copy_of_an_opened_attachment(
@@ -74,9 +67,9 @@ def test_closing_the_terminal_removes_the_copy_of_an_opened_attachment(
 
     terminal.run("kill-server")  # the window closes: the app gets SIGHUP
     deadline = time.monotonic() + 30
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    if _alive(pid):
+    if alive(pid):
         os.kill(pid, 9)
         pytest.fail("the app kept running after its terminal was closed")
 

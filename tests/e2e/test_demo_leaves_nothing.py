@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal import alive
 
 pytestmark = pytest.mark.tmux
 
@@ -90,10 +91,3 @@ def test_closing_the_terminal_ends_the_demo_and_removes_its_folder(terminal, tmp
     if still:
         os.kill(pid, signal.SIGKILL)  # the process this test started, by its id
     assert not still, "the demo kept running after its terminal was closed"
-
-
-def alive(pid: int) -> bool:
-    try:
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False

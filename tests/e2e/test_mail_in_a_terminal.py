@@ -7,28 +7,16 @@ from __future__ import annotations
 import email
 import json
 import os
-import shutil
 import subprocess
-import sys
 from email import policy
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import PASSPHRASE
-from terminal import WAIT, Terminal
+from terminal import WAIT, Terminal, installed_script
 
 pytestmark = pytest.mark.tmux
-
-
-def script() -> str:
-    beside_python = Path(sys.executable).with_name("followup-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("followup-tui")
-    if not found:
-        pytest.fail("the followup-tui console script is not installed (pip install -e .)")
-    return found
 
 
 def test_compose_mail_asks_whether_it_went_out_and_the_timeline_shows_it(
@@ -49,7 +37,7 @@ def test_compose_mail_asks_whether_it_went_out_and_the_timeline_shows_it(
 
     def cli(*args: str) -> str:
         done = subprocess.run(
-            [script(), "--vault", str(vault), *args],
+            [installed_script(), "--vault", str(vault), *args],
             env=env,
             capture_output=True,
             text=True,
@@ -72,7 +60,7 @@ def test_compose_mail_asks_whether_it_went_out_and_the_timeline_shows_it(
     settings["mail_command"] = f"{mailer} -H {{file}}"
     config_file.write_text(yaml.safe_dump(settings))
 
-    terminal.start([script(), "--vault", str(vault)], env)
+    terminal.start([installed_script(), "--vault", str(vault)], env)
     terminal.wait_for("the board", lambda s: "Acme Robotics" in s and "Interviewed" in s)
     terminal.keys("c")
     terminal.wait_for("compose with a To: line", lambda s: "To: Änne Lee <ann@acme.io>" in s)

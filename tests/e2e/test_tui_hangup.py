@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from terminal import alive
 
 pytestmark = pytest.mark.tmux
 
@@ -26,14 +27,6 @@ open(sys.argv[1], "w").write(str(os.getpid()))
 from tui.cli import main
 sys.exit(main(sys.argv[2:]))
 """
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except FileNotFoundError:
-        return False
-    return "\nState:\tZ" not in status
 
 
 def test_closing_the_terminal_ends_the_app(terminal, laptop, tmp_path: Path) -> None:
@@ -49,13 +42,13 @@ def test_closing_the_terminal_ends_the_app(terminal, laptop, tmp_path: Path) -> 
     )
     terminal.wait_for("the board", lambda screen: "Acme" in screen)
     pid = int(pid_file.read_text())
-    assert _alive(pid)
+    assert alive(pid)
 
     terminal.run("kill-server")  # the window closes: the pty is gone
     deadline = time.monotonic() + 30
-    while _alive(pid) and time.monotonic() < deadline:
+    while alive(pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    still = _alive(pid)
+    still = alive(pid)
     if still:
         os.kill(pid, 9)
     assert not still, "the app kept running after its terminal was closed"

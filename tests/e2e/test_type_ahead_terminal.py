@@ -5,26 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import PASSPHRASE
-from terminal import WAIT, Terminal
+from terminal import WAIT, Terminal, installed_script
 
 pytestmark = pytest.mark.tmux
-
-
-def _script() -> str:
-    beside_python = Path(sys.executable).with_name("followup-tui")
-    if beside_python.exists():
-        return str(beside_python)
-    found = shutil.which("followup-tui")
-    if not found:
-        pytest.fail("the followup-tui console script is not installed (pip install -e .)")
-    return found
 
 
 @pytest.fixture
@@ -40,8 +28,8 @@ def typist(tmp_path: Path) -> tuple[str, dict[str, str], Path]:
         TERM="xterm-256color",
     )
     vault = tmp_path / "vault"
-    cli(_script(), env, vault, "init", str(vault), "--device-name", "typist")
-    return _script(), env, vault
+    cli(installed_script(), env, vault, "init", str(vault), "--device-name", "typist")
+    return installed_script(), env, vault
 
 
 def cli(script: str, env: dict[str, str], vault: Path, *args: str) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from store.transfer.exporter import CSV_COLUMNS
+from store.transfer.importer.headers import IMPORT_FIELDS
 
 
 def listed(laptop, *extra: str) -> list[dict]:
@@ -56,23 +57,8 @@ def fill_board(laptop) -> dict[str, str]:
     return ids
 
 
-CARD_FIELDS = (
-    "company",
-    "role",
-    "stage",
-    "outcome",
-    "round",
-    "interviewed_at",
-    "interviewers",
-    "contact_email",
-    "promised_by",
-    "links",
-    "tags",
-    "key_points",
-    "questions",
-    "notes",
-    "learned",
-)
+# Every field a file carries, but the id (a card imported into another vault gets its own).
+CARD_FIELDS = tuple(field for field in IMPORT_FIELDS if field != "id")
 
 
 def by_company(cards: list[dict]) -> dict[str, dict]:

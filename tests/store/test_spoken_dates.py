@@ -14,12 +14,11 @@ from hypothesis import strategies as st
 
 from store.cards.dates import DAY_START, HINT, parse_day, read_moment
 from store.errors import BadValue
-from store.language import locale_date_order, preferred_date_order, reading_order
+from store.language import MONTHS, WEEKDAYS, locale_date_order, preferred_date_order, reading_order
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # A Wednesday afternoon in Berlin, winter time (UTC+1).
 NOW = datetime(2026, 11, 25, 15, 42, tzinfo=BERLIN)
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def local(text: str, now: datetime = NOW, order=None) -> datetime:
@@ -135,20 +134,6 @@ days = st.dates(min_value=date(1950, 1, 1), max_value=date(2150, 12, 31))
 moments = st.datetimes(
     min_value=datetime(1950, 1, 1), max_value=datetime(2150, 12, 31), timezones=st.just(BERLIN)
 )
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @given(day=days, style=st.sampled_from(["iso", "dmy", "mdy", "words", "dotted"]))
@@ -184,7 +169,7 @@ def test_n_days_or_weeks_ago_and_ahead_are_whole_calendar_days(
 
 @given(now=moments, weekday=st.sampled_from(range(7)))
 def test_last_and_next_weekday_are_the_nearest_ones_not_today(now: datetime, weekday: int) -> None:
-    name = WEEKDAYS[weekday]
+    name = WEEKDAYS[weekday].lower()  # as people type it
     last = read_moment(f"last {name}", now=now, tz=BERLIN).at.astimezone(BERLIN).date()
     upcoming = read_moment(f"next {name}", now=now, tz=BERLIN).at.astimezone(BERLIN).date()
     today = now.date()

@@ -3,25 +3,14 @@ change (built off the screen's thread), and a setting that cannot be used said o
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
+from conftest import make_app, until
 
-from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 SIZE = (130, 40)
-
-
-async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited for {what}")
-        await pilot.pause(0.05)
 
 
 def text_of(path: Path) -> str:
@@ -40,9 +29,9 @@ async def test_the_board_writes_the_calendar_and_follows_a_note_sent(laptop, tmp
             {"company": "Initech", "interviewed_at": datetime(2026, 3, 13, 9, tzinfo=UTC)}
         )
     )
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: f"UID:{acme}-thank-you@" in text_of(calendar), "the calendar")
+        await until(pilot, "the calendar", lambda: f"UID:{acme}-thank-you@" in text_of(calendar))
         assert f"UID:{initech}-interview@followup-tui" in text_of(calendar)
         board = app.screen
         assert isinstance(board, BoardScreen)
@@ -52,8 +41,8 @@ async def test_the_board_writes_the_calendar_and_follows_a_note_sent(laptop, tmp
         await pilot.press("s")  # the thank-you is sent: it leaves the calendar
         await until(
             pilot,
-            lambda: f"UID:{acme}-thank-you@" not in text_of(calendar),
             "the calendar to follow",
+            lambda: f"UID:{acme}-thank-you@" not in text_of(calendar),
         )
         assert f"UID:{initech}-interview@followup-tui" in text_of(calendar)
 
@@ -62,13 +51,13 @@ async def test_a_calendar_file_in_the_vault_is_refused_once_and_the_board_works_
     session = laptop.session()
     session.config.calendar_file = str(laptop.vault / "due.ics")
     session.change(lambda b: b.add({"company": "Acme"}))
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
 
         def refusals() -> list[str]:
             return [n.message for n in app._notifications if "inside the vault folder" in n.message]
 
-        await until(pilot, refusals, "the refusal")
+        await until(pilot, "the refusal", refusals)
         await pilot.press("right", "left")  # the board still answers
         session.change(lambda b: b.add({"company": "Globex"}))
         keeper = app._calendar_keeper
@@ -79,7 +68,7 @@ async def test_a_calendar_file_in_the_vault_is_refused_once_and_the_board_works_
             done = all(w.is_finished for w in app.workers if w.group == "calendar")
             return isinstance(seen, tuple) and seen[0] == session.board.version and done
 
-        await until(pilot, built_again, "the calendar to be built again")
+        await until(pilot, "the calendar to be built again", built_again)
         await pilot.pause()
         assert len(refusals()) == 1
     assert not (laptop.vault / "due.ics").exists()

@@ -4,25 +4,19 @@
 from __future__ import annotations
 
 import csv
-import json
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
+from conftest import NOW, PASSPHRASE, SIZE, make_app, shown, until
 from textual.widgets import Input, TextArea
 
 from store.config import Config
 from store.errors import WrongPassphrase
 from store.vault.crypto import Vault
-from tui.app import ActionCommands, FollowupApp
+from tui.app import ActionCommands
 from tui.board.screen import BoardScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-SIZE = (120, 36)
-WAIT = 60.0
 
 
 def sample(laptop: Any) -> tuple[Any, dict[str, str]]:
@@ -40,30 +34,13 @@ def sample(laptop: Any) -> tuple[Any, dict[str, str]]:
     return session, session.change(add)
 
 
-def app_on(session: Any) -> FollowupApp:
-    return FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
-
-
-def shown(laptop: Any, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
-
-
 async def back_on_board(pilot: Any) -> None:
     await until(pilot, "the board", lambda: isinstance(pilot.app.screen, BoardScreen))
 
 
 async def test_the_palette_offers_every_everyday_action(laptop) -> None:
     session, _ = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE):
         provider = ActionCommands(app.screen)
         names = {name for name, _help, _run in provider._commands()}
@@ -77,7 +54,7 @@ async def test_the_profile_form_saves_the_name_and_signature_notes_are_signed_wi
     laptop,
 ) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("at")
         assert app.screen.id == "profile"
@@ -98,7 +75,7 @@ async def test_the_profile_form_saves_the_name_and_signature_notes_are_signed_wi
 
 async def test_the_profile_form_refuses_an_email_that_is_no_address(laptop) -> None:
     session, _ = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("at")
         app.screen.query_one("#profile-name", Input).value = "Sam Doe"
@@ -119,7 +96,7 @@ async def test_the_profile_form_refuses_an_email_that_is_no_address(laptop) -> N
 
 async def test_the_trash_brings_a_deleted_card_back(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         board = app.screen
         assert isinstance(board, BoardScreen)
@@ -139,7 +116,7 @@ async def test_the_trash_brings_a_deleted_card_back(laptop) -> None:
 async def test_a_next_round_gets_its_date_and_the_card_goes_back_to_interviewed(laptop) -> None:
     session, ids = sample(laptop)
     session.change(lambda board: board.move(ids["Acme"], "waiting"))
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         board = app.screen
         assert isinstance(board, BoardScreen)
@@ -166,7 +143,7 @@ async def test_export_writes_the_board_where_the_user_says_and_not_into_the_vaul
     laptop, tmp_path: Path
 ) -> None:
     session, _ = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     target = tmp_path / "out" / "board.csv"
     target.parent.mkdir()
     async with app.run_test(size=SIZE) as pilot:
@@ -191,7 +168,7 @@ async def test_export_writes_the_board_where_the_user_says_and_not_into_the_vaul
 
 async def test_the_passphrase_changes_from_the_board_and_the_board_keeps_writing(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     new = "a brand new passphrase of words"
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("K")

@@ -4,11 +4,10 @@ status line, the space before a card's age and in the footer, and a card's next 
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from conftest import PASSPHRASE
+from conftest import NOW, PASSPHRASE, make_app, until
 from rich.style import Style
 from textual.widgets import OptionList
 from textual.widgets._footer import FooterKey
@@ -22,20 +21,6 @@ from tui.board.screen import BoardScreen
 from tui.board.stage_column import StageColumn
 from tui.board.sync_status import SyncStatus
 from tui.followups.today import today_title
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 60.0
-
-
-def app_on(session: Any, size_hint: Any = None) -> FollowupApp:
-    return FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
 
 
 def add(session: Any, company: str, days: float, stage: str = "interviewed", **extra: Any) -> str:
@@ -55,7 +40,7 @@ def footer_keys(app: FollowupApp) -> list[str]:
 
 
 async def test_help_lists_the_palette_once(laptop) -> None:
-    app = app_on(laptop.session())
+    app = make_app(laptop.session())
     async with app.run_test(size=(120, 36)):
         rows = binding_rows(app.screen)
     palette = [row for row in rows if "palette" in row[1].lower()]
@@ -70,7 +55,7 @@ def test_todays_title_says_each_count_once() -> None:
 
 
 async def test_an_empty_today_shows_no_keys_for_notes_it_does_not_have(laptop) -> None:
-    app = app_on(laptop.session())
+    app = make_app(laptop.session())
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("t")
         await until(pilot, "Today", lambda: app.screen.id == "today" and app.screen.is_mounted)
@@ -84,7 +69,7 @@ async def test_j_and_k_move_in_the_lists_of_compose_and_today(laptop) -> None:
     session = laptop.session()
     card_id = add(session, "Acme", 2)
     add(session, "Globex", 2)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         assert isinstance(app.screen, BoardScreen)
         app.screen.focus_card(card_id)
@@ -108,7 +93,7 @@ async def test_the_card_screen_takes_the_boards_keys_that_make_sense_there(lapto
     session = laptop.session()
     long_note = "A long note " * 40
     card_id = add(session, "Acme", 2, notes="\n".join([long_note] * 6))
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=(100, 24)) as pilot:
         assert isinstance(app.screen, BoardScreen)
         app.screen.focus_card(card_id)
@@ -144,7 +129,7 @@ async def test_a_notes_text_on_the_timeline_keeps_its_indent_when_it_wraps(lapto
             card_id, "note_sent", template="thank-you", subject="Thanks", text=body
         )
     )
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=(80, 40)) as pilot:
         assert isinstance(app.screen, BoardScreen)
         app.screen.focus_card(card_id)
@@ -163,7 +148,7 @@ async def test_a_damaged_replica_is_counted_not_shown_as_a_device_and_fits_the_l
     (laptop.vault / "replicas" / "deadbeef0000.json").write_bytes(b"not a replica at all")
     with laptop.active():
         session = open_folder(Vault.unlock(laptop.vault, PASSPHRASE), Config.load())
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=(80, 24)) as pilot:
         status = app.screen.query_one(SyncStatus)
         await until(pilot, "the status line", lambda: "unreadable" in str(status.render()))
@@ -187,7 +172,7 @@ async def test_the_footer_gives_every_description_its_own_space(laptop) -> None:
     with a space loses it in an SVG screenshot ("^ppalette", "nNew")."""
     session = laptop.session()
     for width in (80, 100, 120):
-        app = app_on(session)
+        app = make_app(session)
         async with app.run_test(size=(width, 24)) as pilot:
             await until(pilot, "the footer", lambda: bool(pilot.app.screen.query(FooterKey)))
             keys = [key for key in app.screen.query(FooterKey) if key.description]
@@ -203,7 +188,7 @@ async def test_the_footer_gives_every_description_its_own_space(laptop) -> None:
 async def test_a_card_with_nothing_due_shows_its_next_step_muted(laptop) -> None:
     session = laptop.session()
     card_id = add(session, "Acme", 1, stage="waiting")  # thank-you not owed once waiting
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)):
         board = app.screen
         assert isinstance(board, BoardScreen)

@@ -6,18 +6,17 @@ nor in the funnel (what an undo takes back is dropped: `store.cards.timeline`)."
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import Laptop, until
+from conftest import NOW, Laptop, until
 
 from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 from tui.board.stage_column import CARD_HEIGHT
 from tui.card.detail import CardDetailScreen
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 SIZES = [(80, 24), (120, 36), (200, 50)]
 
 

@@ -4,19 +4,13 @@ result read back through the CLI as another process sees it (issue 11, item 14).
 
 from __future__ import annotations
 
-import json
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from conftest import NOW, SIZE, board_screen, make_app, notices, shown, until
 from textual.widgets import Input
 
-from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-SIZE = (120, 36)
-WAIT = 30.0
 
 
 def sample(laptop: Any) -> tuple[Any, dict[str, str]]:
@@ -40,37 +34,11 @@ def sample(laptop: Any) -> tuple[Any, dict[str, str]]:
     return session, session.change(add)
 
 
-def app_on(session: Any) -> FollowupApp:
-    return FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
-
-
-def shown(laptop: Any, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
-
-
-def board_of(app: FollowupApp) -> BoardScreen:
-    assert isinstance(app.screen, BoardScreen), app.screen
-    return app.screen
-
-
-def notices(app: FollowupApp) -> str:
-    return " ".join(str(n.message) for n in app._notifications)
-
-
 async def test_an_edit_in_the_form_is_undone_and_redone(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(ids["Acme"])
+        board_screen(app).focus_card(ids["Acme"])
         await pilot.press("e")
         field = app.screen.query_one("#field-role", Input)
         field.value = "Staff engineer"
@@ -87,9 +55,9 @@ async def test_an_edit_in_the_form_is_undone_and_redone(laptop) -> None:
 
 async def test_closing_is_undone_and_the_move_no_longer_counts(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(ids["Hooli"])
+        board_screen(app).focus_card(ids["Hooli"])
         await pilot.press("5", "1")  # closed, as an offer
         assert shown(laptop, ids["Hooli"])["outcome"] == "offer"
         await pilot.press("u")
@@ -101,9 +69,9 @@ async def test_closing_is_undone_and_the_move_no_longer_counts(laptop) -> None:
 
 async def test_a_note_marked_sent_by_mistake_is_undone_and_is_due_again(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(ids["Globex"])
+        board_screen(app).focus_card(ids["Globex"])
         await pilot.press("c")
         await until(pilot, "compose", lambda: app.screen.id == "compose")
         await until(pilot, "a note to send", lambda: app.screen.note is not None)  # type: ignore[attr-defined]
@@ -125,9 +93,9 @@ async def test_undo_leaves_what_another_laptop_changed_since_and_says_so(make_la
     with a.active():
         session, ids = sample(a)
     b.cli("sync")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(ids["Acme"])
+        board_screen(app).focus_card(ids["Acme"])
         await pilot.press("e")
         app.screen.query_one("#field-role", Input).value = "Staff engineer"
         app.screen.query_one("#field-notes").load_text("Ask about on-call")  # type: ignore[attr-defined]
@@ -147,9 +115,9 @@ async def test_undo_leaves_what_another_laptop_changed_since_and_says_so(make_la
 
 async def test_marked_cards_move_together_and_one_undo_takes_the_move_back(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board = board_of(app)
+        board = board_screen(app)
         board.focus_card(ids["Globex"])
         await pilot.press("space")  # marks Globex, steps to Acme
         assert board.focused_card is not None and board.focused_card.company == "Acme"
@@ -170,9 +138,9 @@ async def test_marked_cards_move_together_and_one_undo_takes_the_move_back(lapto
 
 async def test_closing_marked_cards_asks_how_they_ended_once(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board = board_of(app)
+        board = board_screen(app)
         board.focus_card(ids["Globex"])
         await pilot.press("space", "space", "5")
         assert app.screen.id == "close-outcome"
@@ -186,9 +154,9 @@ async def test_closing_marked_cards_asks_how_they_ended_once(laptop) -> None:
 
 async def test_marked_cards_are_tagged_and_deleted_together(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board = board_of(app)
+        board = board_screen(app)
         board.focus_card(ids["Globex"])
         await pilot.press("space", "space", "#")
         assert app.screen.id == "tags"
@@ -207,9 +175,9 @@ async def test_marked_cards_are_tagged_and_deleted_together(laptop) -> None:
 
 async def test_escape_unmarks_first_and_then_clears_the_filter(laptop) -> None:
     session, ids = sample(laptop)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board = board_of(app)
+        board = board_screen(app)
         await pilot.press("slash", *"o", "enter")  # "o": Acme, Globex, Hooli all match
         board.focus_card(ids["Acme"])
         await pilot.press("space")

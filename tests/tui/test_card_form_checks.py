@@ -3,37 +3,19 @@ email that is not one, and after an error puts the focus on the bad field (issue
 
 from __future__ import annotations
 
-import json
-import time
-from datetime import UTC, datetime
 from typing import Any
 
+from conftest import make_app, shown, until
 from textual.widgets import Input, TextArea
 
 from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 30.0
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
-
-
-def shown(laptop: Any, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
 
 async def open_form(laptop: Any) -> tuple[FollowupApp, str]:
     session = laptop.session()
     card_id = session.change(lambda board: board.add({"company": "Wayne Enterprises"}))
-    return FollowupApp(session=session, now=lambda: NOW, cursor_blink=False), card_id
+    return make_app(session), card_id
 
 
 async def test_an_interviewer_typed_with_a_bare_email_keeps_the_email_out_of_the_name(

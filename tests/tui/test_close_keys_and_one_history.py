@@ -5,25 +5,17 @@ result read back through the CLI as another process sees it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from conftest import shown, until
+from conftest import NOW, SIZE, board_screen, make_app, shown, until
 from textual.widgets import Input, OptionList
 
-from tui.app import FollowupApp
 from tui.board.close_outcome import CloseOutcomeScreen
 from tui.board.screen import BoardScreen
 from tui.card.detail import CardDetailScreen
 from tui.followups.next_round import NextRoundScreen
 from tui.followups.today import TodayScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-SIZE = (120, 36)
-
-
-def app_on(session: Any) -> FollowupApp:
-    return FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
 
 
 def add(session: Any, company: str, days_ago: int, stage: str = "interviewed") -> str:
@@ -38,19 +30,14 @@ def add(session: Any, company: str, days_ago: int, stage: str = "interviewed") -
     return session.change(write)
 
 
-def board_of(app: FollowupApp) -> BoardScreen:
-    assert isinstance(app.screen, BoardScreen), app.screen
-    return app.screen
-
-
 async def test_x_asks_once_and_closes_every_marked_card_as_no_answer(laptop) -> None:
     session = laptop.session()
     acme, globex = add(session, "Acme", 9, "waiting"), add(session, "Globex", 10, "waiting")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(acme)
+        board_screen(app).focus_card(acme)
         await pilot.press("space")
-        board_of(app).focus_card(globex)
+        board_screen(app).focus_card(globex)
         await pilot.press("space")
         await pilot.press("x")
         await until(pilot, "the close question", lambda: isinstance(app.screen, CloseOutcomeScreen))
@@ -67,9 +54,9 @@ async def test_x_asks_once_and_closes_every_marked_card_as_no_answer(laptop) -> 
 async def test_x_in_the_card_view_closes_a_card_whose_silence_asks(laptop) -> None:
     session = laptop.session()
     silent = add(session, "Initech", 60, "waiting")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(silent)
+        board_screen(app).focus_card(silent)
         await pilot.press("enter")
         await until(pilot, "the card", lambda: isinstance(app.screen, CardDetailScreen))
         await pilot.press("x")  # it asks, so no dialog: closed at once
@@ -83,9 +70,9 @@ async def test_x_in_the_card_view_closes_a_card_whose_silence_asks(laptop) -> No
 async def test_u_and_ctrl_r_in_the_card_view_undo_and_redo_what_was_done_there(laptop) -> None:
     session = laptop.session()
     card_id = add(session, "Initech", 3, "waiting")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(card_id)
+        board_screen(app).focus_card(card_id)
         await pilot.press("enter")
         await until(pilot, "the card", lambda: isinstance(app.screen, CardDetailScreen))
         view = app.screen
@@ -106,7 +93,7 @@ async def test_u_and_ctrl_r_in_the_card_view_undo_and_redo_what_was_done_there(l
 async def test_what_x_closed_in_today_is_undone_on_the_board(laptop) -> None:
     session = laptop.session()
     silent = add(session, "Initech", 60, "waiting")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         await until(pilot, "Today", lambda: isinstance(app.screen, TodayScreen))
@@ -128,9 +115,9 @@ async def test_the_next_round_dialog_takes_how_long_it_lasts_and_refuses_a_bad_l
 ) -> None:
     session = laptop.session()
     card_id = add(session, "Hooli", 5, "waiting")
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        board_of(app).focus_card(card_id)
+        board_screen(app).focus_card(card_id)
         await pilot.press("r")
         await until(pilot, "the dialog", lambda: isinstance(app.screen, NextRoundScreen))
         dialog = app.screen
@@ -150,7 +137,7 @@ async def test_the_next_round_dialog_takes_how_long_it_lasts_and_refuses_a_bad_l
 async def test_e_exports_and_x_never_opens_the_export(laptop) -> None:
     session = laptop.session()
     add(session, "Acme", 1)
-    app = app_on(session)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")  # a fresh card does not ask: the close dialog, not the export
         await until(pilot, "the close dialog", lambda: isinstance(app.screen, CloseOutcomeScreen))

@@ -5,8 +5,6 @@ programs here are real executables on PATH that record what they were given."""
 from __future__ import annotations
 
 import email
-import json
-import time
 from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from conftest import make_app, notices, shown, until
 
 from store.cards.model import Interviewer
 from tui.app import FollowupApp
@@ -21,7 +20,6 @@ from tui.followups.ask import AskScreen
 from tui.followups.compose import ComposeScreen
 from tui.handoff.mailto import MAILTO_LIMIT
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 INTERVIEW = datetime(2026, 3, 10, 14, 0, tzinfo=UTC)
 SIZE = (130, 40)
 
@@ -62,30 +60,12 @@ def add_card(session, **extra: Any) -> str:
     return session.change(lambda board: board.add(fields, at=INTERVIEW))
 
 
-def on_disk(laptop, card_id: str) -> dict[str, Any]:
-    result = laptop.cli("show", card_id, "--json")
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
 def sent_events(laptop, card_id: str) -> list[dict[str, Any]]:
-    return [e for e in on_disk(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
-
-
-async def until(pilot, condition, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"waited for {what}")
-        await pilot.pause(0.05)
+    return [e for e in shown(laptop, card_id)["timeline"] if e["kind"] == "note_sent"]
 
 
 def asking(app: FollowupApp) -> AskScreen | None:
     return app.screen if isinstance(app.screen, AskScreen) else None
-
-
-def notices(app: FollowupApp) -> str:
-    return "\n".join(n.message for n in app._notifications)
 
 
 async def open_compose(app: FollowupApp, pilot) -> ComposeScreen:
@@ -104,12 +84,12 @@ async def test_a_mail_command_gets_the_message_file_and_only_a_yes_records_it_as
     program(bin_dir, "fake-mutt", f'cp "$2" "{saved}"\necho "$2" > "{saved}.path"\n')
     session.config.mail_command = "fake-mutt -H {file}"
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(app, pilot)
         assert compose.to == "Änne Lee <ann@acme.io>"
         await pilot.press("m")
-        await until(pilot, lambda: asking(app), "the sent? question")
+        await until(pilot, "the sent? question", lambda: asking(app))
         assert "Did the note to Änne Lee <ann@acme.io> go out?" in asking(app).question
         message = email.message_from_bytes(saved.read_bytes(), policy=policy.default)
         assert message["To"] == "Änne Lee <ann@acme.io>"
@@ -125,24 +105,24 @@ async def test_a_mail_command_gets_the_message_file_and_only_a_yes_records_it_as
     (sent,) = sent_events(laptop, card_id)
     assert sent["to"] == "Änne Lee <ann@acme.io>"
     assert sent["text"].startswith("Dear Änne,")
-    assert on_disk(laptop, card_id)["stage"] == "thanked"
+    assert shown(laptop, card_id)["stage"] == "thanked"
 
 
 async def test_no_to_the_question_records_nothing(laptop, session, bin_dir: Path) -> None:
     program(bin_dir, "fake-mutt", "exit 0\n")
     session.config.mail_command = "fake-mutt -H {file}"
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await open_compose(app, pilot)
         await pilot.press("m")
-        await until(pilot, lambda: asking(app), "the sent? question")
+        await until(pilot, "the sent? question", lambda: asking(app))
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, ComposeScreen)
         assert "Not recorded as sent" in notices(app)
     assert sent_events(laptop, card_id) == []
-    assert on_disk(laptop, card_id)["stage"] == "interviewed"
+    assert shown(laptop, card_id)["stage"] == "interviewed"
 
 
 @pytest.mark.parametrize(
@@ -159,7 +139,7 @@ async def test_a_mail_command_that_fails_or_is_missing_is_one_line_and_records_n
     program(bin_dir, "fake-mutt", 'echo "starting" >&2\necho "no such mailbox" >&2\nexit 3\n')
     session.config.mail_command = command
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await open_compose(app, pilot)
         await pilot.press("m")
@@ -176,7 +156,7 @@ async def test_a_command_that_sends_by_itself_runs_only_after_a_yes(
     program(bin_dir, "msmtp", f'echo "$@" > "{got}.args"\ncat > "{got}"\n')
     session.config.mail_command = "msmtp -t"
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await open_compose(app, pilot)
         await pilot.press("m")
@@ -188,7 +168,7 @@ async def test_a_command_that_sends_by_itself_runs_only_after_a_yes(
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("y")  # send it
-        await until(pilot, lambda: asking(app) and "go out" in asking(app).question, "the question")
+        await until(pilot, "the question", lambda: asking(app) and "go out" in asking(app).question)
         message = email.message_from_bytes(got.read_bytes(), policy=policy.default)
         assert message["To"] == "Änne Lee <ann@acme.io>"  # the message came on stdin
         assert Path(f"{got}.args").read_text().split() == ["-t"]
@@ -203,7 +183,7 @@ async def test_without_a_mail_command_the_mailto_url_goes_to_xdg_open(
     got = tmp_path / "opened"
     program(bin_dir, "xdg-open", f'printf "%s" "$1" > "{got}"\n')
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(app, pilot)
         await pilot.press("t")  # a different address on the To: line
@@ -211,7 +191,7 @@ async def test_without_a_mail_command_the_mailto_url_goes_to_xdg_open(
         line.value = ""
         await pilot.press(*"hr@acme.io", "enter")
         await pilot.press("m")
-        await until(pilot, lambda: asking(app), "the sent? question")
+        await until(pilot, "the sent? question", lambda: asking(app))
         url = urlsplit(got.read_text())
         assert url.scheme == "mailto" and url.path == "hr@acme.io"
         fields = dict(pair.split("=", 1) for pair in url.query.split("&"))
@@ -231,11 +211,11 @@ async def test_a_body_too_long_for_a_url_goes_to_the_clipboard_and_the_url_keeps
     program(bin_dir, "wl-copy", f'cat > "{clipboard}"\n')
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-test")
     add_card(session, key_points=["ä" * 300 + f" point {n}" for n in range(4)])
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(app, pilot)
         await pilot.press("m")
-        await until(pilot, lambda: asking(app), "the sent? question")
+        await until(pilot, "the sent? question", lambda: asking(app))
         url = got.read_text()
         assert len(url) <= MAILTO_LIMIT and "body=" not in url and "subject=" in url
         assert clipboard.read_text() == compose.note.body
@@ -245,7 +225,7 @@ async def test_a_body_too_long_for_a_url_goes_to_the_clipboard_and_the_url_keeps
 async def test_a_missing_opener_says_what_to_set(laptop, session, bin_dir, monkeypatch) -> None:
     monkeypatch.setenv("PATH", str(bin_dir))  # no xdg-open anywhere
     card_id = add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await open_compose(app, pilot)
         await pilot.press("m")
@@ -261,7 +241,7 @@ async def test_a_bad_address_on_the_to_line_stops_before_anything_runs(
     ran = tmp_path / "ran"
     program(bin_dir, "xdg-open", f'touch "{ran}"\n')
     add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(app, pilot)
         compose.query_one("#compose-to").value = "ann at acme"
@@ -278,7 +258,7 @@ async def test_y_copies_through_the_system_clipboard_and_osc52(
     program(bin_dir, "xclip", f'cat > "{clipboard}"\n')
     monkeypatch.setenv("DISPLAY", ":0")
     add_card(session)
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         compose = await open_compose(app, pilot)
         await pilot.press("y")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import os
 import stat
-import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import SIZE, predictable_ids
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -24,7 +23,6 @@ from tui.card.detail import CardDetailScreen
 from tui.offers.screen import OffersScreen
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-SIZE = (120, 36)
 POSTING = (
     "Senior Backend Developer (Kafka, Python)\n\n"
     "You will own our event pipeline: Kafka, Postgres and a lot of Python.\n"
@@ -33,19 +31,11 @@ POSTING = (
 FILE = b"%PDF-1.7\nthe resume as sent\n"
 
 
-@pytest.fixture(autouse=True)
-def steady_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setenv("HOME", str(tmp_path))
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
+pytestmark = pytest.mark.usefixtures("steady_world")
 
 
 def offers_board(session: Session) -> dict[str, str]:
-    counter = iter(range(1, 100))
-    session.board._make_id = lambda: f"c{next(counter):011d}"
+    predictable_ids(session)
     when = NOW - timedelta(days=12)
 
     def add(board) -> dict[str, str]:

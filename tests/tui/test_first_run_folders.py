@@ -3,40 +3,23 @@ passphrases differ" goes once they match (issue 11, item 10)."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import PASSPHRASE
+from conftest import NOW, PASSPHRASE, until
 from textual.widgets import Input
 
 from store.config import Config
 from tui.app import FollowupApp
 from tui.opening.first_run import default_folder, sync_folder_choices
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 60.0
-
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(fresh_device: Path) -> Path:
     """A laptop that never ran the app, with a home dir of its own."""
-    monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "fresh-config"))
-    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE", raising=False)
-    monkeypatch.delenv("FOLLOWUP_PASSWORD_COMMAND", raising=False)
-    folder = tmp_path / "home"
+    folder = fresh_device / "home"
     folder.mkdir()
     return folder
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
 
 
 def typed(app: FollowupApp, selector: str, text: str) -> None:

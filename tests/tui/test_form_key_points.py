@@ -3,22 +3,17 @@ letter lists them one per line (issue 11, item 5). Pilot on a real vault."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from conftest import Laptop
+from conftest import Laptop, make_app
 from textual.widgets import Input, TextArea
 
-from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 from tui.card.edit import CardEditScreen
 from tui.followups.compose import ComposeScreen
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-
 
 async def test_key_points_typed_in_the_form_become_a_list_in_the_letter(laptop: Laptop) -> None:
     session = laptop.session()
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import email
 import stat
-from datetime import UTC, datetime
 from email import policy
 from pathlib import Path
 
-from tui.handoff.message import message_bytes, remove, write_private
+from conftest import NOW
 
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
+from tui.handoff.message import message_bytes, remove, write_private
 
 
 def parsed(data: bytes) -> email.message.EmailMessage:

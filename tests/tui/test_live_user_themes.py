@@ -4,18 +4,13 @@ forgetting the choice (issue 11, item 14). Real files, real watchfiles."""
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
+from conftest import make_app, until
 from textual.color import Color
 
 from store.config import Config
 from tui.app import FollowupApp
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 60.0
 
 HARBOUR = """\
 name: harbour
@@ -23,13 +18,6 @@ dark: true
 primary: "{primary}"
 background: "#10202c"
 """
-
-
-async def until(pilot: Any, what: str, done: Any) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.1)
 
 
 def messages(app: FollowupApp) -> str:
@@ -45,7 +33,7 @@ async def test_a_theme_file_edited_while_the_board_is_open_repaints_it(laptop) -
     config.theme = "harbour"
     config.save()
     session = laptop.session()
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(100, 30)) as pilot:
         assert app.theme == "harbour"
         assert app.current_theme.primary == "#4a90c2"
@@ -72,7 +60,7 @@ async def test_a_theme_file_edited_while_the_board_is_open_repaints_it(laptop) -
 
 async def test_a_themes_folder_made_while_the_board_is_open_is_watched_too(laptop) -> None:
     session = laptop.session()
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     folder: Path = Config.load().dir / "themes"
     assert not folder.exists()
     async with app.run_test(size=(100, 30)) as pilot:

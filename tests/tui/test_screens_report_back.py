@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from conftest import make_app
 from textual.widgets import OptionList
 
-from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 from tui.followups.today import TodayScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 
 
 async def test_today_puts_the_focus_on_the_card_it_was_asked_to_show(laptop) -> None:
@@ -23,7 +21,7 @@ async def test_today_puts_the_focus_on_the_card_it_was_asked_to_show(laptop) -> 
             {"company": "Globex", "interviewed_at": globex, "stage": "waiting"}, at=globex
         )
     )
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(130, 40)) as pilot:
         board = app.screen
         assert isinstance(board, BoardScreen)

@@ -7,38 +7,21 @@ look fails here until the snapshots are regenerated with `--snapshot-update` and
 
 from __future__ import annotations
 
-import itertools
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSPHRASE, SIZE, add_sample_cards, fixed_now, until
+from conftest import PASSPHRASE, SIZE, add_sample_cards, fixed_now, predictable_ids, until
 from textual.pilot import Pilot
 
 from store.config import Config
-from store.vault.session import Session
 from tui.app import FollowupApp
 from tui.board.card_face import Badge
 
 THEMES = ["dusk", "paper"]
 
 
-@pytest.fixture(autouse=True)
-def steady_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", "UTC")
-    time.tzset()
-    monkeypatch.setenv("HOME", str(tmp_path))
-    yield
-    monkeypatch.delenv("TZ")
-    time.tzset()
-
-
-def predictable_ids(session: Session) -> Session:
-    counter = itertools.count(1)
-    session.board._make_id = lambda: f"c{next(counter):011d}"
-    return session
+pytestmark = pytest.mark.usefixtures("steady_world")
 
 
 def board_app(laptop: Any, theme: str, **kwargs: Any) -> tuple[FollowupApp, dict[str, str]]:

@@ -4,11 +4,10 @@ Today lists both, and the form says what saving a card means."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
-from conftest import Laptop
+from conftest import NOW, SIZE, Laptop, shown
 from textual.widgets import Input, OptionList
 
 from tui.app import FollowupApp
@@ -18,9 +17,6 @@ from tui.board.stage_column import CARD_HEIGHT
 from tui.card.detail import CardDetailScreen
 from tui.card.edit import CardEditScreen
 from tui.followups.today import TodayScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-SIZE = (120, 36)
 
 
 def tomorrow_at(hour: int) -> datetime:
@@ -39,10 +35,6 @@ def add(session: Any, company: str, when: datetime, **fields: Any) -> str:
     return session.change(
         lambda board: board.add({"company": company, "interviewed_at": when, **fields}, at=at)
     )
-
-
-def shown(laptop: Laptop, card_id: str) -> dict[str, Any]:
-    return json.loads(laptop.cli("show", card_id, "--json").out)
 
 
 def third_line(screen: BoardScreen, stage: str, card_id: str) -> str:

@@ -7,18 +7,11 @@ read back through the CLI (`show --json`) as another process would see it.
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE, SIZE, make_app, palette_highlights, shown, until
+from conftest import SAMPLE, SIZE, board_screen, make_app, palette_highlights, shown, until
 
 from store.cards.model import STAGES
 from store.config import Config
-from tui.app import FollowupApp
 from tui.board.screen import BOARD_BINDINGS, BoardScreen
-
-
-def screen_of(app: FollowupApp) -> BoardScreen:
-    assert isinstance(app.screen, BoardScreen), app.screen
-    return app.screen
-
 
 # --- what the board shows ---------------------------------------------------------------------
 
@@ -27,7 +20,7 @@ async def test_board_shows_five_columns_with_their_counts(board) -> None:
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE):
-        screen = screen_of(app)
+        screen = board_screen(app)
         counts = {stage: len(screen.column(stage).ids) for stage in STAGES}
         assert counts == {
             "interviewed": 2,
@@ -44,7 +37,7 @@ async def test_columns_render_lines_not_one_widget_per_card(board) -> None:
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE):
-        screen = screen_of(app)
+        screen = board_screen(app)
         for stage in STAGES:
             assert not screen.column(stage).children
 
@@ -56,7 +49,7 @@ async def test_arrows_and_hjkl_move_the_focus_between_cards_and_columns(board) -
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        screen = screen_of(app)
+        screen = board_screen(app)
         assert screen.focused_card.company == "Globex"  # longest waiting first
         await pilot.press("j")
         assert screen.focused_card.company == "Acme"
@@ -81,7 +74,7 @@ async def test_clicking_a_card_focuses_it(board) -> None:
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        screen = screen_of(app)
+        screen = board_screen(app)
         column = screen.column("waiting")
         await pilot.click(column, offset=(5, 5))  # the second card (4 lines per card)
         assert screen.column_index == STAGES.index("waiting")
@@ -92,7 +85,7 @@ async def test_double_click_opens_the_card(board) -> None:
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        screen = screen_of(app)
+        screen = board_screen(app)
         await pilot.click(screen.column("thanked"), offset=(5, 1), times=2)
         await pilot.pause()
         assert app.screen.id == "detail"
@@ -107,7 +100,7 @@ async def test_next_stage_key_moves_the_card_and_writes_it_at_once(board, key) -
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(key)
-        screen = screen_of(app)
+        screen = board_screen(app)
         assert screen.focused_card.company == "Globex"  # the focus follows the card
         assert screen.focused_card.stage == "thanked"
         assert shown(laptop, ids["Globex"])["stage"] == "thanked"  # on disk before quitting
@@ -120,7 +113,7 @@ async def test_previous_stage_key_moves_the_card_back(board, key) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", key)
         assert shown(laptop, ids["Initech"])["stage"] == "interviewed"
-        assert screen_of(app).focused_card.company == "Initech"
+        assert board_screen(app).focused_card.company == "Initech"
 
 
 async def test_number_keys_move_the_card_to_that_stage(board) -> None:
@@ -169,7 +162,7 @@ async def test_backing_out_of_the_outcome_leaves_the_card_where_it_was(board) ->
         await pilot.press("5", "escape")
         assert app.screen.id == "board"
         assert shown(laptop, ids["Globex"])["stage"] == "interviewed"
-        assert screen_of(app).focused_card.company == "Globex"
+        assert board_screen(app).focused_card.company == "Globex"
 
 
 # --- delete and undo --------------------------------------------------------------------------
@@ -180,7 +173,7 @@ async def test_delete_moves_the_card_to_the_trash_and_undo_restores_it(board) ->
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
-        screen = screen_of(app)
+        screen = board_screen(app)
         assert shown(laptop, ids["Globex"])["deleted"] is True
         assert ids["Globex"] not in screen.column("interviewed").ids
         assert screen.focused_card.company == "Acme"
@@ -221,7 +214,7 @@ async def test_filter_matches_company_role_people_and_tags(board) -> None:
     _, session, _ = board
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
-        screen = screen_of(app)
+        screen = board_screen(app)
 
         async def visible(query: str) -> set[str]:
             await pilot.press("slash")
@@ -248,7 +241,7 @@ async def test_typing_in_the_filter_does_not_trigger_board_keys(board) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "d", "q", "5")
         assert app.screen.id == "board"
-        assert screen_of(app).query_one("#filter").value == "dq5"
+        assert board_screen(app).query_one("#filter").value == "dq5"
         assert shown(laptop, ids["Globex"])["deleted"] is False
 
 
@@ -257,7 +250,7 @@ async def test_escape_in_the_filter_clears_it(board) -> None:
     app = make_app(session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("slash", "a", "c", "m", "e")
-        screen = screen_of(app)
+        screen = board_screen(app)
         assert screen.lists.query == "acme"
         await pilot.press("escape")
         assert screen.lists.query == ""

@@ -35,16 +35,6 @@ async def type_into(pilot: Any, selector: str, text: str) -> None:
     await pilot.pause()
 
 
-@pytest.fixture
-def fresh_device(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A laptop that has never run the app: an empty config dir, no passphrase in the env."""
-    monkeypatch.setenv("FOLLOWUP_CONFIG_DIR", str(tmp_path / "fresh-config"))
-    monkeypatch.setenv("FOLLOWUP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("FOLLOWUP_PASSWORD_FILE", raising=False)
-    monkeypatch.delenv("FOLLOWUP_PASSWORD_COMMAND", raising=False)
-    return tmp_path
-
-
 # --- first run --------------------------------------------------------------------------------
 
 

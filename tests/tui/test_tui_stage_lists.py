@@ -7,14 +7,14 @@ a card could vanish from the board (or show twice) after a merge.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+
+from conftest import NOW
 
 from store.cards.board import Board
 from store.cards.model import STAGES, Interviewer
 from tui.board.card_face import age_text, card_face, days_since
 from tui.board.stage_lists import StageLists, sort_key
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 
 
 def board_with(n: int, seed: int = 7) -> Board:

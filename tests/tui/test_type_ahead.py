@@ -4,17 +4,12 @@ tests post the whole burst at once, as a terminal delivers a fast typist's keys.
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
-
+from conftest import make_app, until
 from textual import events
 
 from tui.app import FollowupApp
 from tui.board.screen import BoardScreen
 from tui.card.edit import CardEditScreen
-
-NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
-WAIT = 30.0
 
 
 def burst(app: FollowupApp, *keys: str) -> None:
@@ -27,13 +22,6 @@ def burst(app: FollowupApp, *keys: str) -> None:
         app.post_message(event)
 
 
-async def until(pilot, what: str, done) -> None:
-    deadline = time.monotonic() + WAIT
-    while not done():
-        assert time.monotonic() < deadline, f"never: {what}"
-        await pilot.pause(0.05)
-
-
 def companies(session) -> list[str]:
     return sorted(card.company for card in session.board.all())
 
@@ -41,7 +29,7 @@ def companies(session) -> list[str]:
 async def test_a_new_card_typed_right_after_saving_one_keeps_its_first_letter(laptop) -> None:
     session = laptop.session()
     session.change(lambda board: board.add({"company": "Acme", "role": "Dev"}))
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("e")
         assert isinstance(app.screen, CardEditScreen)
@@ -53,7 +41,7 @@ async def test_a_new_card_typed_right_after_saving_one_keeps_its_first_letter(la
 
 async def test_cards_saved_with_enter_in_one_burst_are_all_saved_whole(laptop) -> None:
     session = laptop.session()
-    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    app = make_app(session)
     async with app.run_test(size=(120, 36)) as pilot:
         burst(app, "n", *"Globex", "enter", "n", *"Initech", "enter", "n", *"Umbrella", "enter")
         await until(pilot, "three cards saved", lambda: len(session.board.all()) == 3)

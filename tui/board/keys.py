@@ -3,10 +3,14 @@ keymap (`keymap:` in config.yaml, by binding id) all read `BOARD_BINDINGS`.
 
 To add a board action, add a `Binding` with an id, a description and a tooltip here, and an
 `action_…` method on `BoardScreen`. Keys the footer has no room for are `show=False`: help and
-the palette still list them.
+the palette still list them. A card's own screen takes the keys that make sense for one card
+from here (`for_one_card`), so each key and its words are declared once.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
 
 from textual.binding import Binding
 
@@ -180,3 +184,15 @@ BOARD_BINDINGS: list[Binding] = [
     Binding("question_mark", "help", "Help", id="help", tooltip="Every key of the board"),
     Binding("q", "quit", "Quit", id="quit", tooltip="Leave (everything is already saved)"),
 ]
+
+_BOARD_KEYS = {binding.id: binding for binding in BOARD_BINDINGS}
+
+
+def for_one_card(board_id: str, new_id: str, **changes: Any) -> Binding:
+    """The board's key for `board_id`, on a screen that shows one card (the card's own screen):
+    the same key and words, an id of its own so a keymap can set the two apart, no footer group,
+    and "the card (or the marked cards)" said as "the card". `changes` (the screen's own action,
+    say) override the rest."""
+    binding = _BOARD_KEYS[board_id]
+    tooltip = binding.tooltip.replace(" (or the marked cards)", "")
+    return replace(binding, id=new_id, tooltip=tooltip, group=None, **changes)

@@ -47,7 +47,7 @@ from tui.board.stage_column import CARD_HEIGHT, StageColumn, StageTitle
 from tui.board.stage_lists import StageLists
 from tui.board.sync_status import SyncStatus
 from tui.context import AppContext
-from tui.history import take_step, undo_words
+from tui.history import Step, UndoKeys
 from tui.widgets.fitting_footer import FittingFooter
 
 __all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
@@ -56,7 +56,7 @@ __all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
 SEARCH_AS_YOU_TYPE = 3000
 
 
-class BoardScreen(BoardDialogs, Screen[None]):
+class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
     AUTO_FOCUS = ""  # the keys belong to the board, not to the (hidden) filter field
 
@@ -403,21 +403,11 @@ class BoardScreen(BoardDialogs, Screen[None]):
         if board.card(card.id).stage == "closed":
             self.notify(f"Closed {card.company} as no answer. Press u to undo.")
 
-    def action_undo(self) -> None:
-        self._undo_or_redo(redo=False)
-
-    def action_redo(self) -> None:
-        self._undo_or_redo(redo=True)
-
-    def _undo_or_redo(self, redo: bool) -> None:
-        step = take_step(self.context.history, redo, self.notify)
-        if step is None:
-            return
+    def show_step(self, step: Step) -> None:
+        """After u or ctrl+r: the cards it changed repainted, the one card focused."""
         self.refresh_cards(set(step.card_ids))
         if len(step.card_ids) == 1:
             self.focus_card(next(iter(step.card_ids)))
-        self.notify(undo_words(step, "Redone" if redo else "Undone"))
-        self.refresh_bindings()
 
     def action_new_card(self) -> None:
         from tui.card.edit import CardEditScreen

@@ -41,9 +41,9 @@ from store.errors import FollowupError, UnknownCard
 from store.notes.due import KINDS, card_items, interview_item
 from store.untrusted import printable
 from tui.board.card_face import OUTCOME_WORDS, age_text, days_since
-from tui.board.keys import STAGE_TITLES
+from tui.board.keys import for_one_card
 from tui.context import AppContext
-from tui.history import undo_words
+from tui.history import Step, UndoKeys
 from tui.widgets.fitting_footer import FittingFooter
 
 FIELD_LABELS = {
@@ -262,7 +262,7 @@ def _location(text: str, offset: int) -> tuple[int, int]:
     return row, offset - (text.rfind("\n", 0, offset) + 1)
 
 
-class CardDetailScreen(Screen[str | None]):
+class CardDetailScreen(UndoKeys, Screen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "edit", "Edit", id="detail-edit", tooltip="Edit this card"),
         Binding(
@@ -273,71 +273,16 @@ class CardDetailScreen(Screen[str | None]):
             tooltip="Open the highlighted attachment (a private copy, removed when you quit)",
         ),
         Binding("c", "compose", "Compose", id="detail-compose", tooltip="Write a note to them"),
-        Binding(
-            "shift+left,less_than_sign",
-            "move(-1)",
-            "Prev stage",
-            id="detail-move-previous",
-            key_display="<",
-            tooltip="Move the card back a stage",
-        ),
-        Binding(
-            "shift+right,greater_than_sign",
-            "move(1)",
-            "Next stage",
-            id="detail-move-next",
-            key_display=">",
-            tooltip="Move the card to the next stage",
-        ),
-        *(
-            Binding(
-                str(number),
-                f"move_to({number})",
-                f"To {STAGE_TITLES[stage].lower()}",
-                id=f"detail-move-to-{stage}",
-                show=False,
-                tooltip=f"Move the card to {stage}",
-            )
-            for number, stage in enumerate(STAGES, start=1)
-        ),
-        Binding(
-            "a",
-            "answered",
-            "Answered",
-            id="detail-answered",
-            show=False,
-            tooltip="The employer answered: stops the follow-up clock",
-        ),
-        Binding(
-            "r",
-            "next_round",
-            "Next round",
-            id="detail-next-round",
-            show=False,
-            tooltip="Another interview: its date, and the card back to interviewed",
-        ),
-        Binding(
-            "number_sign",
-            "tag",
-            "Tag",
-            id="detail-tag",
-            key_display="#",
-            show=False,
-            tooltip="Add or remove tags",
-        ),
-        Binding(
-            "x",
-            "close_no_answer",
-            "Close: no answer",
-            id="detail-close-no-answer",
-            show=False,
-            tooltip="Close the card as no answer (what a card silent for weeks asks)",
-        ),
-        Binding("d", "delete", "Delete", id="detail-delete", tooltip="Move the card to the trash"),
-        Binding("u", "undo", "Undo", id="detail-undo", show=False, tooltip="Undo the last change"),
-        Binding(
-            "ctrl+r", "redo", "Redo", id="detail-redo", show=False, tooltip="Redo what was undone"
-        ),
+        for_one_card("move-previous", "detail-move-previous", action="move(-1)"),
+        for_one_card("move-next", "detail-move-next", action="move(1)"),
+        *(for_one_card(f"move-to-{stage}", f"detail-move-to-{stage}") for stage in STAGES),
+        for_one_card("employer-answered", "detail-answered"),
+        for_one_card("next-round", "detail-next-round"),
+        for_one_card("tag-cards", "detail-tag"),
+        for_one_card("close-no-answer", "detail-close-no-answer"),
+        for_one_card("delete-card", "detail-delete", action="delete"),
+        for_one_card("undo", "detail-undo"),
+        for_one_card("redo", "detail-redo"),
         Binding("down,j", "scroll(1)", "Down", id="detail-down", show=False),
         Binding("up,k", "scroll(-1)", "Up", id="detail-up", show=False),
         Binding("pagedown", "page(1)", "Page down", id="detail-page-down", show=False),
@@ -613,23 +558,9 @@ class CardDetailScreen(Screen[str | None]):
         self.notify(f"Deleted {card.company}. Press u to undo.", title="Moved to the trash")
         self.dismiss(card.id)
 
-    def action_undo(self) -> None:
-        self._undo_or_redo(redo=False)
-
-    def action_redo(self) -> None:
-        self._undo_or_redo(redo=True)
-
-    def _undo_or_redo(self, redo: bool) -> None:
-        """The board's undo, here too: a slip of `3` or `x` is taken back without leaving."""
-        try:
-            step = self.context.history.redo() if redo else self.context.history.undo()
-        except FollowupError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=8)
-            return
-        if step is None:
-            self.notify("Nothing to redo." if redo else "Nothing to undo.")
-            return
-        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+    def show_step(self, step: Step) -> None:
+        """The board's undo, here too (a slip of `3` or `x` is taken back without leaving): the
+        card as it is now."""
         self._edited(True)
 
     def _body(self) -> VerticalScroll:

@@ -179,6 +179,22 @@ def tell_the_story(board: Any, templates: Any, now: datetime) -> None:
         note = chosen.render(board.card(card_id), PROFILE, at, None)
         record_sent(board, card_id, chosen, note, at=at)
 
+    def waiting(
+        company: str,
+        role: str,
+        interviewed: datetime,
+        *,
+        thanked: datetime,
+        waited: datetime,
+        **fields: Any,
+    ) -> str:
+        """A card thanked after the interview and then waiting for an answer: where most of a
+        search stands for a while."""
+        card_id = card(company, role, interviewed, **fields)
+        sent(card_id, "thank-you", thanked)
+        board.move(card_id, "waiting", at=waited)
+        return card_id
+
     acme = card(
         "Acme Robotics",
         "Backend developer",
@@ -211,25 +227,25 @@ def tell_the_story(board: Any, templates: Any, now: datetime) -> None:
     )
     sent(initech, "thank-you", day(9, 18))
 
-    umbrella = card(
+    waiting(
         "Umbrella Health",
         "Staff engineer",
         day(11, 10),
+        thanked=day(10, 9),
+        waited=day(10, 9, 5),
         people=["Alice Abernathy, Head of Platform"],
         key_points=["A monolith to split, carefully"],
     )
-    sent(umbrella, "thank-you", day(10, 9))
-    board.move(umbrella, "waiting", at=day(10, 9, 5))
 
-    hooli = card(
+    hooli = waiting(
         "Hooli",
         "Frontend developer",
         day(20, 14),
+        thanked=day(20, 19),
+        waited=day(19),
         people=["Gavin Belson, CEO <gavin@hooli.example>"],
         key_points=["Design systems across twelve products"],
     )
-    sent(hooli, "thank-you", day(20, 19))
-    board.move(hooli, "waiting", at=day(19))
     sent(hooli, "follow-up", day(12, 9))
 
     stark = card(
@@ -249,25 +265,25 @@ def tell_the_story(board: Any, templates: Any, now: datetime) -> None:
     )
     record_round(board, stark, day(-2, 10), "final, on site", at=day(1, 9))
 
-    wayne = card(
+    wayne = waiting(
         "Wayne Enterprises",
         "Platform engineer",
         day(25, 10),
+        thanked=day(25, 17),
+        waited=day(24),
         people=["Lucius Fox, CTO <lucius@wayne.example>"],
     )
-    sent(wayne, "thank-you", day(25, 17))
-    board.move(wayne, "waiting", at=day(24))
     board.move(wayne, "closed", outcome="rejected")
     record_learned(board, wayne, "Prepare a system design story with numbers: load, latency, cost.")
 
-    soylent = card(
+    soylent = waiting(
         "Soylent",
         "Product engineer",
         day(15, 10),
+        thanked=day(15, 16),
+        waited=day(14),
         people=["Sol Roth, Head of Product"],
     )
-    sent(soylent, "thank-you", day(15, 16))
-    board.move(soylent, "waiting", at=day(14))
     board.move(soylent, "closed", outcome="offer", at=now - timedelta(hours=3))
     offer = {"salary": "85000", "currency": "EUR", "bonus": "10% target"}
     board.edit(soylent, {**offer, "answer_by": day(-5).date()})  # the offers screen (O)

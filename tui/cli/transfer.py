@@ -201,8 +201,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     mapping = importer.parse_mapping(args.map)
     config = Config.load()
     preferred = preferred_date_order(config.date_order, config.language)
-    source = importer.source_from_bytes(
-        data, Path(name), mapping, args.date_order, args.kind, progress, preferred
+    source = importer.read_source(
+        Path(name), mapping, args.date_order, args.kind, progress, preferred, data
     )
     if not args.apply:
         session = _open_without_writing(args.vault)

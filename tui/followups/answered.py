@@ -15,31 +15,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store.cards.dates import parse_day
 from store.errors import FollowupError
 from store.notes.flow import record_answer
-from tui.context import AppContext
+from tui.followups.card_dialog import CardDialog
 
 
-class AnsweredScreen(ModalScreen[str | None]):
+class AnsweredScreen(CardDialog):
     """Record an answer (and a new promised date); returns the card id when recorded."""
 
+    DIALOG_ID = "answered"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="answered-cancel"),
         Binding("ctrl+s", "save", "Save", id="answered-save"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
-        super().__init__(id="answered")
-        self.context = context
-        self.session = context.session
-        self.card_id = card_id
-
     def compose(self) -> ComposeResult:
-        card = self.session.board.card(self.card_id)
+        card = self.card
         with Vertical(classes="dialog"):
             yield Label(f"{card.company} answered", classes="dialog-title")
             yield Label("What did they say? (optional)", classes="dialog-text")

@@ -15,48 +15,40 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from store.cards.fields import field_value
 from store.errors import BadValue, FollowupError
 from store.notes.flow import record_round
-from tui.context import AppContext
+from tui.followups.card_dialog import CardDialog
+from tui.widgets.setup_row import setup_input, setup_row
 
 
-class NextRoundScreen(ModalScreen[str | None]):
+class NextRoundScreen(CardDialog):
+    DIALOG_ID = "next-round"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="round-save", tooltip="Record the next round"),
         Binding("escape", "cancel", "Cancel", id="round-cancel", tooltip="Leave the card as it is"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
-        super().__init__(id="next-round")
-        self.context = context
-        self.card_id = card_id
-
     def compose(self) -> ComposeResult:
-        card = self.context.session.board.card(self.card_id)
+        card = self.card
         with Vertical(classes="dialog"):
             yield Label(f"Next round with {card.company}", classes="dialog-title", markup=False)
-            with Horizontal(classes="setup-row"):
-                yield Label("When", classes="setup-label")
-                yield Input(
-                    id="round-at",
-                    placeholder="e.g. 2026-03-18 10:00, tomorrow 14:00",
-                    compact=True,
-                )
-            with Horizontal(classes="setup-row"):
-                yield Label("Round", classes="setup-label")
-                yield Input(
-                    id="round-name", placeholder="second, on-site, final… (optional)", compact=True
-                )
-            with Horizontal(classes="setup-row"):
-                yield Label("Length", classes="setup-label")
-                yield Input(
-                    id="round-duration", placeholder="1 h (the default), 45 min, 3h", compact=True
-                )
+            blink = self.context.cursor_blink
+            when = setup_input(
+                blink, id="round-at", placeholder="e.g. 2026-03-18 10:00, tomorrow 14:00"
+            )
+            yield setup_row("When", when)
+            name = setup_input(
+                blink, id="round-name", placeholder="second, on-site, final… (optional)"
+            )
+            yield setup_row("Round", name)
+            length = setup_input(
+                blink, id="round-duration", placeholder="1 h (the default), 45 min, 3h"
+            )
+            yield setup_row("Length", length)
             yield Static("", id="round-error", classes="form-error", markup=False)
             yield Label(
                 "enter saves · esc cancels · the card goes back to interviewed",
@@ -65,8 +57,6 @@ class NextRoundScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#round-error").display = False
-        for field in self.query(Input):
-            field.cursor_blink = self.context.cursor_blink
         self.query_one("#round-at").focus()
 
     @on(Input.Submitted)

@@ -13,34 +13,28 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
 
 from store.errors import FollowupError
 from store.notes.flow import record_learned
-from tui.context import AppContext
+from tui.followups.card_dialog import CardDialog
 
 
-class RejectedScreen(ModalScreen[str | None]):
+class RejectedScreen(CardDialog):
     """After closing as rejected: what I learned (kept on the card) and the reply.
 
     Returns "reply" when the user wants to write the rejection reply now, "saved" or None.
     """
 
+    DIALOG_ID = "rejected"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reply", "Save and reply", id="rejected-reply"),
         Binding("ctrl+s", "save", "Save", id="rejected-save"),
         Binding("escape", "skip", "Skip", id="rejected-skip"),
     ]
 
-    def __init__(self, context: AppContext, card_id: str) -> None:
-        super().__init__(id="rejected")
-        self.context = context
-        self.session = context.session
-        self.card_id = card_id
-
     def compose(self) -> ComposeResult:
-        card = self.session.board.card(self.card_id)
+        card = self.card
         with Vertical(classes="dialog"):
             yield Label(f"{card.company} said no. That stings.", classes="dialog-title")
             yield Static(

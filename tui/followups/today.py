@@ -34,7 +34,7 @@ from store.errors import FollowupError
 from store.notes.due import KINDS, DueItem
 from store.notes.templates import TemplateSet
 from tui.context import AppContext
-from tui.history import take_step, undo_words
+from tui.history import Step, UndoKeys
 from tui.widgets.choice_list import ChoiceList
 from tui.widgets.fitting_footer import FittingFooter
 
@@ -93,7 +93,7 @@ def _what(card: Card) -> str:
     return f"{card.company} — {card.role}" if card.role else card.company
 
 
-class TodayScreen(Screen[str | None]):
+class TodayScreen(UndoKeys, Screen[str | None]):
     """Returns the id of the card to show on the board (`o`), or None."""
 
     CSS_PATH = "today.tcss"
@@ -264,20 +264,10 @@ class TodayScreen(Screen[str | None]):
         self.show_items()
         self.refresh_bindings()
 
-    def action_undo(self) -> None:
-        self._undo_or_redo(redo=False)
-
-    def action_redo(self) -> None:
-        self._undo_or_redo(redo=True)
-
-    def _undo_or_redo(self, redo: bool) -> None:
-        """The board's undo, here too: what x closed, a note marked sent, an answer…"""
-        step = take_step(self.context.history, redo, self.notify)
-        if step is None:
-            return
-        self.notify(undo_words(step, "Redone" if redo else "Undone"))
+    def show_step(self, step: Step) -> None:
+        """The board's undo, here too (what x closed, a note marked sent, an answer…): the list
+        as it is now."""
         self.show_items()
-        self.refresh_bindings()
 
     def action_answered(self) -> None:
         from tui.followups.answered import AnsweredScreen

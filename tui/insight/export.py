@@ -18,7 +18,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
 from textual.widgets.option_list import Option
@@ -35,6 +35,7 @@ from store.transfer.export_file import (
 from tui.context import AppContext
 from tui.launch import tilde
 from tui.widgets.choice_list import ChoiceList
+from tui.widgets.setup_row import setup_row
 
 
 def default_name(fmt: str, today: date) -> str:
@@ -67,13 +68,12 @@ class ExportScreen(ModalScreen[Path | None]):
             yield ChoiceList(
                 *(Option(name, id=fmt) for fmt, name in FORMAT_NAMES.items()), id="export-format"
             )
-            with Horizontal(classes="setup-row"):
-                yield Label("File", classes="setup-label")
-                yield Input(
-                    tilde(self.home / default_name(self.format, today), self.home),
-                    id="export-file",
-                    compact=True,
-                )
+            file = Input(
+                tilde(self.home / default_name(self.format, today), self.home),
+                id="export-file",
+                compact=True,
+            )
+            yield setup_row("File", file)
             yield Checkbox("Include the cards in the trash", self.include_trash, id="export-trash")
             yield Static("", id="export-warning", classes="warning", markup=False)
             yield Static("", id="export-error", classes="form-error", markup=False)

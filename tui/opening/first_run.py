@@ -34,6 +34,7 @@ from store.errors import FollowupError, WrongPassphrase
 from store.vault.crypto import HEADER_NAME
 from tui.context import AppContext
 from tui.launch import OpenedVault, set_up_vault, tilde
+from tui.widgets.setup_row import setup_input, setup_row
 
 # Folders a file-sync tool usually keeps in the home dir, in the order they are offered:
 # Dropbox, Syncthing's default share (~/Sync) and the name people give their own, Nextcloud,
@@ -119,12 +120,6 @@ class FirstRunScreen(Screen[OpenedVault]):
 
     def compose(self) -> ComposeResult:
         blink = self.context.cursor_blink
-
-        def field(value: str = "", **kwargs: object) -> Input:
-            widget = Input(value, **kwargs)  # type: ignore[arg-type]
-            widget.cursor_blink = blink
-            return widget
-
         with Vertical(classes="dialog", id="first-run-dialog"):
             yield Label("Set up followup", classes="dialog-title")
             yield Static(
@@ -132,37 +127,34 @@ class FirstRunScreen(Screen[OpenedVault]):
                 "Syncthing share to use the board on several laptops.",
                 classes="dialog-text",
             )
-            with Horizontal(classes="setup-row"):
-                yield Label("Vault folder", classes="setup-label")
-                yield field(tilde(self.folder, self.home), id="folder", compact=True)
+            folder = setup_input(blink, tilde(self.folder, self.home), id="folder")
+            yield setup_row("Vault folder", folder)
             choices = sync_folder_choices(self.home)
             if choices:
-                with Horizontal(id="folder-choices", classes="setup-row"):
-                    yield Label("", classes="setup-label")
-                    for index, choice in enumerate(choices):
-                        yield Button(
+                yield setup_row(
+                    "",
+                    *(
+                        Button(
                             "use " + tilde(choice, self.home),
                             id=f"choice-{index}",
                             classes="folder-choice",
                             compact=True,
                         )
-            with Horizontal(classes="setup-row"):
-                yield Label("", classes="setup-label")
-                yield Static("", id="folder-hint", classes="setup-hint", markup=False)
-            with Horizontal(classes="setup-row"):
-                yield Label("Passphrase", classes="setup-label")
-                yield field(
-                    password=True, placeholder="a few random words", id="passphrase", compact=True
+                        for index, choice in enumerate(choices)
+                    ),
+                    id="folder-choices",
                 )
-            with Horizontal(classes="setup-row", id="strength-row"):
-                yield Label("", classes="setup-label")
-                yield Static("", id="strength", classes="setup-hint")
-            with Horizontal(classes="setup-row", id="confirm-row"):
-                yield Label("Again", classes="setup-label")
-                yield field(password=True, id="confirm", compact=True)
-            with Horizontal(classes="setup-row"):
-                yield Label("This device", classes="setup-label")
-                yield field(self.device_name_default(), id="device-name", compact=True)
+            yield setup_row("", Static("", id="folder-hint", classes="setup-hint", markup=False))
+            passphrase = setup_input(
+                blink, password=True, placeholder="a few random words", id="passphrase"
+            )
+            yield setup_row("Passphrase", passphrase)
+            strength = Static("", id="strength", classes="setup-hint")
+            yield setup_row("", strength, id="strength-row")
+            confirm = setup_input(blink, password=True, id="confirm")
+            yield setup_row("Again", confirm, id="confirm-row")
+            device = setup_input(blink, self.device_name_default(), id="device-name")
+            yield setup_row("This device", device)
             yield Static("", id="setup-error", classes="form-error", markup=False)
             yield LoadingIndicator(id="setting-up")
             with Horizontal(id="setup-buttons"):

@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
@@ -23,6 +23,7 @@ from store.errors import FollowupError, WrongPassphrase
 from store.vault.crypto import Vault
 from tui.context import AppContext
 from tui.opening.first_run import passphrase_strength
+from tui.widgets.setup_row import setup_input, setup_row
 
 DIFFER = "The two new passphrases differ: type the second again."
 
@@ -41,9 +42,8 @@ class PassphraseScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         def field(name: str, placeholder: str = "") -> Input:
-            widget = Input(password=True, placeholder=placeholder, id=name, compact=True)
-            widget.cursor_blink = self.context.cursor_blink
-            return widget
+            blink = self.context.cursor_blink
+            return setup_input(blink, password=True, placeholder=placeholder, id=name)
 
         with Vertical(classes="dialog", id="passphrase-dialog"):
             yield Label("Change the vault's passphrase", classes="dialog-title")
@@ -52,18 +52,10 @@ class PassphraseScreen(ModalScreen[bool]):
                 "from now on uses a new key.",
                 classes="dialog-text",
             )
-            with Horizontal(classes="setup-row"):
-                yield Label("Current", classes="setup-label")
-                yield field("current-passphrase")
-            with Horizontal(classes="setup-row"):
-                yield Label("New", classes="setup-label")
-                yield field("new-passphrase", "a few random words")
-            with Horizontal(classes="setup-row"):
-                yield Label("", classes="setup-label")
-                yield Static("", id="new-strength", classes="setup-hint")
-            with Horizontal(classes="setup-row"):
-                yield Label("Again", classes="setup-label")
-                yield field("again-passphrase")
+            yield setup_row("Current", field("current-passphrase"))
+            yield setup_row("New", field("new-passphrase", "a few random words"))
+            yield setup_row("", Static("", id="new-strength", classes="setup-hint"))
+            yield setup_row("Again", field("again-passphrase"))
             yield Static("", id="passphrase-error", classes="form-error", markup=False)
             yield LoadingIndicator(id="changing")
             yield Label("enter goes on · esc keeps the passphrase", classes="dialog-hint")

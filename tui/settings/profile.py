@@ -14,7 +14,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -23,6 +23,7 @@ from store.config import Config
 from store.errors import BadValue, FollowupError
 from store.notes.placeholders import PROFILE_KEYS
 from tui.context import AppContext
+from tui.widgets.setup_row import setup_input, setup_row
 
 LABELS = {"name": "Your name", "signature": "Signature", "email": "Email", "phone": "Phone"}
 HINTS = {
@@ -57,20 +58,16 @@ class ProfileScreen(ModalScreen[bool]):
                 markup=False,
             )
             for key in PROFILE_KEYS:
-                with Horizontal(classes="setup-row"):
-                    yield Label(LABELS.get(key, key.title()), classes="setup-label")
-                    value = self.before[key]
-                    if key == "signature":
-                        area = TextArea(value, id=f"profile-{key}", soft_wrap=True, compact=True)
-                        area.placeholder = HINTS[key]
-                        area.cursor_blink = blink
-                        yield area
-                    else:
-                        field = Input(
-                            value, placeholder=HINTS.get(key, ""), id=f"profile-{key}", compact=True
-                        )
-                        field.cursor_blink = blink
-                        yield field
+                label = LABELS.get(key, key.title())
+                value, hint = self.before[key], HINTS.get(key, "")
+                if key == "signature":
+                    area = TextArea(value, id=f"profile-{key}", soft_wrap=True, compact=True)
+                    area.placeholder = hint
+                    area.cursor_blink = blink
+                    yield setup_row(label, area)
+                else:
+                    field = setup_input(blink, value, placeholder=hint, id=f"profile-{key}")
+                    yield setup_row(label, field)
             yield Static("", id="profile-error", classes="form-error", markup=False)
             yield Label("ctrl+s saves · esc leaves it as it was", classes="dialog-hint")
 

@@ -33,7 +33,7 @@ from store.transfer.importer.backup import BACKUP_FORMAT
 from store.transfer.importer.csv_file import read_csv
 from store.transfer.importer.headers import IMPORT_FIELDS, field_for_header, parse_mapping
 from store.transfer.importer.planning import Plan, plan
-from store.transfer.importer.reading import read_input, read_source, source_from_bytes
+from store.transfer.importer.reading import read_input, read_source
 from store.transfer.importer.source import Source
 
 __all__ = [
@@ -54,6 +54,5 @@ __all__ = [
     "read_input",
     "read_source",
     "restore_templates",
-    "source_from_bytes",
     "split_people",
 ]

@@ -25,14 +25,27 @@ def read_source(
     kind: str = "auto",
     progress: Progress | None = None,
     preferred_order: str | None = None,
+    data: bytes | None = None,
 ) -> Source:
     """Read and check FILE; raises `FollowupError` when it cannot be read at all.
 
     `preferred_order` ("dmy"/"mdy": the user's `date_order` or locale) reads slashed dates
-    when the file's own dates do not settle it."""
+    when the file's own dates do not settle it. `data`: the bytes, already read (stdin:
+    `import -`); `path` then only names them."""
     path = Path(path)
-    data = read_input(path)
-    return source_from_bytes(data, path, mapping, date_order, kind, progress, preferred_order)
+    if data is None:
+        data = read_input(path)
+    if date_order not in DATE_ORDERS:
+        raise BadValue(f"--date-order must be one of {', '.join(DATE_ORDERS)}.")
+    if kind == "auto":
+        head = data[:64].lstrip(codecs.BOM_UTF8).lstrip()
+        looks_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
+        kind = "json" if looks_json else "csv"
+    if kind == "json":
+        if mapping:
+            raise BadValue("--map is for CSV files; a JSON backup names its fields itself.")
+        return read_json(data, path.name, progress)
+    return read_csv(data, path.name, mapping, date_order, progress, preferred_order)
 
 
 def read_input(path: Path) -> bytes:
@@ -46,26 +59,3 @@ def read_input(path: Path) -> bytes:
         raise FollowupError(f"{path}: is a folder; give a CSV, JSON or .ics file.") from None
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
-
-
-def source_from_bytes(
-    data: bytes,
-    path: Path,
-    mapping: dict[str, str] | None = None,
-    date_order: str = "auto",
-    kind: str = "auto",
-    progress: Progress | None = None,
-    preferred_order: str | None = None,
-) -> Source:
-    """`read_source` of bytes already read (stdin: `import -`); `path` names them."""
-    if date_order not in DATE_ORDERS:
-        raise BadValue(f"--date-order must be one of {', '.join(DATE_ORDERS)}.")
-    if kind == "auto":
-        head = data[:64].lstrip(codecs.BOM_UTF8).lstrip()
-        looks_json = path.suffix.lower() == ".json" or head[:1] in (b"{", b"[")
-        kind = "json" if looks_json else "csv"
-    if kind == "json":
-        if mapping:
-            raise BadValue("--map is for CSV files; a JSON backup names its fields itself.")
-        return read_json(data, path.name, progress)
-    return read_csv(data, path.name, mapping, date_order, progress, preferred_order)
