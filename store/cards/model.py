@@ -621,9 +621,12 @@ def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | Non
 
 def card_view(card_id: str, state: CardState) -> Card:
     fields = state["f"]
+    # Each field's current value, taken in the one pass over the fields below: the view reads
+    # some thirty names, most of them absent from a card (their defaults).
+    current: dict[str, Any] = {}
 
     def value(name: str) -> Any:
-        return current_value(name, fields.get(name))
+        return current[name] if name in current else DEFAULTS.get(name)
 
     conflicts: dict[str, tuple[Conflict, ...]] = {}
     versions: dict[str, tuple[str, ...]] = {}
@@ -631,13 +634,17 @@ def card_view(card_id: str, state: CardState) -> Card:
     alone: dict[str, tuple[str]] = {}  # one tuple per stamp: a card's fields share a write's
     for name, entries in fields.items():
         if len(entries) == 1:  # nearly every field: one version, nothing to sort or compare
+            current[name] = entries[0][0]
             stamp = entries[0][1]
             key = stamp_key(stamp)
             if key > updated_key:
                 updated, updated_key = stamp, key
             versions[name] = alone.get(stamp) or alone.setdefault(stamp, (stamp,))
             continue
+        if not entries:
+            continue
         newest = max(entries, key=lambda e: stamp_key(e[1]))
+        current[name] = newest[0]
         key = stamp_key(newest[1])
         if key > updated_key:
             updated, updated_key = newest[1], key
@@ -677,6 +684,22 @@ def card_view(card_id: str, state: CardState) -> Card:
         posting_url=_text(value("posting_url")),
         posting_text=_text(value("posting_text")),
         resume=_text(value("resume")),
-        offer=offer_view(value),
+        offer=_NO_OFFER if _OFFER_READS.isdisjoint(current) else offer_view(value),
         attachments=attachments_view(events),
     )
+
+
+def _offer_reads() -> tuple[frozenset[str], Offer]:
+    """The fields `offer_view` reads, and the offer of a card that holds none of them: shared
+    by every such card (an `Offer` is frozen), instead of one worked out per card."""
+    read: set[str] = set()
+
+    def value(name: str) -> Any:
+        read.add(name)
+        return DEFAULTS.get(name)
+
+    empty = offer_view(value)
+    return frozenset(read), empty
+
+
+_OFFER_READS, _NO_OFFER = _offer_reads()
