@@ -32,6 +32,7 @@ from store.vault.session import Session
 from tui.cli import UsageError, one_line
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 from tui.cli.documents import add_document_options, document_fields, document_lines
+from tui.cli.lines import card_title
 
 
 def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:
@@ -257,8 +258,7 @@ def _card_line(card: Card, now: datetime | None = None) -> str:
     ahead = interview_item(card, now) if now is not None else None
     if ahead is not None and now is not None:
         flags += f" [interview {ahead.relative(now, None)}]"
-    title = single_line(card.heading)
-    return f"{card.id}  {card.stage:<12} {when:<10}  {title}{flags}"
+    return f"{card.id}  {card.stage:<12} {when:<10}  {card_title(card)}{flags}"
 
 
 def _sorted(cards: list[Card]) -> list[Card]:
@@ -289,7 +289,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif args.ids:
         for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
-            print(f"{card.id}\t{single_line(card.heading)} ({card.stage})")
+            print(f"{card.id}\t{card_title(card)} ({card.stage})")
     else:
         now = datetime.now(UTC)
         lines = []

@@ -43,6 +43,7 @@ from store.vault.attachments import AttachmentUnavailable, store_blob
 from store.vault.session import Session
 from sync.blobs import attachment_bytes
 from tui.cli.context import open_session, take_stdin
+from tui.cli.lines import COLUMN_WIDTH, card_title, cells, clip, column
 
 
 def add_document_options(parser: argparse.ArgumentParser) -> None:
@@ -307,25 +308,19 @@ def cmd_offers(args: argparse.Namespace) -> int:
         offer = row.offer
         table.append(
             (
-                single_line(
-                    f"{row.card.company} — {row.card.role}" if row.card.role else row.card.company
-                ),
-                offer.salary_text() or "—",
-                single_line(offer.bonus) or "—",
-                single_line(offer.equity) or "—",
+                card_title(row.card, COLUMN_WIDTH),
+                clip(offer.salary_text() or "—", COLUMN_WIDTH),
+                clip(offer.bonus or "—", COLUMN_WIDTH),
+                clip(offer.equity or "—", COLUMN_WIDTH),
                 offer.start.isoformat() if offer.start else "—",
                 offer.answer_by.isoformat() if offer.answer_by else "—",
                 row.days_text(),
                 row.status(),
             )
         )
-    widths = [min(40, max(len(r[i]) for r in table)) for i in range(len(table[0]))]
+    widths = [max(cells(r[i]) for r in table) for i in range(len(table[0]))]
     for line in table:
-        cells = [
-            cell if len(cell) <= w else cell[: w - 1] + "…"
-            for cell, w in zip(line, widths, strict=True)
-        ]
-        print("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+        print("  ".join(column(c, w) for c, w in zip(line, widths, strict=True)).rstrip())
     return 0
 
 

@@ -28,6 +28,9 @@ from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault.encoding import indented_json
 from store.vault.session import Session
 from tui.cli.context import open_session, vault_path
+from tui.cli.lines import card_title, column
+
+NAME_WIDTH = 20  # the `due` column of what is due: "thank-you", "interview", "close?"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -175,11 +178,11 @@ def when_width(items: list[DueItem], now: datetime) -> int:
 def due_line(item: DueItem, now: datetime, width: int = 18) -> str:
     """One line of `due` (and of `remind` without a desktop): when, card, what, why."""
     card = item.card
-    what = f"{card.company} — {card.role}" if card.role else card.company
     why = item.describe()
     if item.kind == "close":
         why += f"; to close it: followup-tui move {card.id} closed --outcome no-answer"
-    return f"{item.relative(now, None):<{width}} {card.id}  {item.name:<20} {what}   ({why})"
+    name = column(item.name, NAME_WIDTH)  # a template's name is a file name someone chose
+    return f"{item.relative(now, None):<{width}} {card.id}  {name} {card_title(card)}   ({why})"
 
 
 # --- compose ----------------------------------------------------------------------------------------

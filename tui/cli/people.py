@@ -13,8 +13,10 @@ import sys
 from datetime import UTC, datetime
 
 from store.cards.people import Person, matching, people
-from store.untrusted import one_line
 from tui.cli.context import open_session
+from tui.cli.lines import TITLE_WIDTH, card_title, clip
+
+PART_WIDTH = 40  # a person's name, title or email in their line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,13 +33,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def person_line(person: Person) -> str:
-    who = person.name + (f", {person.titles[0]}" if person.titles else "")
+    """Who, where, how many cards, when last: a long name, title or company list is cut (each
+    on its own, so the counts and the date after them stay on the line)."""
+    who = clip(person.name, PART_WIDTH)
+    if person.titles:
+        who += f", {clip(person.titles[0], PART_WIDTH)}"
     if person.email and person.email != person.name:
-        who += f" <{person.email}>"
+        who += f" <{clip(person.email, PART_WIDTH)}>"
     cards = len(person.card_ids)
     contact = person.last_contact.astimezone().strftime("%Y-%m-%d") if person.last_contact else "—"
-    companies = ", ".join(person.companies)
-    return one_line(
+    companies = clip(", ".join(person.companies), TITLE_WIDTH)
+    return (
         f"{who}  ·  {companies}  ·  {cards} card{'s' if cards != 1 else ''}"
         f"  ·  last contact {contact}"
     )
@@ -59,6 +65,5 @@ def cmd_people(args: argparse.Namespace) -> int:
         print(person_line(person))
         for seen in person.appearances:
             card = seen.card
-            title = one_line(f"{card.company} — {card.role}" if card.role else card.company)
-            print(f"    {card.id}  {title}  ({seen.role})")
+            print(f"    {card.id}  {card_title(card)}  ({clip(seen.role, PART_WIDTH)})")
     return 0

@@ -23,10 +23,12 @@ from store.notes.due import OFFER_DEADLINE, board_items
 from store.notes.reminders import REMINDED_KINDS, Reminder, ReminderLog, pick, remembered
 from tui.cli.context import open_session, vault_path
 from tui.cli.desktop import Notice, deliver
+from tui.cli.lines import card_title, clip
 from tui.cli.notes import due_line, load_templates, when_width
 from tui.cli.timer import install, schedule_for, uninstall
 
 MAX_NOTIFICATIONS = 5  # more at once are one summary: a first run must not bury the desktop
+COMPANY_WIDTH = 30  # each company named in that summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def notice(reminder: Reminder, now: datetime) -> Notice:
     item, card = reminder.item, reminder.item.card
-    what = f"{card.company} — {card.role}" if card.role else card.company
+    what = card_title(card)  # a notification shows a few lines: a 5,000-character role is cut
     if item.kind == "interview":
         return Notice(f"Interview {item.relative(now, None)}", f"{what} ({item.describe()})")
     if item.kind == OFFER_DEADLINE:
@@ -69,7 +71,7 @@ def notice(reminder: Reminder, now: datetime) -> Notice:
 def _summary(reminders: list[Reminder]) -> Notice:
     return Notice(
         f"followup-tui: {len(reminders)} more due",
-        ", ".join(r.item.card.company for r in reminders[:6])
+        ", ".join(clip(r.item.card.company, COMPANY_WIDTH) for r in reminders[:6])
         + (" …" if len(reminders) > 6 else "")
         + "\nfollowup-tui due lists them all.",
     )
