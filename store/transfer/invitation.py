@@ -7,8 +7,12 @@ X-MICROSOFT-SKYPETEAMSMEETINGURL, and Zoom, Teams, Meet, Webex… links in DESCR
 LOCATION that is a place), what (SUMMARY), which (UID, SEQUENCE) and whether it is called off
 (METHOD:CANCEL, STATUS:CANCELLED).
 
-Times: a TZID'd time is read in its zone, a floating one in the local zone, a date without a
-time at 09:00 local (as the app reads a day anywhere). All are aware UTC moments here.
+Times: a TZID'd time is read in its zone (a zone the file defines in a VTIMEZONE, an IANA
+name, a Windows name: `icalendar` knows them), a floating one in the local zone, a date without
+a time at 09:00 local (as the app reads a day anywhere). All are aware UTC moments here. A TZID
+that neither the file nor `icalendar` defines ("Mars/Olympus") is read as local time too, but
+the invitation keeps its name (`unknown_zone`) so the plan can say so: the user checks the
+time rather than meeting an interview an hour or five off.
 
 The file is someone else's: everything in it is text to show, cleaned of control characters
 and capped; anything that is not an invitation is one `FollowupError` line. `icalendar` is
@@ -18,6 +22,7 @@ imported only when an invitation is read (start-up pays nothing for it). Pure: n
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -67,6 +72,7 @@ class Invitation:
     links: tuple[str, ...]  # meeting links, the most specific first
     place: str  # a LOCATION that is not a link ("Umbrella HQ, Raccoon City")
     description: str
+    unknown_zone: str = ""  # a TZID of DTSTART/DTEND nobody defines: read as local time
 
     def people(self, me: str = "") -> tuple[Interviewer, ...]:
         """The attendees but the user (`me`: their own address from the profile)."""
@@ -113,11 +119,21 @@ def _address(value: Any) -> Interviewer | None:
     return Interviewer(name=name or email, email=email)
 
 
+def unknown_zone(value: Any) -> str:
+    """The TZID of a DTSTART or DTEND that `icalendar` could not make a zone of (no VTIMEZONE
+    in the file, no zone of that name): "" when it has none or it was known."""
+    when = getattr(value, "dt", None)
+    params = getattr(value, "params", None) or {}
+    if not isinstance(when, datetime) or when.tzinfo is not None:
+        return ""
+    return _text(params.get("TZID"), 80)
+
+
 def _moment(value: Any, tz: tzinfo | None, field: str) -> tuple[datetime, bool]:
     """(an aware UTC moment, whether it was a whole day) from DTSTART or DTEND."""
     when = getattr(value, "dt", None)
     if isinstance(when, datetime):
-        if when.tzinfo is None:  # floating: the wall clock where the user is
+        if when.tzinfo is None:  # floating, or a zone nobody defines: the user's wall clock
             when = when.replace(tzinfo=tz) if tz is not None else when.astimezone()
         whole_day = False
     elif isinstance(when, date):
@@ -198,6 +214,7 @@ def _event(event: Any, cancelled: bool, tz: tzinfo | None) -> Invitation:
         links=tuple(links),
         place=place,
         description=_text(event.get("DESCRIPTION"), MAX_TEXT),
+        unknown_zone=unknown_zone(event.get("DTSTART")) or unknown_zone(event.get("DTEND")),
     )
 
 
@@ -213,7 +230,11 @@ def read_invitations(data: bytes, name: str, tz: tzinfo | None = None) -> list[I
     if not looks_like_calendar(data):
         raise FollowupError(f"{name}: not an iCalendar file (it does not start BEGIN:VCALENDAR).")
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        with warnings.catch_warnings():
+            # "/mozilla.org/20050126_1/Europe/Berlin" is guessed as Europe/Berlin (as mail
+            # clients mean it), with a Python warning a user must not meet: a source path.
+            warnings.simplefilter("ignore")
+            calendar = icalendar.Calendar.from_ical(data)
         method = _text(calendar.get("METHOD")).upper()
         events = list(calendar.walk("VEVENT"))
         if len(events) > MAX_EVENTS:

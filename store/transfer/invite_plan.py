@@ -23,6 +23,7 @@ Planning touches nothing; `apply` writes only through `Board` (the CLI runs it i
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -135,6 +136,7 @@ class InvitePlan:
     notes: str = ""
     restore: datetime | None = None  # a cancel: the interview the card goes back to
     remarks: list[str] = field(default_factory=list)
+    zone_remark: str = ""  # the invitation's time zone is unknown: said under its time
 
     @property
     def changes(self) -> bool:
@@ -145,6 +147,26 @@ def _local(moment: datetime | None, tz: tzinfo | None) -> str:
     if moment is None:
         return "no interview"
     return (moment.astimezone(tz) if tz else moment.astimezone()).strftime("%a %Y-%m-%d %H:%M")
+
+
+def _zone_words(moment: datetime, tz: tzinfo | None) -> str:
+    """The zone a time was read in, as a person checks it: "Europe/Berlin, UTC+01:00"."""
+    local = moment.astimezone(tz) if tz else moment.astimezone()
+    offset = local.strftime("%z") or "+0000"
+    offset = f"UTC{offset[:3]}:{offset[3:5]}"
+    name = (getattr(tz, "key", "") if tz else _system_zone()) or local.tzname() or ""
+    if name in ("UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/Universal", "Universal", "Zulu"):
+        return "UTC"
+    return f"{name}, {offset}" if name and name != offset else offset
+
+
+def _system_zone() -> str:
+    """The name of the zone this computer keeps: TZ, else what /etc/localtime links to."""
+    named = os.environ.get("TZ", "").lstrip(":")
+    if named and not named.startswith("/"):
+        return named
+    target = os.path.realpath(named or "/etc/localtime")
+    return target.partition("/zoneinfo/")[2]
 
 
 def _open(cards: list[Card]) -> list[Card]:
@@ -244,6 +266,11 @@ def plan_invitation(
     cards = [c for c in board.all() if not c.deleted]
     start = invitation.start
     plan = InvitePlan(invitation, NOTHING, round_name=round_name, role=role.strip())
+    if invitation.unknown_zone:  # whatever the plan does, its time may be off
+        plan.zone_remark = (
+            f"time zone {invitation.unknown_zone!r} is unknown: read as local time "
+            f"({_zone_words(start, tz)}); check the time"
+        )
     known = [c for c in cards if _invited(c, invitation.uid)]
     chosen = board.find(card_id, include_deleted=False) if card_id else None
     if chosen is None and known:
@@ -430,6 +457,8 @@ def describe(plan: InvitePlan, applied: bool, tz: tzinfo | None = None) -> list[
         lines.append(f"A cancellation of the interview on {when}{title}.")
     else:
         lines.append(f"An invitation to an interview on {when}{length}{title}.")
+    if plan.zone_remark:
+        lines.insert(1, f"  {plan.zone_remark}.")
     if plan.action == NEW:
         lines.append(("Created" if applied else "Would create") + f" a card for {plan.company}.")
     elif plan.action in _VERBS and card is not None:
