@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import SIZE, predictable_ids
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from store.cards.documents import ATTACHED
 from store.vault.attachments import store_blob
@@ -134,6 +134,53 @@ async def test_the_offers_follow_an_edit_made_elsewhere(laptop) -> None:
         await wait_for(pilot, lambda: len(app.screen.rows) == 4)
 
 
+def long_offer(session: Session) -> str:
+    """Globex's offer with a long role, bonus and equity: wider than 80 columns in full."""
+    ids = offers_board(session)
+    session.change(
+        lambda board: board.edit(
+            ids["Globex"],
+            {
+                "role": "Senior platform engineer, payments and ledgers",
+                "bonus": "10% target, paid quarterly on results",
+                "equity": "0.1% over 4 years, 1 year cliff",
+            },
+        )
+    )
+    return ids["Globex"]
+
+
+def fits_without_scrolling(table: DataTable) -> bool:
+    return table.virtual_size.width <= table.scrollable_content_region.width
+
+
+async def test_the_offers_fit_80_columns_and_say_what_a_wider_window_shows(laptop) -> None:
+    session = laptop.session()
+    long_offer(session)
+    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("O")
+        await wait_for(pilot, lambda: isinstance(app.screen, OffersScreen))
+        offers = app.screen
+        table = offers.query_one("#offers-table", DataTable)
+        await pilot.pause()
+        names = [str(column.label) for column in table.ordered_columns]
+        assert names == ["Company", "Base", "Answer by", "Left", "Status"]
+        assert fits_without_scrolling(table)
+        first = [str(cell) for cell in table.get_row_at(0)]
+        assert first[0].startswith("Globex — Senior") and first[0].endswith("…")
+        assert first[1:4] == ["120,000 USD", "2026-12-03", "2 days"]
+        note = str(offers.query_one("#offers-note", Static).render())
+        assert note == "No currency is converted · a wider window shows bonus, equity, start"
+
+        await pilot.resize_terminal(160, 40)  # wider: every column comes back
+        await wait_for(pilot, lambda: len(table.ordered_columns) == 8)
+        assert fits_without_scrolling(table)
+        bonus = [str(cell) for cell in table.get_row_at(0)][2]
+        assert bonus == "10% target, pai…"  # cut to MAX_TERMS cells
+        assert "no currency is converted" in str(offers.query_one("#offers-note", Static).render())
+
+
 def fake_viewer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An `xdg-open` that copies what it was given, records its mode, then crashes."""
     bin_dir = tmp_path / "bin"
@@ -205,6 +252,13 @@ def test_offers_snapshot(snap_compare, laptop) -> None:
     offers_board(session)
     app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
     assert snap_compare(app, press=["O"], terminal_size=SIZE)
+
+
+def test_offers_at_80_columns_snapshot(snap_compare, laptop) -> None:
+    session = laptop.session()
+    long_offer(session)
+    app = FollowupApp(session=session, now=lambda: NOW, cursor_blink=False)
+    assert snap_compare(app, press=["O"], terminal_size=(80, 24))
 
 
 def test_card_detail_with_a_posting_and_attachments_snapshot(snap_compare, laptop) -> None:

@@ -5,6 +5,12 @@ first (store/cards/offers.py decides which and in what order, as `followup-tui o
 No currency conversion: each amount is shown in its own currency. Enter goes back to the board
 with the focus on that offer's card: the screen returns the card's id (None: just back).
 
+Every column fits the window, sideways scrolling never hides the deadline: the company (and
+role) column takes what the others leave and is cut with "…", a bonus or equity longer than
+`MAX_TERMS` is cut, and where even that is too wide (80 columns) the columns a decision needs
+least go, Start first, then Equity, then Bonus (`fit_columns`); a line under the table names
+what a wider window would show. The card itself has them all.
+
 This screen must never change the board: it reads `session.board` and nothing else.
 """
 
@@ -12,12 +18,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -37,6 +45,14 @@ COLUMNS: tuple[str, ...] = (
     "Left",
     "Status",
 )
+COMPANY = 0
+OPTIONAL: tuple[str, ...] = ("Start", "Equity", "Bonus")  # left out first when it is narrow
+MIN_COMPANY = 20  # cells the company keeps before a column is left out for it
+MAX_COMPANY = 40
+MAX_TERMS = 16  # a bonus or equity: "10% target", "0.1% / 4 years"
+PADDING = 2  # the table's cell padding, one cell each side
+ROOM_AROUND = 4 + 2  # the screen's padding, and a scrollbar when the offers are many
+NOTE = "Amounts are as each employer gave them: no currency is converted."
 
 
 def row_cells(row: OfferRow, colours: dict[str, str]) -> tuple[str | Text, ...]:
@@ -57,13 +73,45 @@ def row_cells(row: OfferRow, colours: dict[str, str]) -> tuple[str | Text, ...]:
     return (
         one_line(what),
         offer.salary_text() or "—",
-        one_line(offer.bonus) or "—",
-        one_line(offer.equity) or "—",
+        cut(one_line(offer.bonus), MAX_TERMS) or "—",
+        cut(one_line(offer.equity), MAX_TERMS) or "—",
         offer.start.isoformat() if offer.start else "—",
         offer.answer_by.isoformat() if offer.answer_by else "—",
         Text(row.days_text(), style=f"bold {colour}".strip() if colour else ""),
         Text(row.status(), style=colours.get("text-muted", "") if not row.open else ""),
     )
+
+
+def cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, the cut marked by "…"."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)).rstrip() + "…"
+
+
+def _plain(cell: str | Text) -> str:
+    return cell.plain if isinstance(cell, Text) else cell
+
+
+def fit_columns(rows: list[tuple[str | Text, ...]], room: int) -> tuple[list[int], int]:
+    """(the columns shown, by index, and the company column's width) for a table `room` cells
+    wide: every column as wide as its widest cell, the company whatever is left (at most
+    `MAX_COMPANY`), and the `OPTIONAL` columns left out, in order, while the company would get
+    fewer than `MIN_COMPANY` cells (or fewer than its longest name, when that is shorter)."""
+    widths = [
+        max(cell_len(name), *(cell_len(_plain(row[index])) for row in rows))
+        for index, name in enumerate(COLUMNS)
+    ]
+    wanted = min(widths[COMPANY], MAX_COMPANY)
+    shown = list(range(len(COLUMNS)))
+    for leaving in (None, *OPTIONAL):
+        if leaving is not None:
+            shown.remove(COLUMNS.index(leaving))
+        others = sum(widths[i] + PADDING for i in shown if i != COMPANY)
+        company = room - others - PADDING
+        if company >= min(wanted, MIN_COMPANY):
+            break
+    return shown, max(cell_len(COLUMNS[COMPANY]), min(company, wanted))
 
 
 class OffersScreen(Screen[str | None]):
@@ -84,18 +132,14 @@ class OffersScreen(Screen[str | None]):
         self.everything = False
         self.rows: list[OfferRow] = []
         self._shown_version = -1
+        self._layout = (0, 0)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="offers-body"):
             yield Static(id="offers-title")
-            table: DataTable[str | Text] = DataTable(id="offers-table", cursor_type="row")
-            table.add_columns(*COLUMNS)
-            yield table
+            yield DataTable(id="offers-table", cursor_type="row")
             yield Static(id="offers-empty")
-            yield Static(
-                "Amounts are as each employer gave them: no currency is converted.",
-                id="offers-note",
-            )
+            yield Static(NOTE, id="offers-note")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -110,9 +154,20 @@ class OffersScreen(Screen[str | None]):
         self._shown_version = self.session.board.version
         table = self.query_one("#offers-table", DataTable)
         keep = table.cursor_row
-        table.clear()
-        for row in self.rows:
-            table.add_row(*row_cells(row, self.app.theme_variables), key=row.card.id)
+        rows = [row_cells(row, self.app.theme_variables) for row in self.rows]
+        shown, company = fit_columns(rows, (self.size.width or self.app.size.width) - ROOM_AROUND)
+        self._layout = (self.size.width, self.size.height)
+        table.clear(columns=True)
+        table.add_columns(*(COLUMNS[i] for i in shown))
+        for row, cells in zip(self.rows, rows, strict=True):
+            fitted = [cut(cells[i], company) if i == COMPANY else cells[i] for i in shown]
+            table.add_row(*fitted, key=row.card.id)
+        left_out = [COLUMNS[i].lower() for i in range(len(COLUMNS)) if i not in shown]
+        self.query_one("#offers-note", Static).update(
+            f"No currency is converted · a wider window shows {', '.join(left_out)}"
+            if left_out and self.rows
+            else NOTE
+        )
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         open_count = sum(1 for r in self.rows if r.open)
@@ -134,6 +189,10 @@ class OffersScreen(Screen[str | None]):
             "to answer by."
         )
         table.display = bool(self.rows)
+
+    def on_resize(self, event: Resize) -> None:
+        if self.is_mounted and (event.size.width, event.size.height) != self._layout:
+            self.show()  # the columns that fit are the window's to say
 
     def _follow_board(self) -> None:
         if self.session.board.version != self._shown_version:
