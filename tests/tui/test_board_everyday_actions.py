@@ -182,7 +182,11 @@ async def test_the_passphrase_changes_from_the_board_and_the_board_keeps_writing
             "the wrong passphrase said",
             lambda: "not the current" in str(app.screen.query_one("#passphrase-error").render()),
         )
-        assert app.screen.query_one("#current-passphrase", Input).has_focus
+        await until(  # the focus moves on the app's next turn
+            pilot,
+            "the current passphrase to type again",
+            lambda: app.screen.query_one("#current-passphrase", Input).has_focus,
+        )
         app.screen.query_one("#current-passphrase", Input).value = PASSPHRASE
         app.screen.submit()  # type: ignore[attr-defined]
         await back_on_board(pilot)
