@@ -38,6 +38,7 @@ class DeviceRow:
     has_replica: bool
     copied_from: str | None = None  # the device whose config this one began as a copy of
     copied_name: str | None = None
+    unreadable: bool = False  # its replica in the folder cannot be read (damaged, half there)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -47,6 +48,7 @@ class DeviceRow:
             "this_device": self.this_device,
             "has_replica": self.has_replica,
             "copied_from": self.copied_from,
+            "unreadable": self.unreadable,
         }
 
 
@@ -127,6 +129,7 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
         name = classify(path, session.device)
         if name.kind in (Kind.OWN, Kind.REPLICA) and name.device:
             on_disk[name.device] = path
+    damaged = {path.name for path in session.problems}
     table = session.board.devices
     # An incarnation (a fresh writer id a device took) is that device, not another one.
     devices = {d for d, info in table.items() if "device" not in info}
@@ -135,9 +138,11 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
     for device in devices:
         copied_from = (table.get(device) or {}).get("copied_from")
         copied_from = copied_from if isinstance(copied_from, str) else None
-        seen = session.last_seen.get(device)
-        if seen is None and device in on_disk and device != session.device:
-            # Not read yet (or unreadable): the file's time, which Syncthing and Dropbox keep.
+        unreadable = device in on_disk and on_disk[device].name in damaged
+        seen = session.last_seen.get(device)  # read from inside a replica that opened
+        if seen is None and device in on_disk and device != session.device and not unreadable:
+            # Not read yet: the file's time, which Syncthing and Dropbox keep. Never a damaged
+            # file's: that time says when the damage landed, not that the device synced.
             try:
                 seen = datetime.fromtimestamp(on_disk[device].stat().st_mtime, UTC)
             except OSError:
@@ -154,6 +159,7 @@ def device_rows(session: SyncedSession) -> list[DeviceRow]:
                 has_replica=device in on_disk,
                 copied_from=copied_from,
                 copied_name=session.board.device_name(copied_from) if copied_from else None,
+                unreadable=unreadable,
             )
         )
     return sorted(rows, key=lambda r: (not r.this_device, r.name.lower(), r.device))

@@ -102,3 +102,22 @@ def test_sync_watch_merges_as_files_land_and_stops_cleanly(make_laptop, stop_sig
     wait_for(lambda: any("Stopped watching" in line for line in watch.err), 10, "the goodbye line")
     assert code in (0, 130)
     assert not any("Traceback" in line for line in watch.err), "".join(watch.err)
+
+
+def test_doctor_names_a_device_with_a_damaged_replica_unreadable_not_last_seen(
+    make_laptop,
+) -> None:
+    a, b = make_laptop("a"), join(make_laptop, "b")
+    b.cli("add", "--company", "Acme")
+    assert a.cli("sync").code == 0  # a has read b's replica: b is a device it knows
+    (a.vault / "replicas" / f"{device_of(b)}.json").write_bytes(b"half a replica")
+
+    result = a.cli("doctor")
+
+    assert result.code == 1
+    devices = result.out.split("Devices:")[1].split("Clocks")[0]
+    assert f"b                    {device_of(b)}  replica unreadable (below)\n" in devices
+    assert "last seen" not in devices
+    shown = json.loads(a.cli("doctor", "--json").out)
+    row = next(d for d in shown["devices"] if d["name"] == "b")
+    assert row["unreadable"] is True and row["last_seen"] is None

@@ -107,3 +107,25 @@ async def test_unreadable_file_shows_on_the_status_line(make_laptop, tmp_path):
         assert status.has_class("-problem")
         assert garbage.name in str(status.tooltip)
         assert garbage.read_bytes() == b"half a replica"
+
+
+async def test_a_device_whose_replica_turns_unreadable_is_named_unreadable_with_no_age(
+    make_laptop, tmp_path
+):
+    a, b, session, _ = two_laptops(make_laptop, tmp_path)
+    app = make_app(session)
+    async with app.run_test(size=(120, 36)) as pilot:
+        status = app.screen.query_one(SyncStatus)
+        await until(pilot, "the watcher running", status.watching.is_set)
+        arrive(b, a)
+        await until(pilot, "b seen", lambda: "·  b " in str(status.render()))
+        assert "ago" in str(status.render())
+        (a.vault / "replicas" / replica_of(b).name).write_bytes(b"half a replica")
+
+        await until(pilot, "the unreadable file", lambda: "unreadable" in str(status.render()))
+
+        line = str(status.render())
+        assert "1 unreadable: b (followup-tui doctor)" in line
+        assert "ago" not in line  # a damaged file is no sign that b synced
+        narrow = status.describe(room=40)[0]  # the hint goes first, then b's name
+        assert narrow.endswith("  ·  [b]1 unreadable: b[/]"), narrow

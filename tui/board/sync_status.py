@@ -7,8 +7,10 @@ not thread-safe), then what shows the cards that changed repaints them (`merged`
 `board_changed`, handed over by the board), keeping the focus on its card and leaving an open
 edit alone.
 The line shows the last merge, every other device with its name and when it was last seen,
-and how many files could not be read (the tooltip names them). A file that could never be read
-names no device: it is counted as unreadable, not shown as a laptop. When the line is short,
+and how many files could not be read (the tooltip names them). A device whose replica cannot be
+read now is named among the unreadable, with no age: the damaged file's time is no sign that it
+synced. A file that could never be read names no device: it is counted as unreadable, not shown
+as a laptop. When the line is short,
 devices go first (counted: "+2 more"), so what needs the user's attention is never cut.
 
 Must never touch the session off the app's thread, and never let a sync failure end the app.
@@ -225,16 +227,33 @@ class SyncStatus(Static):
         known = session.board.devices  # a device is one whose replica was read, some time
         others = [row for row in device_rows(session) if not row.this_device]
         devices = [
-            f"{escape(row.name)} {ago(row.last_seen)}" for row in others if row.device in known
+            f"{escape(row.name)} {ago(row.last_seen)}"
+            for row in others
+            if row.device in known and not row.unreadable
         ]
+        # A damaged replica is no sign of life: its device is named among the unreadable.
+        damaged = [escape(row.name) for row in others if row.device in known and row.unreadable]
         problems = [
             f"{one_line(path.name)}: {reason}" for path, reason in sorted(session.problems.items())
         ]
         tails = [[]]
         if problems:
             count = f"[b]{len(problems)} unreadable[/]"
-            tails = [[f"{count} (followup-tui doctor)"], [f"{count} (doctor)"], [count]]
-        if not devices:
+            named = count
+            if damaged:
+                rest = len(problems) - len(damaged)
+                named = f"[b]{len(problems)} unreadable: {', '.join(damaged)}[/]"
+                named += f" +{rest} more" if rest > 0 else ""
+            tails = [
+                [f"{named} (followup-tui doctor)"],
+                [f"{named} (doctor)"],
+                [named],
+                [f"{count} (doctor)"],
+                [count],
+            ]
+        if not devices and damaged:
+            devices_forms = [[]]  # other devices there are: their replicas say so, unread
+        elif not devices:
             devices_forms = [["only this device so far"], []]
         else:
             devices_forms = [

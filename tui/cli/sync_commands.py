@@ -291,7 +291,14 @@ def report_lines(diagnosis: Diagnosis) -> list[str]:
     lines = [f"Vault: {diagnosis.vault}"]
     rows: list[str] = []
     for row in diagnosis.devices:
-        when = "this device" if row.this_device else f"last seen {ago(row.last_seen)}"
+        if row.this_device:
+            when = "this device"
+        elif row.unreadable:  # its file's time would read as a sync that went well
+            when = "replica unreadable (below)"
+            if row.last_seen:
+                when += f"; last read {ago(row.last_seen)}"
+        else:
+            when = f"last seen {ago(row.last_seen)}"
         if row.last_seen and not row.this_device:
             when += f" ({row.last_seen.astimezone():%Y-%m-%d %H:%M})"
         if not row.has_replica:
