@@ -12,18 +12,10 @@ So a fast `ctrl+s n Hooli` went wrong twice: the letters reached the form's fiel
 (a `Submitted` message making its way up to the screen that saves), and the screen in front is
 mounted with its focus set. Then it hands out the next, as Textual would have.
 
-A key typed while nothing was on its way was typed for the screen in front, which the user saw.
-When that screen goes (or another covers it) without a key sending it away, as a dialog does that
-dismisses itself once its slow work is done (the passphrase change blocking the app's thread, the
-first run or the unlock finishing on a worker), keys typed for it before the next screen was in
-front reach the app only afterwards. Those are dropped: an Enter pressed twice during the change
-must not open a card on the board underneath (`_typed_for_a_screen_gone`).
-
-Must never drop or reorder any other key, and never hold keys for good: a journey that cannot finish
+Must never drop or reorder a key, and never hold keys for good: a journey that cannot finish
 (a widget removed with the key still in its queue) is given up after `GIVE_UP_AFTER` seconds.
-It relies on private details of Textual 8, checked by the type-ahead tests: a `Message`
-remembers `_stop_propagation` and `_sender`, which decide whether it bubbled, and its `time`
-(when the terminal's reader made it) is read on `textual._time.get_time`.
+It relies on two private details of Textual 8, checked by the type-ahead tests: a `Message`
+remembers `_stop_propagation` and `_sender`, which decide whether it bubbled.
 """
 
 from __future__ import annotations
@@ -33,12 +25,10 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual._time import get_time  # the clock a key's `time` is read on
 
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
-    from textual.screen import Screen
 
 GIVE_UP_AFTER = 2.0  # seconds without progress before a stuck journey stops holding keys
 
@@ -73,13 +63,6 @@ class TypeAhead:
         self.waiting: deque[events.Event] = deque()
         self.current: events.Event | None = None
         self._watchdog: object | None = None
-        # When the last key's journey ended (None while one is on its way, or before the first),
-        # and, once a screen came to the front with no key on its way after that, the screen and
-        # the moment it was ready (None until it has mounted).
-        self._idle_since: float | None = None
-        self._came_up: Screen[object] | None = None
-        self._ready_at: float | None = None
-        self._watching = False
 
     @property
     def busy(self) -> bool:
@@ -93,9 +76,6 @@ class TypeAhead:
     async def _next(self) -> None:
         while self.waiting and not self.busy:
             event = self.waiting.popleft()
-            if self._typed_for_a_screen_gone(event):
-                continue
-            self._idle_since = self._came_up = self._ready_at = None
             self.current = event
             self._arm_watchdog()
             target = self.app.focused or self.app.screen  # where Textual will send it
@@ -147,32 +127,6 @@ class TypeAhead:
     def _done_now(self, event: events.Event) -> None:
         self.current = None
         self._disarm_watchdog()
-        self._idle_since = get_time()
-        self._came_up = self._ready_at = None
-        if not self._watching and self.app.is_running:
-            self._watching = True
-            self.app.screen_change_signal.subscribe(self.app, self._screen_changed, immediate=True)
-
-    # --- keys typed for a screen that went away -------------------------------------------------
-
-    def _screen_changed(self, screen: Screen[object]) -> None:
-        """A screen came to the front. With a key on its way, that key did it: the keys after it
-        were typed ahead for this screen. With none, the keys typed since belong to the one before."""
-        if self.busy or self._idle_since is None:
-            return
-        self._came_up, self._ready_at = screen, None
-        if not screen.call_later(self._screen_ready, screen):
-            self._screen_ready(screen)
-
-    def _screen_ready(self, screen: Screen[object]) -> None:
-        if self._came_up is screen and self._ready_at is None:
-            self._ready_at = get_time()
-
-    def _typed_for_a_screen_gone(self, event: events.Event) -> bool:
-        """Typed with no key on its way, for a screen that is gone, before the next was ready."""
-        if self._idle_since is None or self._came_up is None or event.time < self._idle_since:
-            return False
-        return self._ready_at is None or event.time < self._ready_at
 
     # --- never holding keys for good ---------------------------------------------------------------
 
