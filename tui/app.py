@@ -144,6 +144,7 @@ class FollowupApp(App[int]):
         self.context = AppContext(config, now, cursor_blink=cursor_blink, due_badge=due_badge)
         self.context.board_changed = self.board_changed
         self.context.templates_reloaded = self._templates_reloaded
+        self.context.board_painted = self._watch_themes
         self._given_session = session
         self.vault_arg = Path(vault).expanduser().resolve() if vault else None
         self.home = home
@@ -152,6 +153,7 @@ class FollowupApp(App[int]):
         self._theme_not_chosen: str | None = None  # a fallback shown, not the user's choice
         self.user_themes = UserThemes(self.context.config.dir / USER_THEMES_FOLDER)
         self._themes_stop = threading.Event()
+        self._themes_watched = False
         self.crash: Crash | None = None  # the first error nothing caught, once logged
         self._calendar_keeper: CalendarKeeper | None = None  # when config.yaml names a calendar
         # The board opened in advance (`_wait_for`): the unlock screen shown while it takes
@@ -160,6 +162,7 @@ class FollowupApp(App[int]):
         self._advance_timer: Timer | None = None
         self._pending_advance: UnlockInAdvance | None = None
         self.type_ahead = TypeAhead(self, super().on_event)
+        self._choose_theme()
 
     async def on_event(self, event: events.Event) -> None:
         """Keys typed ahead wait for the screen they were typed for (`tui.type_ahead`)."""
@@ -181,9 +184,10 @@ class FollowupApp(App[int]):
             return
         advance = self._opening_in_advance()
         if advance is not None:
-            self._wait_for(advance)
+            self._wait_for(advance)  # the theme watcher starts once the board has shown
             return
         self.push_screen(self.first_screen(), self.session_opened)
+        self.call_after_refresh(self._watch_themes)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, one that survives its terminal closing (tui/closed_terminal.py)."""
@@ -234,6 +238,14 @@ class FollowupApp(App[int]):
     def _wait_for(self, advance: UnlockInAdvance) -> None:
         """Show the board as soon as the session opened in advance is there; should that take
         a moment more, the unlock screen says it is unlocking meanwhile."""
+        if advance.done:  # opened while Textual loaded: the board is the first screen painted
+            try:
+                opened = advance.opened()
+            except FollowupError as exc:
+                self._advance_failed(advance, exc)
+                return
+            self._advance_opened(advance, opened)
+            return
 
         def slow() -> None:
             from tui.opening.unlock import UnlockScreen
@@ -263,6 +275,7 @@ class FollowupApp(App[int]):
             if waiting is not None:
                 waiting.dismiss(None)
             self.push_screen(self.first_screen(), self.session_opened)
+            self.call_after_refresh(self._watch_themes)
             return
         if waiting is not None:
             waiting.dismiss(opened)
@@ -282,6 +295,7 @@ class FollowupApp(App[int]):
             UnlockScreen(self.context, advance.path, error=_unlock_error(error)),
             self.session_opened,
         )
+        self.call_after_refresh(self._watch_themes)
 
     def first_screen(self) -> Screen[OpenedVault]:
         """First run on a new device or an empty folder; else unlock (or unlock at once).
@@ -458,7 +472,9 @@ class FollowupApp(App[int]):
         # Textual's own themes lack the board's variables ($badge-due…): derive them.
         return variable_defaults(self.current_theme)
 
-    def _load_themes(self) -> None:
+    def _choose_theme(self) -> None:
+        """Register the themes and take the user's before the app starts: set in `on_mount`,
+        the theme had Textual parse every stylesheet again before the first paint."""
         loaded, errors = load_board_themes(self.user_themes.folder)
         for theme in loaded:
             self.register_theme(theme.to_textual())
@@ -466,19 +482,24 @@ class FollowupApp(App[int]):
                 self.user_themes.names[theme.name] = theme.source
         self.theme_errors = list(errors)
         self.user_themes.errors = list(errors)
-        for error in errors:
-            self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
         self.theme = choose_theme(self.context.config.theme, self.available_themes)
         self._theme_at_start = self.theme
+
+    def _load_themes(self) -> None:
+        """Say what the themes chosen at start-up could not load."""
+        for error in self.theme_errors:
+            self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
         if self.context.config.theme and self.theme != self.context.config.theme:
             self.notify(
                 f"Theme {self.context.config.theme!r} is not available; showing {self.theme}.",
                 severity="warning",
             )
-        self.call_after_refresh(self._watch_themes)
 
     def _watch_themes(self) -> None:
         """Once the first screen shows: the user's theme files are read again when they change."""
+        if self._themes_watched:
+            return
+        self._themes_watched = True
         changed = partial(self.call_from_thread, self.themes_changed)
         self.run_worker(
             partial(watch_themes, self.user_themes.folder, self._themes_stop, changed),

@@ -92,9 +92,11 @@ class AppContext:
         self._history: History | None = None
         self._templates: TemplateSet | None = None
         self._due_index: DueIndex | None = None
-        # Installed by the app: what it does when the board or the templates change.
+        # Installed by the app: what it does when the board or the templates change, and once
+        # the board is first on the terminal (work that waited for the first paint).
         self.board_changed: Callable[[set[str]], None] = _ignore
         self.templates_reloaded: Callable[[TemplatesReport], None] = _ignore
+        self.board_painted: Callable[[], None] = _ignore
 
     # --- the open vault -----------------------------------------------------------------------
 

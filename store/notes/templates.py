@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -27,6 +27,7 @@ from store.cards.model import Card
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
+from store.notes.checked import CheckedTemplates, checked_templates
 from store.notes.defaults import DEFAULTS_DIR, default_files, is_older_default
 from store.notes.due import (
     BadRule,
@@ -39,9 +40,11 @@ from store.notes.due import (
 from store.notes.last_good import LastGood
 from store.notes.last_good import for_vault as last_good_for
 from store.notes.placeholders import SAMPLE_PROFILE, card_context, sample_card
-from store.notes.render import CompiledText, NoteError, compile_text, render_text
 from store.untrusted import read_capped
 from store.yaml_problems import node_line, text_start, yaml_problem
+
+if TYPE_CHECKING:  # Jinja2 loads when a template first renders a note, not when it is read
+    from store.notes.render import CompiledText
 
 SUFFIXES = (".yaml", ".yml")
 MAX_FILE = 64 * 1024
@@ -133,8 +136,10 @@ class Template:
     body: str
     path: Path | None  # the vault file; None for a built-in default
     builtin: bool
-    _subject: CompiledText = field(repr=False, compare=False)
-    _body: CompiledText = field(repr=False, compare=False)
+    # Compiled when first needed (None until then): a file checked before (`store.notes.checked`)
+    # is read without Jinja2.
+    _subject: CompiledText | None = field(repr=False, compare=False)
+    _body: CompiledText | None = field(repr=False, compare=False)
     _lines: dict[str, int] = field(repr=False, compare=False, default_factory=dict)
     kind: str = "letter"  # or "close": the close rule, which writes nothing
 
@@ -149,11 +154,29 @@ class Template:
         """The note for `card`, days written in `locale` (None: English); `TemplateError`
         names the file and line of any problem."""
         context = card_context(card, profile, now, tz, locale)
-        subject = self._render("subject", self._subject, context)
-        body = self._render("body", self._body, context)
+        subject = self._render("subject", context)
+        body = self._render("body", context)
         return Note(self.name, " ".join(subject.split()), body.strip("\n") + "\n")
 
-    def _render(self, key: str, compiled: CompiledText, context: dict[str, Any]) -> str:
+    def _compiled(self, key: str) -> CompiledText:
+        from store.notes.render import NoteError, compile_text
+
+        compiled: CompiledText | None = getattr(self, f"_{key}")
+        if compiled is None:
+            try:
+                compiled = compile_text(getattr(self, key))
+            except NoteError as exc:  # it compiled when checked: only another Jinja2 gets here
+                line = self._lines.get(key, 0) + exc.line if exc.line else self._lines.get(key)
+                raise TemplateError(
+                    TemplateProblem(self.where, f"{key}: {exc.message}", line)
+                ) from None
+            object.__setattr__(self, f"_{key}", compiled)  # frozen: a cache, not a change
+        return compiled
+
+    def _render(self, key: str, context: dict[str, Any]) -> str:
+        from store.notes.render import NoteError, render_text
+
+        compiled = self._compiled(key)
         try:
             return render_text(compiled, context)
         except NoteError as exc:
@@ -222,63 +245,107 @@ def _names(
     return tuple(items)
 
 
-def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
-    """A template from a file's text; `TemplateError` says what is wrong and on which line."""
+def parse_template(
+    path: Path,
+    text: str,
+    builtin: bool = False,
+    checked: CheckedTemplates | None = None,
+) -> Template:
+    """A template from a file's text; `TemplateError` says what is wrong and on which line.
+
+    `checked`: this device's remembered checks (`store.notes.checked`); a text that passed
+    before is built from them, with no YAML parse, compile or trial render.
+    """
     name = template_name(path) or path.stem
-
-    def fail(message: str, line: int | None = None) -> TemplateError:
-        return TemplateError(TemplateProblem(path, message, line))
-
+    key = checked.key(name, builtin, text) if checked is not None else ""
+    found = checked.get(key) if checked is not None else None
+    if found is not None:
+        try:
+            return _build(path, name, found.data, found.lines, None, builtin)
+        except TemplateError:
+            pass  # it passed with this very code: check it afresh all the same
     if not _NAME.match(name):
-        raise fail(f"{name!r} is not a usable template name: use letters, digits, - and _.")
+        raise TemplateError(
+            TemplateProblem(
+                path, f"{name!r} is not a usable template name: use letters, digits, - and _."
+            )
+        )
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line, problem = yaml_problem(exc)
-        raise fail(f"not valid YAML ({problem}).", line) from None
+        raise TemplateError(TemplateProblem(path, f"not valid YAML ({problem}).", line)) from None
     if not isinstance(data, dict):
-        raise fail("expected keys like stage:, due:, subject: and body:.", 1)
+        raise TemplateError(
+            TemplateProblem(path, "expected keys like stage:, due:, subject: and body:.", 1)
+        )
+    lines = {key: text_start(root, key) for key in ("subject", "body")}
+    template = _build(path, name, data, lines, root, builtin)
+    if checked is not None:
+        checked.add(key, data, lines)
+    return template
+
+
+def _build(
+    path: Path,
+    name: str,
+    data: dict[Any, Any],
+    lines: dict[str, int],
+    root: yaml.Node | None,
+    builtin: bool,
+) -> Template:
+    """The template a file's keys describe, checked; `root` (its YAML nodes) names the lines
+    of problems. Without `root` the file passed before: nothing is compiled or tried now."""
+
+    def fail(message: str, line: int | None = None) -> TemplateError:
+        return TemplateError(TemplateProblem(path, message, line))
+
+    def at(*keys: str | int) -> int | None:
+        return node_line(root, *keys) if root is not None else None
+
     for key in data:
         if key not in KEYS:
-            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", node_line(root, key))
+            raise fail(f"unknown key {key!r}; keys are: {', '.join(KEYS)}.", at(key))
     kind = data.get("kind") or "letter"
     if kind not in KINDS:
-        raise fail(f"kind must be letter or close, not {kind!r}.", node_line(root, "kind"))
+        raise fail(f"kind must be letter or close, not {kind!r}.", at("kind"))
     if kind == "close":
         for key in sorted(set(map(str, data)) - CLOSE_KEYS):
-            raise fail(f"a close rule writes no letter: remove {key}:.", node_line(root, key))
+            raise fail(f"a close rule writes no letter: remove {key}:.", at(key))
         data = {**data, "subject": "", "body": ""}
     for key in CLOSE_REQUIRED if kind == "close" else REQUIRED:
         if data.get(key) in (None, ""):
-            raise fail(f"missing {key}:.", node_line(root, key) if key in data else 1)
+            raise fail(f"missing {key}:.", at(key) if key in data else 1)
     for key in ("title", "description", "subject", "body"):
         if key in data and not isinstance(data[key], str):
-            raise fail(f"{key} must be text.", node_line(root, key))
-    stages = _names(data["stage"], "stage", STAGES, node_line(root, "stage"), path)
+            raise fail(f"{key} must be text.", at(key))
+    stages = _names(data["stage"], "stage", STAGES, at("stage"), path)
     if kind == "close" and "closed" in stages:
-        raise fail("a close rule cannot watch closed cards.", node_line(root, "stage"))
+        raise fail("a close rule cannot watch closed cards.", at("stage"))
     outcomes: tuple[str, ...] = ()
     if data.get("outcome") is not None:
-        outcomes = _names(data["outcome"], "outcome", OUTCOMES, node_line(root, "outcome"), path)
+        outcomes = _names(data["outcome"], "outcome", OUTCOMES, at("outcome"), path)
     moves_to = data.get("moves_to")
     if moves_to is not None and moves_to not in (*STAGES, "stay"):
         raise fail(
             f"moves_to must be a stage ({', '.join(STAGES)}) or stay, not {moves_to!r}.",
-            node_line(root, "moves_to"),
+            at("moves_to"),
         )
     try:
         due = parse_rules(data.get("due"))
     except BadRule as exc:
-        raise fail(f"due: {exc}", node_line(root, "due", *exc.where)) from None
-    lines = {key: text_start(root, key) for key in ("subject", "body")}
-    compiled: dict[str, CompiledText] = {}
-    for key in ("subject", "body"):
-        try:
-            compiled[key] = compile_text(data[key])
-        except NoteError as exc:
-            line = lines[key] + exc.line if exc.line else node_line(root, key)
-            raise fail(f"{key}: {exc.message}", line) from None
+        raise fail(f"due: {exc}", at("due", *exc.where)) from None
+    compiled: dict[str, CompiledText | None] = {"subject": None, "body": None}
+    if root is not None:
+        from store.notes.render import NoteError, compile_text
+
+        for key in ("subject", "body"):
+            try:
+                compiled[key] = compile_text(data[key])
+            except NoteError as exc:
+                line = lines[key] + exc.line if exc.line else at(key)
+                raise fail(f"{key}: {exc.message}", line) from None
     template = Template(
         name=name,
         title=str(data.get("title") or ("Close as no answer?" if kind == "close" else name)),
@@ -296,7 +363,7 @@ def parse_template(path: Path, text: str, builtin: bool = False) -> Template:
         _lines=lines,
         kind=kind,
     )
-    if kind == "close":
+    if kind == "close" or root is None:
         return template
     # A trial run on a full example card finds misspelt fields before a real note needs them.
     template.render(sample_card(), SAMPLE_PROFILE, sample_card().interviewed_at, None)  # type: ignore[arg-type]
@@ -327,13 +394,18 @@ def read_template_file(path: Path) -> bytes:
         ) from None
 
 
-def load_template(path: Path, builtin: bool = False, data: bytes | None = None) -> Template:
+def load_template(
+    path: Path,
+    builtin: bool = False,
+    data: bytes | None = None,
+    checked: CheckedTemplates | None = None,
+) -> Template:
     raw = read_template_file(path) if data is None else data
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise TemplateError(TemplateProblem(path, "not UTF-8 text.")) from None
-    return parse_template(path, text, builtin=builtin)
+    return parse_template(path, text, builtin=builtin, checked=checked)
 
 
 # --- the defaults ---------------------------------------------------------------------------------
@@ -384,12 +456,21 @@ class TemplateSet:
     """
 
     def __init__(
-        self, folder: Path | None, builtin: bool = True, last_good: LastGood | None = None
+        self,
+        folder: Path | None,
+        builtin: bool = True,
+        last_good: LastGood | None = None,
+        checked: CheckedTemplates | None = None,
+        remember: bool = True,
     ) -> None:
         self.folder = Path(folder) if folder is not None else None
         # This device's copies of each file's last good version: a file broken when this set
         # is made is answered with its copy, as the board answers one broken while it runs.
         self.last_good = last_good
+        # The files this device checked before (`store.notes.checked`); `remember`: keep the
+        # checks of new ones too.
+        self.checked = checked
+        self.remember = remember
         self.builtin: dict[str, Template] = {}
         self.files: dict[str, Template] = {}
         self.errors: dict[Path, TemplateProblem] = {}
@@ -399,15 +480,24 @@ class TemplateSet:
         self._all: tuple[int, list[Template]] = (-1, [])
         if builtin:
             for path in default_files():
-                template = load_template(path, builtin=True)
+                template = load_template(path, builtin=True, checked=self.checked)
                 self.builtin[template.name] = template
         self.reload_all()
+
+    def _keep_checks(self) -> None:
+        if self.checked is not None and self.remember:
+            self.checked.save()
 
     @classmethod
     def for_vault(cls, vault_path: Path, remember: bool = True) -> TemplateSet:
         """The vault's templates, with this device's last good copies (`remember`: keep new
         ones; False only reads them, for `doctor`, which never writes)."""
-        return cls(Path(vault_path) / "templates", last_good=last_good_for(vault_path, remember))
+        return cls(
+            Path(vault_path) / "templates",
+            last_good=last_good_for(vault_path, remember),
+            checked=checked_templates(),
+            remember=remember,
+        )
 
     # --- reading the folder ---------------------------------------------------------------------
 
@@ -430,23 +520,28 @@ class TemplateSet:
         seen: set[Path] = set()
         for path in self._candidates():
             seen.add(path)
-            name = self.reload(path)
+            name = self._reload(path)
             if name:
                 changed.add(name)
         for name, template in list(self.files.items()):
             gone = template.path is not None and template.path not in seen
-            if gone and self.reload(template.path):  # type: ignore[arg-type]
+            if gone and self._reload(template.path):  # type: ignore[arg-type]
                 changed.add(name)
         for path in list(self.errors):
             if path not in seen and path != self.folder:
                 del self.errors[path]
                 self.version += 1
+        self._keep_checks()
         return changed
 
     def reload(self, path: Path) -> str | None:
         """Take in one file's current content (or its removal); return the template's name
         when the template in use changed, None otherwise (also for files that are not ours)."""
-        path = Path(path)
+        changed = self._reload(Path(path))
+        self._keep_checks()
+        return changed
+
+    def _reload(self, path: Path) -> str | None:
         name = template_name(path)
         if name is None:
             return None
@@ -492,7 +587,7 @@ class TemplateSet:
                 return name
             return None
         try:
-            template = load_template(path, data=data)
+            template = load_template(path, data=data, checked=self.checked)
         except TemplateError as exc:
             self._set_error(exc.problem)
             return self._recall(name, path)
@@ -521,7 +616,7 @@ class TemplateSet:
         if data is None:
             return None
         try:
-            template = load_template(path, data=data)
+            template = load_template(path, data=data, checked=self.checked)
         except TemplateError:
             return None  # kept by an older app, and no longer good: the built-in one stands
         self.files[name] = template

@@ -56,6 +56,10 @@ __all__ = ["BOARD_BINDINGS", "MOVE", "STAGE_TITLES", "BoardScreen"]
 SEARCH_AS_YOU_TYPE = 3000
 
 
+# Seconds between the board's first clean refresh and the work that waited for its paint.
+AFTER_PAINT = 0.25
+
+
 class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = BOARD_BINDINGS
     AUTO_FOCUS = ""  # the keys belong to the board, not to the (hidden) filter field
@@ -108,8 +112,19 @@ class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
         self._set_active(self._first_column_with_cards())
         self._show_status()
         self.set_interval(60, self._clock_moved)
-        # The search's index, folded a slice at a time in idle moments: the first `/` on a
-        # board of 10,000 cards is then as quick as the next (it would cost a second).
+        # Callbacks wait for a refresh that leaves the screen clean; the frame it made is then
+        # still being written out, in pieces: the work after the paint waits a moment more.
+        self.call_after_refresh(self.set_timer, AFTER_PAINT, self._painted, name="painted")
+
+    def _painted(self) -> None:
+        """The board is on the terminal: now the work its first paint must not wait for (each
+        takes the interpreter away from painting): the folder watcher (importing watchfiles
+        alone takes a tenth of a second), the theme watcher, and the search's index, folded
+        a slice at a time in idle moments so that the first `/` on a board of 10,000 cards is
+        as quick as the next (it would cost a second). Nothing is missed meanwhile: the folder
+        watcher's first look finds what landed before it started."""
+        self.query_one(SyncStatus).start_watching()
+        self.context.board_painted()
         self._warming = self.set_interval(0.05, self._warm_search, name="warm-search")
 
     def _warm_search(self) -> None:

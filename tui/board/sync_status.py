@@ -90,6 +90,7 @@ class SyncStatus(Static):
         self.watch_folder = watch and isinstance(session, SyncedSession)
         self.timing = timing
         self.watching = threading.Event()  # set once the watcher sees the folder (tests wait)
+        self._watcher_started = False
         self.stopped: str | None = None  # why live sync stopped, if it did
         self.reserved = 0  # cells the rest of the status line needs (the board says)
         self._stop = threading.Event()
@@ -99,16 +100,15 @@ class SyncStatus(Static):
     def on_mount(self) -> None:
         self.show()
         self.set_interval(30, self.show)  # "seen 2 min ago" ages
-        if self.watch_folder:
-            # Once the board has shown: the watcher's first look at the folder finds anything
-            # that landed before it started (it compares what the session has read).
-            self.call_after_refresh(self._start_watching)
 
-    def _start_watching(self) -> None:
+    def start_watching(self) -> None:
+        """Called by the board once it is painted: the watcher's first look at the folder finds
+        anything that landed before it started (it compares what the session has read)."""
         from sync.watcher import FolderWatcher
 
-        if self._stop.is_set():
-            return  # unmounted before the first refresh
+        if not self.watch_folder or self._stop.is_set() or self._watcher_started:
+            return  # nothing to watch, unmounted before the paint, or watching already
+        self._watcher_started = True
         assert isinstance(self.session, SyncedSession)
         # Made here, on the app's thread: it copies what the session has read so far.
         watcher = FolderWatcher(

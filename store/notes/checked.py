@@ -1,0 +1,158 @@
+"""Template files this device has already checked, remembered by content, so that the board and
+every command start without YAML's parser, Jinja2 or a trial render for a file that read well
+before.
+
+Checking a template (parse its YAML, compile subject and body, render them once on the sample
+card) costs a few milliseconds a file, and importing Jinja2 some 50 ms more: at 1,000 cards
+more than the rest of `due`, and on the board's launch path before the first paint. What a
+check finds depends only on the file's bytes, its name, whether it is a built-in default, and
+the code that checks it; the key hashes all of them (the code as the source files of
+`store/notes/`, `store/cards/` and Jinja2's version), so an edited file, another Jinja2 or a
+newer app checks again. Only files that passed are kept: a broken one is checked afresh every
+time and says its error as before. A template taken from here is compiled when it first
+renders a note.
+
+Kept in this device's config dir (`checked-templates.json`), never in the vault; the parsed
+keys are the user's own templates, plaintext already in the synced folder, kept readable only
+by the user. An entry is kept only when its keys read back from JSON exactly as YAML gave them.
+A file here that cannot be read, or is not what this module writes, is passed over (every
+template is checked as if it were new); writing it may fail without stopping anything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from store.config import config_dir
+from store.files import atomic_write, ensure_folder
+from store.untrusted import read_capped
+
+FILE = "checked-templates.json"
+FORMAT = 1
+MAX_FILE = 2 * 1024 * 1024
+MAX_ENTRIES = 256  # the oldest go first: a vault holds a few dozen templates at most
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a good file's check found that building its `Template` needs again."""
+
+    data: dict[str, Any]
+    lines: dict[str, int]
+
+
+def _code_key() -> bytes:
+    """The code a check runs, as one hash: this package's rules and the card vocabulary they
+    read, and Jinja2's version (its `__init__` names it), found without importing Jinja2."""
+    digest = hashlib.sha256(f"followup-checked-templates {FORMAT}\n".encode())
+    sources = sorted(_HERE.glob("*.py")) + sorted((_HERE.parent / "cards").glob("*.py"))
+    spec = importlib.util.find_spec("jinja2")
+    if spec is not None and spec.origin:
+        sources.append(Path(spec.origin))
+    for source in sources:
+        digest.update(source.name.encode() + b"\0")
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.digest()
+
+
+class CheckedTemplates:
+    """The remembered checks in one config dir."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._entries: dict[str, Checked] | None = None
+        self._dirty = False
+        self._code: bytes | None = None
+
+    def key(self, name: str, builtin: bool, text: str) -> str:
+        if self._code is None:
+            self._code = _code_key()
+        digest = hashlib.sha256(self._code)
+        digest.update(f"\0{name}\0{int(builtin)}\0".encode())
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _read(self) -> dict[str, Checked]:
+        if self._entries is not None:
+            return self._entries
+        entries: dict[str, Checked] = {}
+        try:
+            found = json.loads(read_capped(self.path, MAX_FILE))
+        except (OSError, ValueError, RecursionError):
+            found = None
+        if isinstance(found, dict) and found.get("format") == FORMAT:
+            for key, entry in (found.get("entries") or {}).items():
+                if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)):
+                    continue
+                lines = entry.get("lines")
+                if isinstance(lines, dict) and all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in lines.values()
+                ):
+                    entries[str(key)] = Checked(entry["data"], dict(lines))
+        self._entries = entries
+        return entries
+
+    def get(self, key: str) -> Checked | None:
+        with self._lock:
+            return self._read().get(key)
+
+    def add(self, key: str, data: dict[str, Any], lines: dict[str, int]) -> None:
+        """Remember a file that passed, if its keys survive JSON exactly (a YAML date, a
+        float or a non-text key may not: such a file is simply checked each time)."""
+        try:
+            kept = json.loads(json.dumps(data))
+        except (TypeError, ValueError, RecursionError):
+            return
+        if repr(kept) != repr(data):
+            return
+        with self._lock:
+            entries = self._read()
+            if key in entries:
+                return
+            entries[key] = Checked(kept, dict(lines))
+            while len(entries) > MAX_ENTRIES:
+                del entries[next(iter(entries))]
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write what was added since the last save (best effort)."""
+        with self._lock:
+            if not self._dirty or self._entries is None:
+                return
+            document = {
+                "format": FORMAT,
+                "entries": {
+                    key: {"data": entry.data, "lines": entry.lines}
+                    for key, entry in self._entries.items()
+                },
+            }
+            self._dirty = False
+            with contextlib.suppress(OSError):
+                ensure_folder(self.path.parent)
+                atomic_write(self.path, json.dumps(document).encode(), mode=0o600)
+
+
+_known: dict[Path, CheckedTemplates] = {}
+_known_lock = threading.Lock()
+
+
+def checked_templates() -> CheckedTemplates:
+    """The remembered checks of the config dir in use (one object per dir, per process)."""
+    path = config_dir() / FILE
+    with _known_lock:
+        found = _known.get(path)
+        if found is None:
+            found = _known[path] = CheckedTemplates(path)
+        return found
