@@ -230,7 +230,7 @@ class FollowupApp(App[int]):
         if not ready or path is None:
             return None
         advance = take_unlock_in_advance(path)
-        if advance is None or advance.passphrase is None or advance.error is not None:
+        if advance is None or not advance.unlocking or advance.error is not None:
             self._pending_advance = advance
             return None
         return advance

@@ -148,27 +148,34 @@ class UnlockInAdvance:
         error: FollowupError | None,
         config: Config | None = None,
         open_board: bool = False,
+        kept: Vault | None = None,
     ) -> None:
         self.path = path
         self.passphrase = passphrase
         self.error = error
         self.config = config
         self._open_board = open_board and config is not None
-        self._vault: Vault | None = None
+        self._vault: Vault | None = kept
         self._opened: OpenedVault | None = None
         self._templates_seen: tuple[tuple[str, int, int], ...] | None = None
         self._failure: BaseException | None = None
         self._thread: threading.Thread | None = None
-        if passphrase is not None:
+        if passphrase is not None or (kept is not None and self._open_board):
             self._thread = threading.Thread(
                 target=self._unlock, name="followup-unlock", daemon=True
             )
             self._thread.start()
 
+    @property
+    def unlocking(self) -> bool:
+        """A key is being derived, or was kept by `followup-tui unlock`: no passphrase to ask."""
+        return self.passphrase is not None or self._vault is not None
+
     def _unlock(self) -> None:
-        assert self.passphrase is not None
         try:
-            self._vault = Vault.unlock(self.path, self.passphrase)
+            if self._vault is None:
+                assert self.passphrase is not None
+                self._vault = Vault.unlock(self.path, self.passphrase)
             if self._open_board:
                 self._opened = self._open(self._vault)
         except BaseException as exc:  # handed to whoever takes the vault, as Vault.unlock raises
@@ -202,6 +209,8 @@ class UnlockInAdvance:
     def vault(self) -> Vault:
         """The unlocked vault (waits for the key), or what `Vault.unlock` raised."""
         if self._thread is None:
+            if self._vault is not None:
+                return self._vault  # kept by `unlock`: nothing was derived
             raise RuntimeError("no passphrase was given in advance")
         self._thread.join()
         if self._vault is None:
@@ -249,8 +258,12 @@ def unlock_in_advance(
             path, ready = board_vault(explicit, config)
         if not ready or path is None:
             return
-        Vault.read_header(path)  # a vault that is not there: the command or the app says so
+        header = Vault.read_header(path)  # a vault that is not there: the command or app says so
+        kept = Vault.from_kept_key(path, header)  # `followup-tui unlock`: no Argon2id at all
     except (FollowupError, OSError, ValueError):
+        return
+    if kept is not None:
+        _in_advance = UnlockInAdvance(path, None, None, config, open_board=not command, kept=kept)
         return
     try:
         passphrase = passphrase_from_env()

@@ -271,6 +271,29 @@ class Vault:
         older = _unwrap_older(header, data_key, path / HEADER_NAME)
         return cls(path, header, data_key, older)
 
+    @classmethod
+    def from_kept_key(cls, path: Path, header: dict[str, Any] | None = None) -> Vault | None:
+        """The vault opened with the key `followup-tui unlock` kept in the kernel keyring
+        (`store.vault.keyring`), or None: none kept, expired, or kept for another header."""
+        from store.vault import keyring
+
+        path = Path(path).expanduser()
+        header = header if header is not None else cls.read_header(path)
+        data_key = keyring.recall(str(header.get("vault")), canonical(header))
+        if data_key is None:
+            return None
+        try:
+            older = _unwrap_older(header, data_key, path / HEADER_NAME)
+        except VaultUnreadable:
+            return None
+        return cls(path, header, data_key, older)
+
+    def keep_key(self, seconds: int) -> None:
+        """Stay unlocked: keep this vault's data key in the kernel keyring for `seconds`."""
+        from store.vault import keyring
+
+        keyring.keep(self.id, canonical(self.header), self._data_key, seconds)
+
     def change_passphrase(self, new_passphrase: str) -> None:
         """A new passphrase and a new data key; the older keys, wrapped by the new one, stay
         in `vault.json`, so replicas sealed before still open. Replicas are not rewritten:
@@ -292,6 +315,9 @@ class Vault:
         }
         atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
         Vault.__init__(self, self.path, header, data_key, older)
+        from store.vault import keyring
+
+        keyring.forget(self.id)  # kept by `unlock` for the old passphrase: it opens no more
 
     def at(self, path: Path) -> Vault:
         """This unlocked vault in another copy of its folder: the same vault as another machine

@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.cli.remind",
     "tui.cli.about",
     "tui.cli.demo",
+    "tui.cli.unlocked",
 )
 # Which module registers each command: a command's parser is built from its module alone, so
 # `followup-tui list` imports the card commands, not export's, import's or sync's code. A
@@ -53,6 +54,7 @@ COMMAND_MODULE: dict[str, str] = {
     "remind": "tui.cli.remind",
     **dict.fromkeys(("completion", "info"), "tui.cli.about"),
     "demo": "tui.cli.demo",
+    **dict.fromkeys(("unlock", "lock"), "tui.cli.unlocked"),
 }
 # Commands that unlock the vault with the passphrase from the environment (`open_session`):
 # Argon2id starts on a thread before their code is imported. (A command missing here only

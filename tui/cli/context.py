@@ -99,8 +99,11 @@ def open_session(explicit_vault: str | None, passphrase: str | None = None) -> S
     path = vault_path(explicit_vault, config)
     vault = take_unlocked_vault(path) if passphrase is None else None  # begun by `main`
     if vault is None:
-        Vault.read_header(path)  # a clear error before asking for a passphrase
-        vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
+        header = Vault.read_header(path)  # a clear error before asking for a passphrase
+        if passphrase is None:
+            vault = Vault.from_kept_key(path, header)  # `followup-tui unlock` kept the key
+        if vault is None:
+            vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())
     if config.vault != str(path):
         config.vault = str(path)
         config.save()
