@@ -156,6 +156,7 @@ class UnlockInAdvance:
         self.config = config
         self._open_board = open_board and config is not None
         self._vault: Vault | None = kept
+        self.kept = kept is not None  # opened with the key `followup-tui unlock` kept
         self._opened: OpenedVault | None = None
         self._templates_seen: tuple[tuple[str, int, int], ...] | None = None
         self._failure: BaseException | None = None
@@ -292,11 +293,12 @@ def forget_unlock_in_advance() -> None:
     _in_advance = None
 
 
-def take_unlocked_vault(path: Path) -> Vault | None:
+def take_unlocked_vault(path: Path, kept: bool = True) -> Vault | None:
     """For a command: the vault unlocked in advance at `path` (waits for the key; raises what
-    unlocking raised), or None when nothing was begun for it."""
+    unlocking raised), or None when nothing was begun for it (`kept=False`: or when it was
+    opened with a kept key, not the passphrase)."""
     advance = take_unlock_in_advance(path)
-    if advance is None:
+    if advance is None or (advance.kept and not kept):
         return None
     if advance.error is not None:
         raise advance.error

@@ -125,3 +125,12 @@ async def test_the_board_opens_unlocked_with_no_unlock_screen(
         await wait_for_screen(pilot, "board")
         assert [c.company for c in app.context.session.board.all()] == ["Acme"]
     assert launch._in_advance is None
+
+
+def test_the_reminder_timer_is_not_installed_on_a_kept_key(unlockable: Laptop, tmp_path) -> None:
+    """The timer runs when the key may be long gone: installing it checks the passphrase it
+    will use, never the kept key."""
+    assert unlockable.cli("unlock").code == 0
+    assert bare(unlockable, "due", "--count").code == 0  # what the kept key is for
+    result = bare(unlockable, "remind", "--install")
+    assert_error(result, "No passphrase")

@@ -92,15 +92,20 @@ def vault_path(explicit: str | None, config: Config) -> Path:
     )
 
 
-def open_session(explicit_vault: str | None, passphrase: str | None = None) -> Session:
-    """Unlock the vault and merge every replica; a fresh config joins it as a new device."""
+def open_session(
+    explicit_vault: str | None, passphrase: str | None = None, kept: bool = True
+) -> Session:
+    """Unlock the vault and merge every replica; a fresh config joins it as a new device.
+
+    `kept=False`: with the passphrase even when `followup-tui unlock` kept the key (a check
+    that the passphrase a timer will use opens the vault)."""
     config = Config.load()
     apply_device_name(config)
     path = vault_path(explicit_vault, config)
-    vault = take_unlocked_vault(path) if passphrase is None else None  # begun by `main`
+    vault = take_unlocked_vault(path, kept) if passphrase is None else None  # begun by `main`
     if vault is None:
         header = Vault.read_header(path)  # a clear error before asking for a passphrase
-        if passphrase is None:
+        if passphrase is None and kept:
             vault = Vault.from_kept_key(path, header)  # `followup-tui unlock` kept the key
         if vault is None:
             vault = Vault.unlock(path, passphrase if passphrase is not None else ask_passphrase())

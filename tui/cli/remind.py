@@ -124,7 +124,9 @@ def _set_up(args: argparse.Namespace) -> int:
     else:
         vault = vault_path(args.vault, config)
         schedule = schedule_for(vault, config.dir)
-        open_session(args.vault)  # the passphrase the timer will use does unlock this vault
+        # The passphrase the timer will use does unlock this vault (a key kept by `unlock`
+        # would pass this check and be gone when the timer runs).
+        open_session(args.vault, kept=False)
         told = install(schedule, config.dir)
     for line in told:
         print(line)
