@@ -133,4 +133,4 @@ def test_the_reminder_timer_is_not_installed_on_a_kept_key(unlockable: Laptop, t
     assert unlockable.cli("unlock").code == 0
     assert bare(unlockable, "due", "--count").code == 0  # what the kept key is for
     result = bare(unlockable, "remind", "--install")
-    assert_error(result, "No passphrase")
+    assert_error(result, "without you")
