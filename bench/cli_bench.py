@@ -105,10 +105,45 @@ def main(sizes: list[int]) -> None:
                 for name, argv in commands.items():
                     base.append(timed(derive, env, root))
                     runs[name].append(timed(argv(), env, root))
+            kept = kept_key_runs(env, root, commands, derive, ROUNDS.get(n, 5))
             floor = statistics.median(base)
             row(f"python start + Argon2id derive ({n:,} cards' vault)", floor, floor)
             for name, times in runs.items():
                 row(f"followup-tui {name}, {n:,} cards", statistics.median(times), floor)
+            for name, (times, kept_base) in kept.items():
+                row(
+                    f"  the same after `unlock` (key kept, no Argon2id): {name}",
+                    statistics.median(times),
+                    statistics.median(kept_base),
+                )
+
+
+def kept_key_runs(
+    env: dict[str, str],
+    root: Path,
+    commands: dict[str, object],
+    derive: list[str],
+    rounds: int,
+) -> dict[str, tuple[list[float], list[float]]]:
+    """What `followup-tui unlock` saves: the read commands with the key kept in the kernel
+    keyring and no passphrase given, beside the same baseline; the key is forgotten after."""
+    probe = subprocess.run(
+        [script(), "unlock", "--for", "10m"], env=env, cwd=root, capture_output=True, check=False
+    )
+    if probe.returncode != 0:  # before `unlock`, or no kernel keyring here
+        return {}
+    bare = {k: v for k, v in env.items() if not k.startswith("FOLLOWUP_PASSWORD")}
+    chosen = [name for name in ("list --json", "due --count") if name in commands]
+    found: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in chosen}
+    try:
+        for _ in range(rounds):
+            for name in chosen:
+                argv = commands[name]()  # type: ignore[operator]
+                found[name][1].append(timed(derive, env, root))
+                found[name][0].append(timed(argv, bare, root))
+    finally:
+        subprocess.run([script(), "lock"], env=env, cwd=root, capture_output=True, check=False)
+    return found
 
 
 if __name__ == "__main__":  # pragma: no cover
