@@ -19,7 +19,7 @@ import json
 import os
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +144,16 @@ class Sealed:
     key: str
     header: dict[str, Any]
     plaintext: bytes
+
+
+@dataclass(frozen=True)
+class NewPassphrase:
+    """A passphrase change worked out and not yet written (`Vault.prepare_passphrase`)."""
+
+    replaces: str  # the key id it was prepared over
+    header: dict[str, Any]
+    data_key: bytes = field(repr=False)
+    older: dict[str, bytes] = field(repr=False)
 
 
 class Vault:
@@ -298,6 +308,11 @@ class Vault:
         """A new passphrase and a new data key; the older keys, wrapped by the new one, stay
         in `vault.json`, so replicas sealed before still open. Replicas are not rewritten:
         each device seals its next write with the new key."""
+        self.apply_passphrase(self.prepare_passphrase(new_passphrase))
+
+    def prepare_passphrase(self, new_passphrase: str) -> NewPassphrase:
+        """The slow half of `change_passphrase` (Argon2id for the new passphrase), which
+        changes nothing: a screen runs it on a worker and applies it, or drops it."""
         if not new_passphrase:
             raise FollowupError("The new passphrase must not be empty.")
         params = {k: max(int(self.header["kdf"][k]), KDF_FLOOR[k]) for k in KDF_DEFAULT}
@@ -313,8 +328,14 @@ class Vault:
             kid: _wrap_older(key, kid, data_key, key_id, self.id)
             for kid, key in sorted(older.items())
         }
-        atomic_write(self.path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
-        Vault.__init__(self, self.path, header, data_key, older)
+        return NewPassphrase(self.key_id, header, data_key, older)
+
+    def apply_passphrase(self, change: NewPassphrase) -> None:
+        """Write the prepared header; from now on this vault seals with the new key."""
+        if change.replaces != self.key_id:
+            raise FollowupError("The passphrase changed meanwhile: nothing was changed.")
+        atomic_write(self.path / HEADER_NAME, json.dumps(change.header, indent=2).encode() + b"\n")
+        Vault.__init__(self, self.path, change.header, change.data_key, change.older)
         from store.vault import keyring
 
         keyring.forget(self.id)  # kept by `unlock` for the old passphrase: it opens no more

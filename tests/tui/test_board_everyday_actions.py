@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, PASSPHRASE, SIZE, make_app, shown, until
+from textual import events
 from textual.widgets import Input, TextArea
 
 from store.config import Config
@@ -199,3 +201,68 @@ async def test_the_passphrase_changes_from_the_board_and_the_board_keeps_writing
         Vault.unlock(laptop.vault, PASSPHRASE)
     laptop.password_file.write_text(new + "\n")
     assert shown(laptop, ids["Acme"])["stage"] == "thanked"
+
+
+def fill_passphrase_form(app: Any, current: str, new: str) -> None:
+    app.screen.query_one("#current-passphrase", Input).value = current
+    app.screen.query_one("#new-passphrase", Input).value = new
+    app.screen.query_one("#again-passphrase", Input).value = new
+
+
+async def test_escape_while_the_passphrase_is_checked_keeps_it(
+    laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "esc keeps the passphrase" holds even once the check has begun: the worker that ends
+    after the dialog closed writes nothing."""
+    import threading
+
+    prepared = threading.Event()
+    prepare = Vault.prepare_passphrase
+
+    def watched(self: Vault, new: str) -> Any:
+        try:
+            return prepare(self, new)
+        finally:
+            prepared.set()
+
+    monkeypatch.setattr(Vault, "prepare_passphrase", watched)
+    session, _ = sample(laptop)
+    header = (laptop.vault / "vault.json").read_bytes()
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("K")
+        fill_passphrase_form(app, PASSPHRASE, "never set")
+        app.screen.submit()  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await back_on_board(pilot)
+        await until(pilot, "the check to end", prepared.is_set)
+        for _ in range(5):
+            await pilot.pause()  # what the worker handed to the app's thread has run
+    assert (laptop.vault / "vault.json").read_bytes() == header
+    Vault.unlock(laptop.vault, PASSPHRASE)
+
+
+async def test_keys_typed_while_the_passphrase_changes_stay_in_the_dialog(laptop) -> None:
+    """The slow derivations run off the app's thread: an enter typed while they run reaches
+    the dialog (nothing to do there), not the board, where it would open a card."""
+    session, ids = sample(laptop)
+    app = make_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.focus_card(ids["Acme"])
+        await pilot.press("K")
+        fill_passphrase_form(app, PASSPHRASE, "the next passphrase")
+        app.screen.submit()  # type: ignore[attr-defined]
+        # As a terminal sends them: Pilot's `press` would wait for the process to go idle,
+        # that is for the derivations to end, before it typed.
+        for _ in range(2):
+            app.post_message(events.Key("enter", "\r"))
+        for _ in range(50):
+            await asyncio.sleep(0)  # the app's loop turns: the keys are handed out
+        assert app.screen.id == "change-passphrase"  # still deriving: the keys came here
+        await back_on_board(pilot)
+        for _ in range(3):
+            await pilot.pause()
+        assert isinstance(app.screen, BoardScreen), app.screen
+    Vault.unlock(laptop.vault, "the next passphrase")

@@ -2,9 +2,10 @@
 current one first, then the new one twice, with the same strength hint as the first run.
 
 The store changes it (`Vault.change_passphrase`, which also gives what is written from now on a
-new key); this screen only asks. The current passphrase is checked on a worker thread (the key
-derivation is slow on purpose); the change itself runs on the app's thread, since the open
-session writes with that vault. Must never keep, log or write a passphrase anywhere.
+new key); this screen only asks. The current passphrase is checked, and the new one's key derived,
+on a worker thread (the key derivation is slow on purpose); the change itself is written on
+the app's thread, since the open session writes with that vault, and not at all once escape
+closed the dialog. Must never keep, log or write a passphrase anywhere.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from store.errors import FollowupError, WrongPassphrase
-from store.vault.crypto import Vault
+from store.vault.crypto import NewPassphrase, Vault
 from tui.context import AppContext
 from tui.opening.first_run import passphrase_strength
 from tui.widgets.setup_row import setup_input, setup_row
@@ -39,6 +40,7 @@ class PassphraseScreen(ModalScreen[bool]):
         super().__init__(id="change-passphrase")
         self.context = context
         self._error = ""  # what the error line says now
+        self._cancelled = False
 
     def compose(self) -> ComposeResult:
         def field(name: str, placeholder: str = "") -> Input:
@@ -116,22 +118,33 @@ class PassphraseScreen(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="passphrase")
     def check_current(self, current: str, new: str) -> None:
+        """Both derivations (the current passphrase checked, the new one's key) run here, so
+        the app's thread stays free: keys typed meanwhile reach this dialog, not the board."""
+        app, vault = self.app, self.context.session.vault  # (no `self.app` once closed)
         try:
-            Vault.unlock(self.context.session.vault.path, current)
+            Vault.unlock(vault.path, current)
         except WrongPassphrase:
-            self.app.call_from_thread(
+            app.call_from_thread(
                 self.failed, "That is not the current passphrase.", "current-passphrase"
             )
             return
         except FollowupError as exc:
-            self.app.call_from_thread(self.failed, str(exc), "current-passphrase")
+            app.call_from_thread(self.failed, str(exc), "current-passphrase")
             return
-        self.app.call_from_thread(self.change, new)
-
-    def change(self, new: str) -> None:
-        """On the app's thread: the open session writes with this vault from now on."""
         try:
-            self.context.session.vault.change_passphrase(new)
+            prepared = vault.prepare_passphrase(new)
+        except FollowupError as exc:
+            app.call_from_thread(self.failed, f"Not changed: {exc}", "new-passphrase")
+            return
+        app.call_from_thread(self.change, prepared)
+
+    def change(self, prepared: NewPassphrase) -> None:
+        """On the app's thread: the open session writes with this vault from now on. Not after
+        escape: the dialog closed on "keep the passphrase", so nothing is written."""
+        if self._cancelled:
+            return
+        try:
+            self.context.session.vault.apply_passphrase(prepared)
         except (FollowupError, OSError) as exc:
             self.failed(f"Not changed: {getattr(exc, 'strerror', None) or exc}", "new-passphrase")
             return
@@ -145,6 +158,8 @@ class PassphraseScreen(ModalScreen[bool]):
         self.dismiss(True)
 
     def failed(self, message: str, field: str) -> None:
+        if self._cancelled:
+            return  # closed meanwhile: nothing to say it on
         self.query_one("#changing").display = False
         for name in ("current-passphrase", "new-passphrase", "again-passphrase"):
             self.query_one(f"#{name}", Input).disabled = False
@@ -162,4 +177,5 @@ class PassphraseScreen(ModalScreen[bool]):
             widget.focus()
 
     def action_cancel(self) -> None:
+        self._cancelled = True  # a check still running changes nothing when it ends
         self.dismiss(False)
