@@ -35,6 +35,12 @@ CARD_HEIGHT = CARD_LINES + 1  # one blank line between cards
 MARGIN = 1  # blank cells left of a card (the gap to the column on its left)
 
 
+def _minute(now: datetime) -> tuple[int, int, int, int, int]:
+    """The minute `now` falls in, as the drawn strips are keyed (a badge's words change by
+    the minute); cheaper than formatting it, at every line painted."""
+    return (now.year, now.month, now.day, now.hour, now.minute)
+
+
 class StageTitle(Widget):
     """A column's heading: the stage and how many cards it holds ("Interviewed  5", or
     "3/15" under a filter). On a narrow column the name is cut, never the count."""
@@ -125,6 +131,11 @@ class StageColumn(ScrollView, can_focus=False):
         self.ids: list[str] = []
         self.empty_text = ""
         self._strips: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
+        # The column's own style and its parts' (`stage-column--title`…), as the CSS gives
+        # them now: worked out once, not at every line (Textual walks the ancestors for each),
+        # and dropped with the strips whenever the styles change.
+        self._styles: dict[str, Style] = {}
+        self._parts: dict[tuple[str, Style], dict[str, Style]] = {}  # a card's parts, by look
 
     # --- what it shows ------------------------------------------------------------------------
 
@@ -146,7 +157,17 @@ class StageColumn(ScrollView, can_focus=False):
     def forget(self) -> None:
         """Drop drawn strips (the clock moved on, a theme changed, the badge rules changed)."""
         self._strips.clear()
+        self._styles.clear()
+        self._parts.clear()
         self.refresh()
+
+    def _style(self, part: str) -> Style:
+        """`part`'s rich style ("" for the column's own), kept until the styles change."""
+        found = self._styles.get(part)
+        if found is None:
+            found = self.rich_style if not part else self.get_component_rich_style(part)
+            self._styles[part] = found
+        return found
 
     def forget_card(self, card_id: str) -> None:
         """Repaint one card (it was marked or unmarked)."""
@@ -156,9 +177,13 @@ class StageColumn(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
+        self._styles.clear()
+        self._parts.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
         self._strips.clear()
+        self._styles.clear()
+        self._parts.clear()
         self._fit_virtual_size()
 
     def _fit_virtual_size(self) -> None:
@@ -205,7 +230,7 @@ class StageColumn(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         line = self.scroll_offset.y + y
         index, row = divmod(line, CARD_HEIGHT)
-        base = self.rich_style
+        base = self._style("")
         if index >= len(self.ids):
             if not self.ids and line == 1 and self.empty_text:
                 return self._text_line(self.empty_text, width, base)
@@ -220,7 +245,7 @@ class StageColumn(ScrollView, can_focus=False):
         card = self.board.card(card_id)
         now = self.now()
         marked = card_id in self.marked
-        key = (card_id, card.updated, look, width, now.strftime("%Y%m%d%H%M"), marked)
+        key = (card_id, card.updated, look, width, _minute(now), marked)
         strips = self._strips.get(key)
         if strips is None:
             face = card_face(card, now, self.due_badge, self.locale)
@@ -228,22 +253,26 @@ class StageColumn(ScrollView, can_focus=False):
         return strips[row]
 
     def _text_line(self, text: str, width: int, base: Style) -> Strip:
-        style = self.get_component_rich_style("stage-column--empty")
+        style = self._style("stage-column--empty")
         inner = set_cell_size(" " * (MARGIN + 1) + text, width)
         return Strip([Segment(inner, base + style)], width)
 
     def _draw(
         self, face: CardFace, look: str, width: int, base: Style, marked: bool = False
     ) -> list[Strip]:
-        card_style = base + self.get_component_rich_style(look)
+        card_style = base + self._style(look)
+        parts = self._parts.setdefault((look, base), {})
 
         def part(name: str) -> Style:
             # Only the colour and text style of a part: its background is the card's. The full
             # (not partial) style resolves "auto" colours such as $text-muted properly.
-            full = self.get_component_rich_style(name)
-            return card_style + Style(
-                color=full.color, bold=full.bold, italic=full.italic, dim=full.dim
-            )
+            found = parts.get(name)
+            if found is None:
+                full = self._style(name)
+                found = parts[name] = card_style + Style(
+                    color=full.color, bold=full.bold, italic=full.italic, dim=full.dim
+                )
+            return found
 
         inner = max(0, width - MARGIN - 2)
         title = [(face.title, part("stage-column--title"))]
@@ -285,7 +314,7 @@ class StageColumn(ScrollView, can_focus=False):
         ]
 
     def _marked_bar(self) -> Style:
-        full = self.get_component_rich_style("stage-column--marked")
+        full = self._style("stage-column--marked")
         return Style(color=full.color, bold=full.bold)
 
     @staticmethod
