@@ -78,13 +78,19 @@ class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Every widget is made as the first frame shows it (its cards, its count, the active
+        # column): set after mounting, each change asked for one more frame of the whole board.
+        self.column_index = active = self._first_column_with_cards()
         with Horizontal(id="columns"):
-            for stage in STAGES:
-                with Vertical(classes="column", id=f"column-{stage}"):
-                    yield StageTitle(
+            for index, stage in enumerate(STAGES):
+                here = "-active" if index == active else ""
+                with Vertical(classes=f"column {here}".strip(), id=f"column-{stage}"):
+                    title = StageTitle(
                         STAGE_TITLES[stage], classes="column-title", id=f"title-{stage}"
                     )
-                    yield StageColumn(
+                    title.count = self._count(stage)
+                    yield title
+                    column = StageColumn(
                         stage,
                         self.session.board,
                         self.now,
@@ -93,23 +99,23 @@ class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
                         marked=self.marked,
                         id=f"cards-{stage}",
                     )
-        yield Input(
+                    column.ids = self.lists.ids(stage)
+                    column.set_reactive(StageColumn.active, index == active)
+                    yield column
+        filter_input = Input(
             placeholder="Search everything: people, notes, posting, notes sent…  ·  enter keeps it  ·  "
             "esc clears",
             id="filter",
         )
+        filter_input.display = False
+        filter_input.cursor_blink = self.context.cursor_blink
+        yield filter_input
         with Horizontal(id="status-line"):
             yield Static(id="status")
             yield SyncStatus(self.session, merged=self.context.board_changed)
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        filter_input = self.query_one("#filter", Input)
-        filter_input.display = False
-        filter_input.cursor_blink = self.context.cursor_blink
-        for stage in STAGES:
-            self._show_stage(stage)
-        self._set_active(self._first_column_with_cards())
         self._show_status()
         self.set_interval(60, self._clock_moved)
         # Callbacks wait for a refresh that leaves the screen clean; the frame it made is then
@@ -173,13 +179,16 @@ class BoardScreen(UndoKeys, BoardDialogs, Screen[None]):
 
     # --- showing ------------------------------------------------------------------------------
 
+    def _count(self, stage: str) -> str:
+        """The title's count: "5", or "3/15" under a filter."""
+        shown, total = self.lists.count(stage), self.lists.total(stage)
+        return f"{shown}/{total}" if self.lists.query else str(total)
+
     def _show_stage(self, stage: str) -> None:
         column = self.column(stage)
         column.set_ids(self.lists.ids(stage))
-        shown, total = self.lists.count(stage), self.lists.total(stage)
-        count = f"{shown}/{total}" if self.lists.query else str(total)
-        self.query_one(f"#title-{stage}", StageTitle).show(count)
-        column.empty_text = "no match" if self.lists.query and total else ""
+        self.query_one(f"#title-{stage}", StageTitle).show(self._count(stage))
+        column.empty_text = "no match" if self.lists.query and self.lists.total(stage) else ""
 
     def _show_status(self) -> None:
         for gone in [card_id for card_id in self.marked if card_id not in self.lists]:
