@@ -46,8 +46,6 @@ from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
 from themes import USER_THEMES_FOLDER, choose_theme, load_board_themes, variable_defaults
 from tui.board.card_face import DueBadge, no_badge
-from tui.board.screen import BoardScreen
-from tui.board.sync_status import SyncStatus
 from tui.closed_terminal import surviving_a_closed_terminal
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
 from tui.crash import Crash, crash_line, log_crash
@@ -61,6 +59,8 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from store.notes.templates import TemplateProblem
+    from tui.board.screen import BoardScreen
+    from tui.board.sync_status import SyncStatus
     from tui.handoff.calendar import CalendarKeeper
     from tui.launch import UnlockInAdvance
 
@@ -188,6 +188,7 @@ class FollowupApp(App[int]):
             return
         self.push_screen(self.first_screen(), self.session_opened)
         self.call_after_refresh(self._watch_themes)
+        self.call_after_refresh(_load_the_board)  # while a passphrase is typed
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver, one that survives its terminal closing (tui/closed_terminal.py)."""
@@ -333,6 +334,8 @@ class FollowupApp(App[int]):
         for problem in self.context.opened(session, opened.templates):
             self._template_not_loaded(problem, "warning")
         self._check_locale()
+        from tui.board.screen import BoardScreen
+
         self.push_screen(BoardScreen(self.context))  # the first run or unlock is gone already
         self._keep_calendar_file()
         problems = [f"{path.name}: {reason}" for path, reason in session.problems.items()]
@@ -417,6 +420,8 @@ class FollowupApp(App[int]):
 
     @property
     def board_screen(self) -> BoardScreen | None:
+        from tui.board.screen import BoardScreen
+
         for screen in self.screen_stack:
             if isinstance(screen, BoardScreen):
                 return screen
@@ -541,6 +546,12 @@ class FollowupApp(App[int]):
             self.context.config.save()
         except OSError as exc:
             self.notify(f"Could not remember the theme ({exc.strerror}).", severity="warning")
+
+
+def _load_the_board() -> None:
+    """Import the board's code once the first run or unlock screen shows: that screen paints
+    without waiting for it, and the board then opens without importing it."""
+    import tui.board.screen  # noqa: F401
 
 
 def run(vault: str | None) -> int:

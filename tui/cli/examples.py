@@ -37,6 +37,11 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "restore": ("followup-tui restore acme",),
     "resolve": ("followup-tui resolve acme notes --keep 1",),
     "passwd": ("followup-tui passwd --new-password-file ~/new-passphrase",),
+    "unlock": (
+        "followup-tui unlock               # asks once; 8 hours without the passphrase",
+        "followup-tui unlock --for 2h30m",
+    ),
+    "lock": ("followup-tui lock                 # forget the key now",),
     "import": (
         "followup-tui import applications.csv           # a dry run",
         "followup-tui import invite.ics --apply         # an interview invitation",
