@@ -248,6 +248,8 @@ class FollowupApp(App[int]):
             self._advance_opened(advance, opened)
             return
 
+        _load_the_board()  # while the session opens on its thread, not once it is open
+
         def slow() -> None:
             from tui.opening.unlock import UnlockScreen
 

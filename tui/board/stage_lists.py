@@ -25,16 +25,19 @@ _NO_DATE = float("inf")
 SortKey = tuple[float, str, str]
 
 
-def _value(state: CardState, name: str) -> Any:
-    return current_value(name, state["f"].get(name))
+def _value(fields: dict[str, Any], name: str) -> Any:
+    entries = fields.get(name)
+    if entries and len(entries) == 1:  # nearly always: one version, its value
+        return entries[0][0]
+    return current_value(name, entries)
 
 
-def _timestamp(iso: str | None) -> float:
+def _timestamp(iso: Any) -> float:
     if not iso:
         return _NO_DATE
     try:
-        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
-    except ValueError:
+        return datetime.fromisoformat(iso).timestamp()  # a trailing Z reads as UTC (3.11)
+    except (TypeError, ValueError):
         return _NO_DATE
 
 
@@ -45,15 +48,16 @@ def placing(card_id: str, state: CardState) -> tuple[str, SortKey] | None:
     timeline and conflicts) is what keeps opening a 10,000-card board quick.
     Open stages: the longest-waiting first. Closed: the most recent first.
     """
-    if _value(state, "deleted"):
+    fields = state["f"]
+    if _value(fields, "deleted"):
         return None
-    stage = str(_value(state, "stage") or "interviewed")
+    stage = _value(fields, "stage") or "interviewed"
     if stage not in STAGES:
         stage = "interviewed"
-    stamp = _timestamp(_value(state, "interviewed_at") or _value(state, "created_at"))
+    stamp = _timestamp(_value(fields, "interviewed_at") or _value(fields, "created_at"))
     if stage == "closed":
         stamp = -stamp
-    return stage, (stamp, str(_value(state, "company") or "").lower(), card_id)
+    return stage, (stamp, str(_value(fields, "company") or "").lower(), card_id)
 
 
 def sort_key(card: Card) -> SortKey:
