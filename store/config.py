@@ -30,14 +30,16 @@ import yaml
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
 from store.language import DATE_ORDER_WORDS, LOCALE_NAME, chosen_locale, reading_order
+from store.places import APP_NAME as APP_NAME  # re-exported: where things are
+from store.places import CONFIG_FILE as CONFIG_FILE
+from store.places import config_dir as config_dir
+from store.places import default_vault_dir as default_vault_dir
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.yaml_problems import yaml_problem
 
 if TYPE_CHECKING:
     from store.cards.dates import DateOrder
 
-APP_NAME = "followup-tui"
-CONFIG_FILE = "config.yaml"
 # The keys `Config` reads; any other key in the file is kept as it is (`Config.extra`).
 KNOWN_KEYS: frozenset[str] = frozenset(
     {
@@ -58,24 +60,6 @@ KNOWN_KEYS: frozenset[str] = frozenset(
     }
 )
 DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names a replica file
-
-
-def config_dir() -> Path:
-    override = os.environ.get("FOLLOWUP_CONFIG_DIR")
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME))
-
-
-def default_vault_dir() -> Path:
-    override = os.environ.get("FOLLOWUP_DATA_DIR")
-    if override:
-        return Path(override).expanduser() / "vault"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME)) / "vault"
 
 
 def new_device_id() -> str:

@@ -20,17 +20,19 @@ is mostly imports).
 from __future__ import annotations
 
 import os
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from store.config import Config, default_vault_dir
 from store.errors import FollowupError
+from store.places import CONFIG_FILE, config_dir, default_vault_dir
 from store.vault.crypto import HEADER_NAME, Vault
 from store.vault.passphrase import passphrase_from_env
 
 if TYPE_CHECKING:
+    from store.config import Config
     from store.notes.templates import TemplateSet
     from store.vault.session import Session
 
@@ -250,6 +252,10 @@ def unlock_in_advance(
     global _in_advance
     if _in_advance is not None:
         return
+    if command and config is None and _begin_for_command(explicit_vault):
+        return
+    from store.config import Config
+
     try:
         config = config or Config.load()
         if command:
@@ -273,6 +279,47 @@ def unlock_in_advance(
         return
     if passphrase is not None:
         _in_advance = UnlockInAdvance(path, passphrase, None, config, open_board=not command)
+
+
+# A `vault:` line as this app writes it: an absolute path, nothing YAML would read otherwise.
+_PLAIN_VAULT = re.compile(r"^vault:[ \t]*((?:/|~/)[\w./~+-]*)[ \t]*$", re.MULTILINE)
+
+
+def _begin_for_command(explicit_vault: str | None) -> bool:
+    """The key derived for a command's vault as early as can be: found from `--vault`, or from
+    the `vault:` line of config.yaml read as text, without loading YAML or the config (about
+    30 ms sooner: a command at 1,000 cards waits on little else). False when that is unsure
+    (no such line, a value written some other way): the config is loaded as usual. A guess
+    that is wrong costs nothing: the command takes the key only for the vault it opens."""
+    global _in_advance
+    if explicit_vault:
+        path = Path(explicit_vault).expanduser().resolve()
+    else:
+        try:
+            text = (config_dir() / CONFIG_FILE).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        found = _PLAIN_VAULT.findall(text)
+        if len(found) != 1:
+            return False
+        path = Path(found[0]).expanduser()
+    try:
+        header = Vault.read_header(path)
+        kept = Vault.from_kept_key(path, header)
+    except (FollowupError, OSError, ValueError):
+        return False
+    if kept is not None:
+        _in_advance = UnlockInAdvance(path, None, None, None, kept=kept)
+        return True
+    try:
+        passphrase = passphrase_from_env()
+    except FollowupError as exc:
+        _in_advance = UnlockInAdvance(path, None, exc, None)
+        return True
+    if passphrase is None:
+        return True  # asked for where the command opens the vault
+    _in_advance = UnlockInAdvance(path, passphrase, None, None)
+    return True
 
 
 def advance_config() -> Config | None:
