@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import FollowupError
 from store.places import CONFIG_FILE, config_dir, default_vault_dir
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault.crypto import HEADER_NAME, Vault
 from store.vault.passphrase import passphrase_from_env
 
@@ -296,9 +297,10 @@ def _begin_for_command(explicit_vault: str | None) -> bool:
         path = Path(explicit_vault).expanduser().resolve()
     else:
         try:
-            text = (config_dir() / CONFIG_FILE).read_text(encoding="utf-8")
+            raw = read_capped(config_dir() / CONFIG_FILE, MAX_SMALL_FILE_BYTES)
+            text = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError):
-            return False
+            return False  # (a FIFO or a link out is refused by the config load too)
         found = _PLAIN_VAULT.findall(text)
         if len(found) != 1:
             return False

@@ -36,8 +36,8 @@ from store.untrusted import read_capped
 
 FILE = "checked-templates.json"
 FORMAT = 1
-MAX_FILE = 2 * 1024 * 1024
-MAX_ENTRIES = 256  # the oldest go first: a vault holds a few dozen templates at most
+MAX_FILE = 8 * 1024 * 1024  # MAX_ENTRIES templates of the largest size a template may have
+MAX_ENTRIES = 64  # the oldest go first: a vault holds a few dozen templates at most
 _HERE = Path(__file__).resolve().parent
 
 
@@ -49,14 +49,21 @@ class Checked:
     lines: dict[str, int]
 
 
-def _code_key() -> bytes:
-    """The code a check runs, as one hash: this package's rules and the card vocabulary they
-    read, and Jinja2's version (its `__init__` names it), found without importing Jinja2."""
+def _code_key() -> bytes | None:
+    """The code a check runs, as one hash: this package's rules, the card vocabulary and the
+    text rules they read, and the versions of the libraries that parse and compile (each
+    `__init__` names its version), found without importing them. None (nothing remembered)
+    when the sources are not there to hash: an install of compiled files only."""
     digest = hashlib.sha256(f"followup-checked-templates {FORMAT}\n".encode())
-    sources = sorted(_HERE.glob("*.py")) + sorted((_HERE.parent / "cards").glob("*.py"))
-    spec = importlib.util.find_spec("jinja2")
-    if spec is not None and spec.origin:
-        sources.append(Path(spec.origin))
+    store = _HERE.parent
+    sources = sorted(_HERE.glob("*.py")) + sorted((store / "cards").glob("*.py"))
+    if len(sources) < 10:
+        return None
+    sources += [store / "language.py", store / "untrusted.py", store / "yaml_problems.py"]
+    for library in ("jinja2", "yaml", "markupsafe"):
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            sources.append(Path(spec.origin))
     for source in sources:
         digest.update(source.name.encode() + b"\0")
         try:
@@ -75,10 +82,14 @@ class CheckedTemplates:
         self._entries: dict[str, Checked] | None = None
         self._dirty = False
         self._code: bytes | None = None
+        self._code_known = False
 
     def key(self, name: str, builtin: bool, text: str) -> str:
+        """ "" when nothing can be remembered here (no sources to hash)."""
+        if not self._code_known:
+            self._code, self._code_known = _code_key(), True
         if self._code is None:
-            self._code = _code_key()
+            return ""
         digest = hashlib.sha256(self._code)
         digest.update(f"\0{name}\0{int(builtin)}\0".encode())
         digest.update(text.encode("utf-8", "surrogatepass"))
@@ -92,8 +103,9 @@ class CheckedTemplates:
             found = json.loads(read_capped(self.path, MAX_FILE))
         except (OSError, ValueError, RecursionError):
             found = None
-        if isinstance(found, dict) and found.get("format") == FORMAT:
-            for key, entry in (found.get("entries") or {}).items():
+        listed = found.get("entries") if isinstance(found, dict) else None
+        if isinstance(listed, dict) and found.get("format") == FORMAT:  # type: ignore[union-attr]
+            for key, entry in listed.items():
                 if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)):
                     continue
                 lines = entry.get("lines")
@@ -105,12 +117,16 @@ class CheckedTemplates:
         return entries
 
     def get(self, key: str) -> Checked | None:
+        if not key:
+            return None
         with self._lock:
             return self._read().get(key)
 
     def add(self, key: str, data: dict[str, Any], lines: dict[str, int]) -> None:
         """Remember a file that passed, if its keys survive JSON exactly (a YAML date, a
         float or a non-text key may not: such a file is simply checked each time)."""
+        if not key:
+            return
         try:
             kept = json.loads(json.dumps(data))
         except (TypeError, ValueError, RecursionError):
@@ -140,7 +156,7 @@ class CheckedTemplates:
             }
             self._dirty = False
             with contextlib.suppress(OSError):
-                ensure_folder(self.path.parent)
+                ensure_folder(self.path.parent, private=True)
                 atomic_write(self.path, json.dumps(document).encode(), mode=0o600)
 
 

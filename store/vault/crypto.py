@@ -332,8 +332,11 @@ class Vault:
 
     def apply_passphrase(self, change: NewPassphrase) -> None:
         """Write the prepared header; from now on this vault seals with the new key."""
-        if change.replaces != self.key_id:
-            raise FollowupError("The passphrase changed meanwhile: nothing was changed.")
+        if change.replaces != self.key_id or self.header_replaced():
+            raise FollowupError(
+                "The passphrase changed meanwhile (here or on another laptop): nothing was "
+                "changed; open the board again, then change it."
+            )
         atomic_write(self.path / HEADER_NAME, json.dumps(change.header, indent=2).encode() + b"\n")
         Vault.__init__(self, self.path, change.header, change.data_key, change.older)
         from store.vault import keyring

@@ -20,9 +20,11 @@ library that may be missing.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
+import struct
 import sys
 from typing import Any
 
@@ -39,15 +41,16 @@ _SYSCALLS: dict[str, tuple[int, int]] = {
     "s390x": (278, 280),
     "riscv64": (217, 219),
 }
+_MACHINES_64 = frozenset({"x86_64", "aarch64", "arm64", "ppc64le", "s390x", "riscv64"})
 _USER_KEYRING = -4  # KEY_SPEC_USER_KEYRING
 _KEYCTL_UNLINK = 9
 _KEYCTL_SETPERM = 5
 _KEYCTL_SEARCH = 10
 _KEYCTL_READ = 11
 _KEYCTL_SET_TIMEOUT = 15
-# The possessor may do anything; this user's other processes may find, read, replace and
-# time it. No one else (group, other) may do anything.
-_PERMISSIONS = 0x3F000000 | 0x00010000 | 0x00020000 | 0x00040000 | 0x00080000 | 0x00200000
+# The possessor may do anything; this user's other processes may see, read and find it (and
+# `lock` unlinks it from the user's keyring, which is theirs). No one else may do anything.
+_PERMISSIONS = 0x3F000000 | 0x00010000 | 0x00020000 | 0x00080000
 _MAGIC = b"followup-tui key 1\n"
 _HASH = 32
 _KEY = 32
@@ -68,7 +71,11 @@ def _description(vault_id: str) -> bytes:
 
 class _Kernel:
     def __init__(self) -> None:
-        numbers = _SYSCALLS.get(os.uname().machine.lower()) if sys.platform == "linux" else None
+        # The kernel's machine names the system call numbers; a 32-bit Python on a 64-bit
+        # kernel would need other ones: no keyring for it.
+        machine = os.uname().machine.lower() if sys.platform == "linux" else ""
+        bits64 = struct.calcsize("P") == 8
+        numbers = _SYSCALLS.get(machine) if bits64 == (machine in _MACHINES_64) else None
         self.numbers = numbers
         self._libc: Any = None
         if numbers is not None:
@@ -150,11 +157,16 @@ def keep(vault_id: str, binding: bytes, data_key: bytes, seconds: int) -> None:
     if not 0 < seconds <= MAX_SECONDS:
         raise FollowupError("Stay unlocked for between a minute and 30 days.")
     payload = _MAGIC + _digest(binding) + data_key
+    forget(vault_id)  # a key kept before is not updated in place (no one may write to it)
+    key: int | None = None
     try:
         key = kernel.add(_description(vault_id), payload)
-        kernel.keyctl(_KEYCTL_SETPERM, ctypes.c_int(key), ctypes.c_uint(_PERMISSIONS))
         kernel.keyctl(_KEYCTL_SET_TIMEOUT, ctypes.c_int(key), ctypes.c_uint(seconds))
+        kernel.keyctl(_KEYCTL_SETPERM, ctypes.c_int(key), ctypes.c_uint(_PERMISSIONS))
     except OSError as exc:
+        if key is not None:  # never a key left behind without its time limit
+            with contextlib.suppress(OSError):
+                kernel.keyctl(_KEYCTL_UNLINK, ctypes.c_int(key), ctypes.c_int(_USER_KEYRING))
         raise KeyringUnavailable(
             f"The kernel keyring refused to keep the key ({exc.strerror}): "
             "the passphrase is asked each time."

@@ -130,3 +130,20 @@ def test_a_vault_line_written_another_way_takes_the_config_load(laptop) -> None:
     assert _begun(laptop) == ["True", "True"]  # quoted: YAML reads it, and the key still begins
     card = add(laptop, "Acme")
     assert card in laptop.cli("list").out
+
+
+def test_a_config_that_is_a_fifo_is_one_line_not_a_hang(laptop) -> None:
+    """The early look at config.yaml never blocks on a FIFO left in its place."""
+    config = laptop.config_dir / "config.yaml"
+    config.unlink()
+    os.mkfifo(config)
+    done = subprocess.run(
+        [sys.executable, "-c", MAIN, "list"],  # the vault found from the config: read it
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **laptop.env()),
+        cwd=PROJECT_DIR,
+        timeout=60,
+    )
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert "config.yaml" in done.stderr

@@ -134,3 +134,14 @@ def test_the_reminder_timer_is_not_installed_on_a_kept_key(unlockable: Laptop, t
     assert bare(unlockable, "due", "--count").code == 0  # what the kept key is for
     result = bare(unlockable, "remind", "--install")
     assert_error(result, "without you")
+
+
+def test_lock_forgets_the_key_even_when_the_vault_is_gone(unlockable: Laptop, tmp_path) -> None:
+    """The share is unmounted after `unlock`: `lock` still forgets the key it kept."""
+    assert unlockable.cli("unlock").code == 0
+    moved = tmp_path / "moved-away"
+    unlockable.vault.rename(moved)
+    locked = bare(unlockable, "lock")
+    assert locked.code == 0 and "forgot 1 kept key" in locked.err, locked
+    moved.rename(unlockable.vault)
+    assert_error(bare(unlockable, "list"), "No passphrase")

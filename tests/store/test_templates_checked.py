@@ -128,6 +128,10 @@ def test_an_edit_is_checked_again(tmp_path: Path, config: Path) -> None:
         b'{"format": 1, "entries": {"k": 3, "j": {"data": [], "lines": 1}}}',
         b'{"format": 1, "entries": {"k": {"data": {}, "lines": {"subject": true}}}}',
         b'{"format": 99, "entries": {}}',
+        b'{"format": 1, "entries": [1]}',
+        b'{"format": 1, "entries": "x"}',
+        b'{"entries": {}, "format": 1, "extra": null}',
+        b"null",
         b"[" * 100_000,
     ],
 )

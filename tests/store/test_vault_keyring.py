@@ -106,3 +106,24 @@ def test_a_key_that_opens_nothing_here_is_not_taken(vault: Vault, tmp_path: Path
 def test_keep_refuses_a_time_out_of_bounds(vault: Vault, seconds: int) -> None:
     with pytest.raises(FollowupError):
         vault.keep_key(seconds)
+
+
+def test_unlocking_again_replaces_the_key_kept_before(vault: Vault) -> None:
+    """No process may write into a kept key (not even this user's): a new `unlock` forgets
+    the old one and keeps the new."""
+    keyring.keep(vault.id, canonical(vault.header), b"a" * 32, 3600)
+    vault.keep_key(3600)
+    assert keyring.recall(vault.id, canonical(vault.header)) == vault._data_key
+
+
+def test_a_stale_vault_never_writes_a_passphrase_over_a_newer_one(vault: Vault) -> None:
+    """Another laptop changed the passphrase: a board still holding the old header refuses to
+    change it, and the newer vault.json (its key) stays."""
+    stale = Vault.unlock(vault.path, PASSPHRASE)
+    vault.change_passphrase("changed elsewhere")
+    newer = (vault.path / HEADER_NAME).read_bytes()
+    prepared = stale.prepare_passphrase("changed here")
+    with pytest.raises(FollowupError, match="changed meanwhile"):
+        stale.apply_passphrase(prepared)
+    assert (vault.path / HEADER_NAME).read_bytes() == newer
+    Vault.unlock(vault.path, "changed elsewhere")

@@ -10,18 +10,24 @@ until `unlock` is run; nothing is kept on a disk.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from store.config import Config
 from store.errors import FollowupError
+from store.files import atomic_write
+from store.places import config_dir
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 from store.vault import keyring
 from store.vault.crypto import Vault
 from tui.cli.context import ask_passphrase, vault_path
 from tui.launch import tilde
 
 DEFAULT = "8h"
+_VAULT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 
 
@@ -81,6 +87,7 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     Vault.read_header(path)  # a clear error before asking for a passphrase
     vault = Vault.unlock(path, ask_passphrase())
     vault.keep_key(seconds)
+    _remember_unlocked(config.dir, vault.id)
     until = (datetime.now().astimezone() + timedelta(seconds=seconds)).strftime("%a %H:%M")
     print(
         f"Unlocked {tilde(path)} for {in_words(seconds)} (until {until}): the board and "
@@ -91,10 +98,38 @@ def cmd_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+UNLOCKED_FILE = "unlocked-vaults"  # in the config dir: the vault ids `unlock` kept keys for
+
+
+def _unlocked_here(config_dir: Path) -> list[str]:
+    try:
+        text = read_capped(config_dir / UNLOCKED_FILE, MAX_SMALL_FILE_BYTES).decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return [line for line in text.split() if _VAULT_ID.fullmatch(line)]
+
+
+def _remember_unlocked(config_dir: Path, vault_id: str) -> None:
+    """Note the vault id, so that `lock` can forget its key even when the vault is gone."""
+    known = _unlocked_here(config_dir)
+    if vault_id in known or not _VAULT_ID.fullmatch(vault_id):
+        return
+    with contextlib.suppress(OSError):
+        atomic_write(config_dir / UNLOCKED_FILE, "\n".join([*known, vault_id, ""]).encode())
+
+
 def cmd_lock(args: argparse.Namespace) -> int:
-    config = Config.load()
-    path = vault_path(args.vault, config)
-    header = Vault.read_header(path)
+    try:
+        config = Config.load()
+        path = vault_path(args.vault, config)
+        header = Vault.read_header(path)
+    except FollowupError as exc:
+        # The vault cannot be read now (unmounted, moved): forget the keys `unlock` kept from
+        # this config dir, so that none outlives what `lock` was asked to do.
+        count = sum(keyring.forget(vault_id) for vault_id in _unlocked_here(config_dir()))
+        kept = f"forgot {count} kept key{'s' if count != 1 else ''}" if count else "none kept"
+        print(f"{exc} Locked all the same: {kept}.", file=sys.stderr)
+        return 0
     if keyring.forget(str(header.get("vault"))):
         print(
             f"Locked {tilde(path)}: the key is forgotten; the passphrase is asked again.",
