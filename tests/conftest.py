@@ -80,6 +80,21 @@ def require_tool(name: str) -> str:
     raise AssertionError  # unreachable
 
 
+def require_kernel_keyring() -> None:
+    """Skip a test that needs the kernel keyring (stay unlocked) where there is none; fail in
+    CI. The probe is this process's own key: parallel workers never unlink each other's."""
+    from store.vault import keyring
+
+    probe = f"followup-test-probe-{os.getpid()}"
+    try:
+        keyring.keep(probe, b"probe", b"p" * 32, 60)
+        keyring.forget(probe)
+    except keyring.KeyringUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the kernel keyring is needed in CI: {exc}")
+        pytest.skip(str(exc))
+
+
 @dataclass
 class Result:
     code: int

@@ -9,7 +9,16 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import SIZE, Laptop, Result, add, assert_error, fixed_now, wait_for_screen
+from conftest import (
+    SIZE,
+    Laptop,
+    Result,
+    add,
+    assert_error,
+    fixed_now,
+    require_kernel_keyring,
+    wait_for_screen,
+)
 from terminal import installed_script
 
 from store.vault import keyring
@@ -21,13 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def unlockable(laptop: Laptop):
-    try:
-        keyring.keep("followup-test-probe", b"probe", b"p" * 32, 60)
-        keyring.forget("followup-test-probe")
-    except keyring.KeyringUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the kernel keyring is needed in CI: {exc}")
-        pytest.skip(str(exc))
+    require_kernel_keyring()
     vault_id = Vault.read_header(laptop.vault)["vault"]
     yield laptop
     keyring.forget(vault_id)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_kernel_keyring
 
 from store.errors import FollowupError
 from store.vault import keyring
@@ -23,13 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def vault(tmp_path: Path):
     """A fresh vault (its own random id: no test shares a keyring entry), forgotten after."""
-    try:
-        keyring.keep("followup-test-probe", b"probe", b"p" * 32, 60)
-        keyring.forget("followup-test-probe")
-    except keyring.KeyringUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the kernel keyring is needed in CI: {exc}")
-        pytest.skip(str(exc))
+    require_kernel_keyring()
     made = Vault.create(tmp_path / "vault", PASSPHRASE, {"t": 1, "m": 8 * 1024, "p": 1})
     yield made
     keyring.forget(made.id)
