@@ -250,7 +250,6 @@ def unlock_in_advance(
     Never raises: whatever is wrong (a bad config, no vault yet) is left to the app or the
     command, which says it as it always did.
     """
-    global _in_advance
     if _in_advance is not None:
         return
     if command and config is None and _begin_for_command(explicit_vault):
@@ -264,22 +263,33 @@ def unlock_in_advance(
         else:
             explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
             path, ready = board_vault(explicit, config)
-        if not ready or path is None:
-            return
-        header = Vault.read_header(path)  # a vault that is not there: the command or app says so
-        kept = Vault.from_kept_key(path, header)  # `followup-tui unlock`: no Argon2id at all
     except (FollowupError, OSError, ValueError):
         return
+    if ready and path is not None:
+        _begin(path, config, open_board=not command)
+
+
+def _begin(path: Path, config: Config | None, open_board: bool) -> bool:
+    """Begin the unlock of the vault at `path`: with the key `followup-tui unlock` kept, else
+    with the passphrase from the environment (none there: nothing begins, it is asked later).
+    False when the vault cannot be read: the command or the app says why, as it always did."""
+    global _in_advance
+    try:
+        header = Vault.read_header(path)
+        kept = Vault.from_kept_key(path, header)  # no Argon2id at all
+    except (FollowupError, OSError, ValueError):
+        return False
     if kept is not None:
-        _in_advance = UnlockInAdvance(path, None, None, config, open_board=not command, kept=kept)
-        return
+        _in_advance = UnlockInAdvance(path, None, None, config, open_board, kept=kept)
+        return True
     try:
         passphrase = passphrase_from_env()
     except FollowupError as exc:
         _in_advance = UnlockInAdvance(path, None, exc, config)
-        return
+        return True
     if passphrase is not None:
-        _in_advance = UnlockInAdvance(path, passphrase, None, config, open_board=not command)
+        _in_advance = UnlockInAdvance(path, passphrase, None, config, open_board)
+    return True
 
 
 # A `vault:` line as this app writes it: an absolute path, nothing YAML would read otherwise.
@@ -292,7 +302,6 @@ def _begin_for_command(explicit_vault: str | None) -> bool:
     30 ms sooner: a command at 1,000 cards waits on little else). False when that is unsure
     (no such line, a value written some other way): the config is loaded as usual. A guess
     that is wrong costs nothing: the command takes the key only for the vault it opens."""
-    global _in_advance
     if explicit_vault:
         path = Path(explicit_vault).expanduser().resolve()
     else:
@@ -305,23 +314,7 @@ def _begin_for_command(explicit_vault: str | None) -> bool:
         if len(found) != 1:
             return False
         path = Path(found[0]).expanduser()
-    try:
-        header = Vault.read_header(path)
-        kept = Vault.from_kept_key(path, header)
-    except (FollowupError, OSError, ValueError):
-        return False
-    if kept is not None:
-        _in_advance = UnlockInAdvance(path, None, None, None, kept=kept)
-        return True
-    try:
-        passphrase = passphrase_from_env()
-    except FollowupError as exc:
-        _in_advance = UnlockInAdvance(path, None, exc, None)
-        return True
-    if passphrase is None:
-        return True  # asked for where the command opens the vault
-    _in_advance = UnlockInAdvance(path, passphrase, None, None)
-    return True
+    return _begin(path, None, open_board=False)
 
 
 def advance_config() -> Config | None:

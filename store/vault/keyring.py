@@ -188,14 +188,11 @@ def recall(vault_id: str, binding: bytes) -> bytes | None:
     """The data key kept for this vault, if it is there and was kept with this `binding`."""
     if sys.platform != "linux" or not _listed(_description(vault_id)):
         return None
-    kernel = _the_kernel()
-    if kernel.numbers is None:
+    found = _found(vault_id)
+    if found is None:
         return None
     try:
-        key = kernel.search(_description(vault_id))
-        if key is None:
-            return None
-        payload = kernel.read(key)
+        payload = found[0].read(found[1])
     except OSError:
         return None
     if len(payload) != len(_MAGIC) + _HASH + _KEY or not payload.startswith(_MAGIC):
@@ -206,15 +203,25 @@ def recall(vault_id: str, binding: bytes) -> bytes | None:
     return payload[len(_MAGIC) + _HASH :]
 
 
-def forget(vault_id: str) -> bool:
-    """Forget the key kept for this vault; False when none was kept."""
+def _found(vault_id: str) -> tuple[_Kernel, int] | None:
+    """The kernel and the serial of the key kept for this vault, or None (none, or no keyring)."""
     kernel = _the_kernel()
     if kernel.numbers is None:
-        return False
+        return None
     try:
         key = kernel.search(_description(vault_id))
-        if key is None:
-            return False
+    except OSError:
+        return None
+    return None if key is None else (kernel, key)
+
+
+def forget(vault_id: str) -> bool:
+    """Forget the key kept for this vault; False when none was kept."""
+    found = _found(vault_id)
+    if found is None:
+        return False
+    kernel, key = found
+    try:
         kernel.keyctl(_KEYCTL_UNLINK, ctypes.c_int(key), ctypes.c_int(_USER_KEYRING))
     except OSError:
         return False

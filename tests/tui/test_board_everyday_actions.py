@@ -175,9 +175,7 @@ async def test_the_passphrase_changes_from_the_board_and_the_board_keeps_writing
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("K")
         assert app.screen.id == "change-passphrase"
-        app.screen.query_one("#current-passphrase", Input).value = "wrong one"
-        app.screen.query_one("#new-passphrase", Input).value = new
-        app.screen.query_one("#again-passphrase", Input).value = new
+        fill_passphrase_form(app, "wrong one", new)
         app.screen.submit()  # type: ignore[attr-defined]
         await until(
             pilot,
