@@ -32,8 +32,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
 from sys import intern
 from typing import Any
@@ -537,7 +538,12 @@ class Card:
 
 
 def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """`moment` in UTC as `2026-05-04T14:00:00Z` (`strftime`'s text, made several times faster
+    by `isoformat`, which writes the same for every year from 1000 on)."""
+    moment = moment.astimezone(UTC)
+    if moment.year < 1000:  # strftime writes such a year unpadded
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def parse_iso_utc(text: str | None) -> datetime | None:
@@ -549,18 +555,20 @@ def parse_iso_utc(text: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+_NO_TIME = datetime.fromtimestamp(0, UTC)  # an event's time when it holds none that reads
+_EVENT_OWN = frozenset(("id", "kind", "at", "device"))  # an event's keys that are not its data
+
+
 def _event_from_json(data: dict[str, Any]) -> Event:
     extra = {
-        k: _text(v) if isinstance(v, str) else v
-        for k, v in data.items()
-        if k not in ("id", "kind", "at", "device")
+        k: _text(v) if isinstance(v, str) else v for k, v in data.items() if k not in _EVENT_OWN
     }
-    return Event(
-        id=str(data["id"]),
-        kind=_text(data.get("kind", "")),
-        at=_moment(data.get("at")) or datetime.fromtimestamp(0, UTC),
-        device=_text(data.get("device", "")),
-        data=extra,
+    return Event(  # positional: keywords cost a view more than the reading does
+        str(data["id"]),
+        _text(data.get("kind", "")),
+        _moment(data.get("at")) or _NO_TIME,
+        _text(data.get("device", "")),
+        extra,
     )
 
 
@@ -619,74 +627,110 @@ def _known(value: Any, known: tuple[str, ...], default: str | None) -> str | Non
     return value if isinstance(value, str) and value in known else default
 
 
+def _stage(value: Any) -> str:
+    return _known(value, STAGES, "interviewed") or "interviewed"
+
+
+def _outcome(value: Any) -> str | None:
+    return _known(value, OUTCOMES, None)
+
+
+def _interviewers(value: Any) -> tuple[Interviewer, ...]:
+    return tuple(Interviewer.from_json(i) for i in _items(value))
+
+
+def _deleted(value: Any) -> bool:
+    return value is True
+
+
+# How the view reads each stored field, into the Card attribute of the same name: any stored
+# value, of any type, becomes one of the attribute's type.
+_READERS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(("company", "role", "round", "contact_email", "notes", "learned"), _text),
+    **dict.fromkeys(("research", "posting_url", "posting_text", "resume"), _text),
+    **dict.fromkeys(("key_points", "questions", "links", "tags", "questions_to_ask"), _texts),
+    "stage": _stage,
+    "outcome": _outcome,
+    "interviewed_at": _moment,
+    "created_at": _moment,
+    "interviewers": _interviewers,
+    "promised_by": _day,
+    "deleted": _deleted,
+    "duration": _minutes,
+}
+# A Card is made from a row of its attributes in their order: thirty keyword arguments cost
+# a view more than all its reading did. The row starts as the view of a card that holds no
+# field (read once here), and each field the card holds (seven or eight of the thirty)
+# replaces its place.
+_CARD_ORDER: tuple[str, ...] = tuple(f.name for f in dataclass_fields(Card))
+_PLACE: dict[str, tuple[int, Callable[[Any], Any]]] = {
+    name: (_CARD_ORDER.index(name), read) for name, read in _READERS.items()
+}
+_EMPTY_ROW: tuple[Any, ...] = tuple(
+    _READERS[name](DEFAULTS.get(name)) if name in _READERS else None for name in _CARD_ORDER
+)
+(_ID, _TIMELINE, _CONFLICTS, _UPDATED, _VERSIONS, _OFFER, _ATTACHMENTS) = (
+    _CARD_ORDER.index(name)
+    for name in ("id", "timeline", "conflicts", "updated", "versions", "offer", "attachments")
+)
+if len(_PLACE) + 7 != len(_CARD_ORDER):  # every attribute is read, or set below
+    raise AssertionError("a Card attribute the view does not make")
+
+
 def card_view(card_id: str, state: CardState) -> Card:
     fields = state["f"]
-    # Each field's current value, taken in the one pass over the fields below: the view reads
-    # some thirty names, most of them absent from a card (their defaults).
-    current: dict[str, Any] = {}
-
-    def value(name: str) -> Any:
-        return current[name] if name in current else DEFAULTS.get(name)
-
+    row = list(_EMPTY_ROW)
+    offered: dict[str, Any] = {}  # the offer's fields the card holds (nearly always none)
     conflicts: dict[str, tuple[Conflict, ...]] = {}
     versions: dict[str, tuple[str, ...]] = {}
     updated, updated_key = "", ""  # stamp_key("") is ""
-    alone: dict[str, tuple[str]] = {}  # one tuple per stamp: a card's fields share a write's
+    last = None  # the stamp last compared: a card's fields mostly share one write's stamp
+    alone: dict[str, tuple[str]] = {}  # one tuple per stamp
     for name, entries in fields.items():
         if len(entries) == 1:  # nearly every field: one version, nothing to sort or compare
-            current[name] = entries[0][0]
-            stamp = entries[0][1]
-            key = stamp_key(stamp)
-            if key > updated_key:
-                updated, updated_key = stamp, key
+            value, stamp = entries[0][0], entries[0][1]
+            if stamp is not last:
+                last, key = stamp, stamp_key(stamp)
+                if key > updated_key:
+                    updated, updated_key = stamp, key
             versions[name] = alone.get(stamp) or alone.setdefault(stamp, (stamp,))
+        elif not entries:
             continue
-        if not entries:
-            continue
-        newest = max(entries, key=lambda e: stamp_key(e[1]))
-        current[name] = newest[0]
-        key = stamp_key(newest[1])
-        if key > updated_key:
-            updated, updated_key = newest[1], key
-        versions[name] = tuple(sorted((e[1] for e in entries), key=stamp_key, reverse=True))
-        if name in TEXT_FIELDS:
-            others = sorted((e for e in entries if e is not newest), key=lambda e: stamp_key(e[1]))
-            conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
-    events = sorted((_event_from_json(e) for e in state["t"].values()), key=lambda e: (e.at, e.id))
+        else:
+            newest = max(entries, key=lambda e: stamp_key(e[1]))
+            value = newest[0]
+            key = stamp_key(newest[1])
+            if key > updated_key:
+                updated, updated_key = newest[1], key
+            versions[name] = tuple(sorted((e[1] for e in entries), key=stamp_key, reverse=True))
+            if name in TEXT_FIELDS:
+                others = sorted(
+                    (e for e in entries if e is not newest), key=lambda e: stamp_key(e[1])
+                )
+                conflicts[name] = tuple(Conflict(name, e[0], e[1]) for e in reversed(others))
+        place = _PLACE.get(name)
+        if place is not None:
+            row[place[0]] = place[1](value)
+        elif name in _OFFER_READS:
+            offered[name] = value
+    events = sorted((_event_from_json(e) for e in state["t"].values()), key=_event_order)
     events = in_effect(events)
-    return Card(
-        id=card_id,
-        company=_text(value("company")),
-        role=_text(value("role")),
-        stage=_known(value("stage"), STAGES, "interviewed") or "interviewed",
-        round=_text(value("round")),
-        interviewed_at=_moment(value("interviewed_at")),
-        interviewers=tuple(Interviewer.from_json(i) for i in _items(value("interviewers"))),
-        key_points=_texts(value("key_points")),
-        questions=_texts(value("questions")),
-        promised_by=_day(value("promised_by")),
-        links=_texts(value("links")),
-        contact_email=_text(value("contact_email")),
-        notes=_text(value("notes")),
-        tags=_texts(value("tags")),
-        outcome=_known(value("outcome"), OUTCOMES, None),
-        learned=_text(value("learned")),
-        deleted=value("deleted") is True,
-        created_at=_moment(value("created_at")),
-        timeline=tuple(events),
-        conflicts=conflicts,
-        updated=updated,
-        versions=versions,
-        duration=_minutes(value("duration")),
-        questions_to_ask=_texts(value("questions_to_ask")),
-        research=_text(value("research")),
-        # issue 14, parts 1–3
-        posting_url=_text(value("posting_url")),
-        posting_text=_text(value("posting_text")),
-        resume=_text(value("resume")),
-        offer=_NO_OFFER if _OFFER_READS.isdisjoint(current) else offer_view(value),
-        attachments=attachments_view(events),
+    row[_ID] = card_id
+    row[_TIMELINE] = tuple(events)
+    row[_CONFLICTS] = conflicts
+    row[_UPDATED] = updated
+    row[_VERSIONS] = versions
+    row[_OFFER] = (
+        offer_view(lambda n: offered[n] if n in offered else DEFAULTS.get(n))
+        if offered
+        else _NO_OFFER
     )
+    row[_ATTACHMENTS] = attachments_view(events)
+    return Card(*row)
+
+
+def _event_order(event: Event) -> tuple[datetime, str]:
+    return event.at, event.id
 
 
 def _offer_reads() -> tuple[frozenset[str], Offer]:
