@@ -18,7 +18,6 @@ import fcntl
 import hashlib
 import os
 import re
-import secrets
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -63,7 +62,7 @@ DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names 
 
 
 def new_device_id() -> str:
-    return secrets.token_hex(6)
+    return os.urandom(6).hex()
 
 
 def machine_id() -> str | None:

@@ -11,9 +11,7 @@ never print a traceback where a user reads.
 from __future__ import annotations
 
 import os
-import traceback
 from dataclasses import dataclass
-from datetime import datetime
 
 from store.untrusted import one_line as printable_line
 
@@ -32,6 +30,9 @@ def log_crash(error: BaseException) -> str:
 
     Only the owner may read it: an error message may quote a card.
     """
+    import traceback  # (here: every command imports this module before its key derive starts)
+    from datetime import datetime
+
     try:
         from store.config import config_dir
 

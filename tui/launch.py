@@ -19,6 +19,7 @@ is mostly imports).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING
 from store.errors import FollowupError
 from store.places import CONFIG_FILE, config_dir, default_vault_dir
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
-from store.vault.crypto import HEADER_NAME, Vault
+from store.vault.crypto import HEADER_NAME, Vault, prepare_unlock
 from store.vault.passphrase import passphrase_from_env
 
 if TYPE_CHECKING:
@@ -165,6 +166,9 @@ class UnlockInAdvance:
         self._failure: BaseException | None = None
         self._thread: threading.Thread | None = None
         if passphrase is not None or (kept is not None and self._open_board):
+            if passphrase is not None:
+                with contextlib.suppress(FollowupError):  # (the thread then says it)
+                    prepare_unlock()  # so the derive starts the moment the thread does
             self._thread = threading.Thread(
                 target=self._unlock, name="followup-unlock", daemon=True
             )

@@ -7,7 +7,7 @@ stays cheap to show. Nothing here touches a file; `Session` persists.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -36,7 +36,7 @@ EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
 
 
 def new_id() -> str:
-    return secrets.token_hex(6)
+    return os.urandom(6).hex()
 
 
 class Board:
@@ -334,7 +334,7 @@ class Board:
         fields[name] = write_entry(name, fields.get(name), value, stamp, replaces)
 
     def _event(self, card_id: str, kind: str, stamp: str, at: datetime | None, **data: Any) -> str:
-        event_id = f"{stamp_wall_ms(stamp):013d}-{secrets.token_hex(4)}"
+        event_id = f"{stamp_wall_ms(stamp):013d}-{os.urandom(4).hex()}"
         moment = at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC)
         event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
         event.update({k: v for k, v in data.items() if v is not None})

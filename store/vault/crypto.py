@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +74,17 @@ def _require_argon2() -> Any:
             "run `pip install -U 'cryptography>=44'` in the app's environment."
         ) from None
     return Argon2id
+
+
+def prepare_unlock() -> None:
+    """Import what an unlock needs (Argon2id, AES-GCM to unwrap the key) on the calling thread.
+
+    The unlock begun in advance calls this before it starts its thread: imported on that
+    thread, these modules would compete for the interpreter with the imports its caller goes
+    on with, and the derive would start later (up to twice the import's time)."""
+    _require_argon2()
+    from cryptography.exceptions import InvalidTag  # noqa: F401
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: F401
 
 
 def _b64(data: bytes) -> str:
@@ -236,12 +246,12 @@ class Vault:
         _check_kdf({"name": "argon2id", **params}, path / HEADER_NAME)  # readable once written
         ensure_folder(path, private=not path.exists())  # a folder the user made stays theirs
         ensure_folder(path / REPLICAS_DIR, private=True)
-        data_key = secrets.token_bytes(32)
+        data_key = os.urandom(32)
         header = {
             "followup": "vault",
             "format": 1,  # readable by every app until the passphrase is first changed
-            "vault": secrets.token_hex(8),
-            "key": secrets.token_hex(4),
+            "vault": os.urandom(8).hex(),
+            "key": os.urandom(4).hex(),
         }
         header.update(_wrap(data_key, passphrase, header["vault"], header["key"], params))
         atomic_write(path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
@@ -317,10 +327,10 @@ class Vault:
             raise FollowupError("The new passphrase must not be empty.")
         params = {k: max(int(self.header["kdf"][k]), KDF_FLOOR[k]) for k in KDF_DEFAULT}
         older = {**self._older, self.key_id: self._data_key}
-        key_id = secrets.token_hex(4)
+        key_id = os.urandom(4).hex()
         while key_id in older:
-            key_id = secrets.token_hex(4)
-        data_key = secrets.token_bytes(32)
+            key_id = os.urandom(4).hex()
+        data_key = os.urandom(32)
         header = {k: v for k, v in self.header.items() if k not in ("kdf", "wrapped", "older_keys")}
         header.update(format=FORMAT, key=key_id)
         header.update(_wrap(data_key, new_passphrase, self.id, key_id, params))
@@ -379,7 +389,7 @@ class Vault:
         }
         header["length"] = NONCE_BYTES + len(plaintext) + TAG_BYTES
         aad = canonical(header)
-        nonce = secrets.token_bytes(NONCE_BYTES)
+        nonce = os.urandom(NONCE_BYTES)
         return b"".join((aad, b"\n", nonce, self._aead.encrypt(nonce, plaintext, aad)))
 
     def open(self, blob: bytes, where: Path | str, expect_device: str | None = None) -> Sealed:
@@ -504,7 +514,7 @@ def _wrap(
 ) -> dict[str, Any]:
     kdf = {"name": "argon2id", **params, "salt": _b64(os.urandom(16))}
     kek = _derive(passphrase, kdf)
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     wrapped = _aesgcm(kek).encrypt(nonce, data_key, _wrap_aad(vault_id, key_id, kdf))
     return {"kdf": kdf, "wrapped": {"nonce": _b64(nonce), "ciphertext": _b64(wrapped)}}
 
@@ -525,7 +535,7 @@ def _wrap_older(
     key: bytes, key_id: str, by_key: bytes, by_id: str, vault_id: str
 ) -> dict[str, str]:
     """An older data key wrapped by the newest one (never by a passphrase)."""
-    nonce = secrets.token_bytes(12)
+    nonce = os.urandom(12)
     wrapped = _aesgcm(by_key).encrypt(nonce, key, _older_aad(vault_id, key_id, by_id))
     return {"nonce": _b64(nonce), "ciphertext": _b64(wrapped)}
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import selectors
-import shlex
-import signal
-import subprocess
 import time
+from typing import TYPE_CHECKING
 
 from store.errors import FollowupError
 from store.untrusted import MAX_PASSPHRASE_BYTES, read_capped
+
+if TYPE_CHECKING:
+    import subprocess
 
 COMMAND_TIMEOUT = 60.0  # seconds: long enough to touch a hardware key or type a PIN
 EXITED_GRACE = 2.0  # seconds to keep reading after the command itself has exited
@@ -49,6 +49,12 @@ def _decode(raw: bytes, where: str) -> str:
 
 def run_password_command(command: str, timeout: float = COMMAND_TIMEOUT) -> bytes:
     """The standard output of `command`, capped; `FollowupError` when it fails, hangs or floods."""
+    # Loaded here, not with the module: every command that unlocks imports this module before
+    # its key derive can start, and most read the passphrase from a file.
+    import selectors
+    import shlex
+    import subprocess
+
     try:
         argv = shlex.split(command)
         if not argv:
@@ -102,6 +108,8 @@ def run_password_command(command: str, timeout: float = COMMAND_TIMEOUT) -> byte
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    import signal
+
     with contextlib.suppress(OSError):
         os.killpg(process.pid, signal.SIGKILL)
     with contextlib.suppress(OSError):

@@ -91,6 +91,19 @@ def test_a_command_reads_the_installed_version_only_when_asked_for_it(laptop) ->
     assert "importlib.metadata" in _modules(done.stderr)
 
 
+def test_a_command_unlocking_from_a_password_file_loads_no_process_machinery(laptop) -> None:
+    """What a command imports before its key derive starts delays it by as much: `subprocess`
+    (needed only to run a password command), `secrets` (`os.urandom` is what it calls) and
+    `traceback` (for the crash log) were imported by every command."""
+    card = add(laptop, "Acme")
+    for args in [("list", "--json"), ("show", card), ("due",), ("move", card, "thanked")]:
+        done, _ = _imported(laptop, *args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        modules = _modules(done.stderr)
+        assert "store.vault.session" in modules, (args, "importtime said nothing")
+        assert not {"subprocess", "secrets", "traceback"} & modules, args
+
+
 BEGUN = """
 import sys
 from tui import launch
