@@ -60,3 +60,59 @@ def test_a_command_gives_back_the_board_it_froze_while_open(laptop) -> None:
     assert laptop.cli("add", "--company", "Acme").code == 0
     assert laptop.cli("list").code == 0
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+RUN = """
+import atexit, sys, threading
+atexit.register(lambda: print("exit handler ran", file=sys.stderr))
+if "--stay" in sys.argv:  # a thread of ours that is not a daemon, still running at the end
+    sys.argv.remove("--stay")
+    threading.Thread(target=lambda: __import__("time").sleep(0.3), daemon=False).start()
+from tui.cli import run
+sys.argv[0] = "followup-tui"
+run()
+"""
+
+
+def _run(laptop, *args: str) -> subprocess.CompletedProcess[str]:
+    """The console script's way in (`tui.cli.run`), in a fresh Python."""
+    env = dict(os.environ, **laptop.env())
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+def test_a_command_leaving_at_once_still_writes_everything_and_runs_the_exit_handlers(
+    laptop,
+) -> None:
+    """`run` skips the interpreter's teardown after a command: its output, its exit status
+    and the exit handlers (which remove the copies of opened attachments) are as they were."""
+    import json
+
+    for number in range(40):
+        assert laptop.cli("add", "--company", f"Acme {number}", "--notes", "x" * 2000).code == 0
+    done = _run(laptop, "list", "--json")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 40  # every byte of a long output, to a pipe
+    assert done.stderr.count("exit handler ran") == 1
+    failed = _run(laptop, "show", "no-such-card")
+    assert failed.returncode == 1
+    assert "No card" in failed.stderr and failed.stderr.count("exit handler ran") == 1
+    waited = _run(laptop, "--stay", "list")  # the usual way out, which waits for the thread
+    assert waited.returncode == 0 and waited.stderr.count("exit handler ran") == 1
+
+
+def test_a_command_whose_output_is_refused_ends_as_before(laptop) -> None:
+    assert laptop.cli("add", "--company", "Acme").code == 0
+    env = dict(os.environ, **laptop.env())
+    with open("/dev/full", "w") as full:  # a disk with no room left
+        done = subprocess.run(
+            [sys.executable, "-c", RUN, "list"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert "cannot write the output" in done.stderr

@@ -9,11 +9,13 @@ and nothing in them imports it.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import gc
 import importlib
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
@@ -279,6 +281,38 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
     return argparse.Namespace(command=None, **values)
 
 
+# Set by `main` when a command (not the board, not the demo) has run to its end: the console
+# script may then leave without the interpreter's teardown (`run`).
+_command_done = False
+
+
+def run() -> None:
+    """The console script: `main`, then out at once when a command ran.
+
+    The interpreter's teardown frees every object one at a time (the command's whole board,
+    every module) after the output is written: 20 ms of a command at 1,000 cards, 50 ms at
+    10,000. A command that is done skips it (`os._exit`) after what a normal exit does that
+    matters: the exit handlers run (the copies of attachments opened are removed), stdout and
+    stderr are flushed. A flush that fails, a thread still running that is not a daemon, and
+    the board (Textual's own exit) take the usual way out.
+    """
+    code = main()
+    if _command_done and _only_daemons_left():
+        try:
+            atexit._run_exitfuncs()  # run once, then forgotten: a normal exit finds none left
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):  # a closed pipe, a closed stream: as it always ended
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
+def _only_daemons_left() -> bool:
+    main_thread = threading.main_thread()
+    return all(t.daemon or t is main_thread for t in threading.enumerate())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
     if given == ["--version"]:  # at once, without loading every command
@@ -313,7 +347,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from tui.cli.context import after_command
 
             after_command()
-            return code
+        global _command_done
+        _command_done = True
+        return code
     except UsageError as exc:
         print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
