@@ -116,3 +116,32 @@ def test_a_command_whose_output_is_refused_ends_as_before(laptop) -> None:
         )
     assert done.returncode == 1
     assert "cannot write the output" in done.stderr
+
+
+def test_a_command_runs_with_the_collector_paused_and_gives_it_back(laptop, monkeypatch) -> None:
+    """A command's bursts of objects hold no cycles: the collector waits until it is done.
+    `sync --watch` runs until it is stopped, and keeps it."""
+    import gc
+
+    import tui.cli.cards
+    import tui.cli.sync_commands
+
+    seen: list[tuple[str, bool]] = []
+
+    def recording(name: str):
+        def command(args) -> int:
+            seen.append((name, gc.isenabled()))
+            return 0
+
+        return command
+
+    monkeypatch.setattr(tui.cli.cards, "cmd_list", recording("list"))
+    monkeypatch.setattr(tui.cli.sync_commands, "cmd_sync", recording("sync"))
+    assert gc.isenabled()
+    for args in [("list",), ("sync",), ("sync", "--watch"), ("sync", "--wat")]:
+        assert laptop.cli(*args).code == 0, args
+        assert gc.isenabled(), args
+    # (`--wat`: an abbreviation argparse reads as --watch)
+    assert seen == [("list", False), ("sync", False), ("sync", True), ("sync", True)]
+    assert laptop.cli("list", "--no-such-option").code == 2  # refused by the parser
+    assert gc.isenabled()
