@@ -49,8 +49,8 @@ from tui.board.card_face import DueBadge, no_badge
 from tui.closed_terminal import surviving_a_closed_terminal
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
 from tui.crash import Crash, crash_line, log_crash
-from tui.launch import OpenedVault
 from tui.live_themes import UserThemes, reload_themes, watch_themes
+from tui.opened import OpenedVault
 from tui.type_ahead import TypeAhead, is_typed
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ def log_crash(error: BaseException) -> str:
 
     Only the owner may read it: an error message may quote a card.
     """
-    import traceback  # (here: every command imports this module before its key derive starts)
+    import traceback  # (here, not with the module: the CLI loads it only to say an error)
     from datetime import datetime
 
     try:

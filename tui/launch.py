@@ -23,7 +23,6 @@ import contextlib
 import os
 import re
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from store.config import Config
     from store.notes.templates import TemplateSet
     from store.vault.session import Session
+    from tui.opened import OpenedVault
 
 
 def open_unlocked(vault: Vault, config: Config) -> Session:
@@ -44,15 +44,6 @@ def open_unlocked(vault: Vault, config: Config) -> Session:
     from sync.folder import open_session as open_with_sync
 
     return open_with_sync(vault, config)
-
-
-@dataclass(frozen=True)
-class OpenedVault:
-    """What the first run and the unlock screen return: the session they opened, and the note
-    templates read while it opened (None: nothing read yet, or the folder changed since)."""
-
-    session: Session
-    templates: TemplateSet | None = None
 
 
 def tilde(path: Path, home: Path | None = None) -> str:
@@ -208,6 +199,8 @@ class UnlockInAdvance:
             templates = None  # read again where it is needed: the error shows there
         if _folder_signature(vault.templates_dir) != self._templates_seen:
             templates = None
+        from tui.opened import OpenedVault
+
         return OpenedVault(session, templates)
 
     @property

@@ -36,10 +36,10 @@ from store.vault.crypto import (
     NONCE_BYTES,
     TAG_BYTES,
     EnvelopeCut,
-    Sealed,
     Vault,
 )
 from store.vault.history import replica_hash
+from store.vault.opened import Sealed
 
 SNAPSHOT_KIND = "replica"
 CHANGE_KIND = "change"

@@ -18,9 +18,8 @@ import base64
 import json
 import os
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from store.errors import (
     DeviceMismatch,
@@ -33,6 +32,9 @@ from store.errors import (
 )
 from store.files import atomic_write, ensure_folder
 from store.untrusted import MAX_HEADER_BYTES, parse_json, read_capped
+
+if TYPE_CHECKING:
+    from store.vault.opened import NewPassphrase, Sealed
 
 FORMAT = 2  # of vault.json: 2 adds `older_keys` (written once the passphrase was changed)
 FORMATS_READ = (1, 2)
@@ -143,27 +145,6 @@ def _check_kdf(kdf: Any, path: Path) -> None:
 
 def _wrap_aad(vault_id: str, key_id: str, kdf: dict[str, Any]) -> bytes:
     return canonical({"vault": vault_id, "key": key_id, "kdf": kdf})
-
-
-@dataclass(frozen=True)
-class Sealed:
-    """What opening an envelope gives: who wrote it and the plaintext."""
-
-    vault: str
-    device: str
-    key: str
-    header: dict[str, Any]
-    plaintext: bytes
-
-
-@dataclass(frozen=True)
-class NewPassphrase:
-    """A passphrase change worked out and not yet written (`Vault.prepare_passphrase`)."""
-
-    replaces: str  # the key id it was prepared over
-    header: dict[str, Any]
-    data_key: bytes = field(repr=False)
-    older: dict[str, bytes] = field(repr=False)
 
 
 class Vault:
@@ -338,6 +319,8 @@ class Vault:
             kid: _wrap_older(key, kid, data_key, key_id, self.id)
             for kid, key in sorted(older.items())
         }
+        from store.vault.opened import NewPassphrase
+
         return NewPassphrase(self.key_id, header, data_key, older)
 
     def apply_passphrase(self, change: NewPassphrase) -> None:
@@ -450,6 +433,8 @@ class Vault:
             raise DeviceMismatch(
                 where, f"is sealed by device {device}, not {expect_device} as its name says"
             )
+        from store.vault.opened import Sealed
+
         return Sealed(self.id, device, self.key_id, header, plaintext)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import os
 import struct
 import sys
@@ -62,6 +61,8 @@ class KeyringUnavailable(FollowupError):
 
 
 def _digest(binding: bytes) -> bytes:
+    import hashlib  # (here: every command looks for a kept key before its derive starts)
+
     return hashlib.sha256(b"followup-tui header\n" + binding).digest()
 
 

@@ -21,7 +21,6 @@ from typing import Any, TextIO
 
 from store.errors import FollowupError, WriteFailed
 from store.untrusted import printable
-from tui.crash import crash_line, log_crash, one_line
 
 # Each module has `register(subparsers)`; its commands set `func(args) -> int`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -373,9 +372,13 @@ def _run_command(args: argparse.Namespace) -> int:
         _command_done = True
         return code
     except UsageError as exc:
+        from tui.crash import one_line
+
         print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except FollowupError as exc:
+        from tui.crash import one_line
+
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         for candidate in getattr(exc, "candidates", ()):  # several cards answered: pick one
             print(f"  {one_line(candidate)}", file=sys.stderr)
@@ -386,6 +389,8 @@ def _run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # the last guard: never a traceback on a user's screen
+        from tui.crash import crash_line, log_crash
+
         print(crash_line(exc, log_crash(exc)), file=sys.stderr)
         return 70
     finally:

@@ -29,10 +29,11 @@ from store.vault.crypto import Vault
 from store.vault.encoding import indented_json
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
-from tui.cli import UsageError, one_line
+from tui.cli import UsageError
 from tui.cli.context import ask_passphrase, open_session, open_unlocked
 from tui.cli.documents import add_document_options, document_fields, document_lines
 from tui.cli.lines import card_title
+from tui.crash import one_line
 
 
 def add_field_options(parser: argparse.ArgumentParser, for_edit: bool) -> None:

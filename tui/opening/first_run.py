@@ -33,7 +33,8 @@ from store.config import default_vault_dir
 from store.errors import FollowupError, WrongPassphrase
 from store.vault.crypto import HEADER_NAME
 from tui.context import AppContext
-from tui.launch import OpenedVault, set_up_vault, tilde
+from tui.launch import set_up_vault, tilde
+from tui.opened import OpenedVault
 from tui.widgets.setup_row import setup_input, setup_row
 
 # Folders a file-sync tool usually keeps in the home dir, in the order they are offered:

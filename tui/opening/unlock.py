@@ -22,7 +22,8 @@ from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from store.errors import FollowupError, WrongPassphrase
 from tui.context import AppContext
-from tui.launch import OpenedVault, TemplatesLoading, UnlockInAdvance, tilde, unlock_session
+from tui.launch import TemplatesLoading, UnlockInAdvance, tilde, unlock_session
+from tui.opened import OpenedVault
 
 
 class UnlockScreen(Screen[OpenedVault]):

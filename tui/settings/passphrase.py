@@ -21,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, LoadingIndicator, Static
 
 from store.errors import FollowupError, WrongPassphrase
-from store.vault.crypto import NewPassphrase, Vault
+from store.vault.crypto import Vault
+from store.vault.opened import NewPassphrase
 from tui.context import AppContext
 from tui.opening.first_run import passphrase_strength
 from tui.widgets.setup_row import setup_input, setup_row
