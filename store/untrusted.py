@@ -193,7 +193,9 @@ def clean_text(text: str) -> str:
     overrides), for the view of a card. A spreadsheet's CR LF line ends stay as they are; a
     lone CR (which would let text overwrite its own line) and the Unicode separators become
     newlines."""
-    if not _CONTROL_OR_BREAK.search(text):
+    # `isprintable` answers first, and for nearly every text of a card: a printable text holds
+    # none of the characters removed here (tests/store/test_card_view.py checks every one).
+    if text.isprintable() or not _CONTROL_OR_BREAK.search(text):
         return text
     return _STORED_CONTROL.sub("", _LONE_BREAK.sub("\n", text))
 

@@ -117,3 +117,13 @@ def test_each_text_field_lands_in_its_own_attribute() -> None:
     assert {name: getattr(card, name) for name in texts} == {name: name for name in texts}
     assert {name: getattr(card, name) for name in lists} == {name: (name,) for name in lists}
     assert (card.posting_url, card.posting_text, card.resume) == documents
+
+
+def test_no_printable_character_is_one_a_card_view_removes() -> None:
+    """`clean_text` returns a printable text as it is, without its regular expression."""
+    import sys
+
+    from store.untrusted import _CONTROL_OR_BREAK
+
+    found = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isprintable()]
+    assert not [c for c in found if _CONTROL_OR_BREAK.search(c)]

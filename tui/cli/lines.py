@@ -33,13 +33,13 @@ def cells(text: str) -> int:
     """How many terminal columns `text` takes."""
     if text.isascii():
         return len(text)
-    return sum(_char_cells(char) for char in text)
+    return sum(map(_char_cells, text))
 
 
 def clip(text: object, width: int) -> str:
     """`text` on one line (`one_line`), cut to at most `width` cells, the cut marked by "…"."""
     line = one_line(text)
-    if cells(line) <= width:
+    if 2 * len(line) <= width or cells(line) <= width:  # (no character takes more than two)
         return line
     room, kept = width - 1, []
     for char in line:

@@ -164,8 +164,7 @@ def cmd_due(args: argparse.Namespace) -> int:
     if not items:
         print("Nothing due.", file=sys.stderr)
     width = when_width(items, now)
-    for item in items:
-        print(due_line(item, now, width))
+    sys.stdout.write("".join(f"{due_line(item, now, width)}\n" for item in items))  # one write
     return 0
 
 
