@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from store import ids
 from store.errors import FollowupError
 from store.files import atomic_write, ensure_folder
 from store.language import DATE_ORDER_WORDS, LOCALE_NAME, chosen_locale, reading_order
@@ -62,7 +63,7 @@ DEVICE_ID = re.compile(r"[0-9a-f]{12}")  # what `new_device_id` makes; it names 
 
 
 def new_device_id() -> str:
-    return os.urandom(6).hex()
+    return ids.random_hex(6)
 
 
 def machine_id() -> str | None:

@@ -12,6 +12,7 @@ import os
 import stat
 from pathlib import Path
 
+from store import ids
 from store.errors import WriteFailed
 
 TEMP_PREFIX = ".followup-"
@@ -34,7 +35,7 @@ def fsync_dir(folder: Path) -> None:
 def atomic_write(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` via a temp file in the same folder, fsync, rename, fsync the folder."""
     path = Path(path)
-    temp = path.with_name(f"{temp_prefix(path)}{os.urandom(4).hex()}{TEMP_SUFFIX}")
+    temp = path.with_name(f"{temp_prefix(path)}{ids.random_hex(4)}{TEMP_SUFFIX}")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:

@@ -26,7 +26,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -48,7 +48,7 @@ from themes import USER_THEMES_FOLDER, choose_theme, load_board_themes, variable
 from tui.board.card_face import DueBadge, no_badge
 from tui.closed_terminal import surviving_a_closed_terminal
 from tui.context import AppContext, ShowsCards, ShowsTemplates, TemplatesReport, local_now
-from tui.crash import Crash, crash_line, log_crash
+from tui.crash import crash_line, log_crash
 from tui.live_themes import UserThemes, reload_themes, watch_themes
 from tui.opened import OpenedVault
 from tui.type_ahead import TypeAhead, is_typed
@@ -112,6 +112,14 @@ class ActionCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+@dataclass(frozen=True)
+class Crash:
+    """The first error nothing caught in the app, once logged."""
+
+    error: Exception
+    log: str  # where the traceback was written
 
 
 class FollowupApp(App[int]):

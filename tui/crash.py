@@ -11,7 +11,6 @@ never print a traceback where a user reads.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from store.untrusted import one_line as printable_line
 
@@ -30,10 +29,11 @@ def log_crash(error: BaseException) -> str:
 
     Only the owner may read it: an error message may quote a card.
     """
-    import traceback  # (here, not with the module: the CLI loads it only to say an error)
-    from datetime import datetime
-
     try:
+        # Loaded here, not with the module: every command loads this one before its key derive.
+        import traceback
+        from datetime import datetime
+
         from store.config import config_dir
 
         path = config_dir() / "crash.log"
@@ -43,7 +43,7 @@ def log_crash(error: BaseException) -> str:
             handle.write(f"--- {datetime.now().astimezone():%Y-%m-%d %H:%M:%S %z}\n")
             handle.write("".join(traceback.format_exception(error)) + "\n")
         return str(path)
-    except OSError:
+    except (OSError, ImportError, MemoryError):  # (fds or memory run out: say the error anyway)
         return "(no log could be written)"
 
 
@@ -51,11 +51,3 @@ def crash_line(error: BaseException, where: str) -> str:
     """What a user reads instead of a traceback: the error in one line, and where the log is."""
     what = f"{type(error).__name__}: {one_line(error)}"
     return f"followup-tui: unexpected error ({what}); details in {where}."
-
-
-@dataclass(frozen=True)
-class Crash:
-    """The first error nothing caught in the app, once logged."""
-
-    error: Exception
-    log: str  # where the traceback was written

@@ -158,7 +158,7 @@ class UnlockInAdvance:
         self._thread: threading.Thread | None = None
         if passphrase is not None or (kept is not None and self._open_board):
             if passphrase is not None:
-                with contextlib.suppress(FollowupError):  # (the thread then says it)
+                with contextlib.suppress(Exception):  # (the thread meets it again and says it)
                     prepare_unlock()  # so the derive starts the moment the thread does
             self._thread = threading.Thread(
                 target=self._unlock, name="followup-unlock", daemon=True

@@ -7,11 +7,11 @@ stays cheap to show. Nothing here touches a file; `Session` persists.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from store import ids
 from store.cards.clock import Clock, later, stamp_device, stamp_key, stamp_wall_ms
 from store.cards.fields import normalize
 from store.cards.model import (
@@ -36,7 +36,7 @@ EDITABLE: frozenset[str] = FIELDS - {"deleted", "created_at", "stage"}
 
 
 def new_id() -> str:
-    return os.urandom(6).hex()
+    return ids.random_hex(6)
 
 
 class Board:
@@ -334,7 +334,7 @@ class Board:
         fields[name] = write_entry(name, fields.get(name), value, stamp, replaces)
 
     def _event(self, card_id: str, kind: str, stamp: str, at: datetime | None, **data: Any) -> str:
-        event_id = f"{stamp_wall_ms(stamp):013d}-{os.urandom(4).hex()}"
+        event_id = f"{stamp_wall_ms(stamp):013d}-{ids.random_hex(4)}"
         moment = at or datetime.fromtimestamp(stamp_wall_ms(stamp) / 1000, UTC)
         event = {"id": event_id, "kind": kind, "at": iso_utc(moment), "device": self.device}
         event.update({k: v for k, v in data.items() if v is not None})

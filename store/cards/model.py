@@ -677,6 +677,9 @@ if len(_PLACE) + 7 != len(_CARD_ORDER):  # every attribute is read, or set below
     raise AssertionError("a Card attribute the view does not make")
 
 
+_NO_STAMP = object()  # no stamp compared yet (not None: a stamp of any value is compared)
+
+
 def card_view(card_id: str, state: CardState) -> Card:
     fields = state["f"]
     row = list(_EMPTY_ROW)
@@ -684,7 +687,7 @@ def card_view(card_id: str, state: CardState) -> Card:
     conflicts: dict[str, tuple[Conflict, ...]] = {}
     versions: dict[str, tuple[str, ...]] = {}
     updated, updated_key = "", ""  # stamp_key("") is ""
-    last = None  # the stamp last compared: a card's fields mostly share one write's stamp
+    last: object = _NO_STAMP  # the stamp last compared: a card's fields mostly share one
     alone: dict[str, tuple[str]] = {}  # one tuple per stamp
     for name, entries in fields.items():
         if len(entries) == 1:  # nearly every field: one version, nothing to sort or compare

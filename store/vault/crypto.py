@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from store import ids
 from store.errors import (
     DeviceMismatch,
     FollowupError,
@@ -231,8 +232,8 @@ class Vault:
         header = {
             "followup": "vault",
             "format": 1,  # readable by every app until the passphrase is first changed
-            "vault": os.urandom(8).hex(),
-            "key": os.urandom(4).hex(),
+            "vault": ids.random_hex(8),
+            "key": ids.random_hex(4),
         }
         header.update(_wrap(data_key, passphrase, header["vault"], header["key"], params))
         atomic_write(path / HEADER_NAME, json.dumps(header, indent=2).encode() + b"\n")
@@ -308,9 +309,9 @@ class Vault:
             raise FollowupError("The new passphrase must not be empty.")
         params = {k: max(int(self.header["kdf"][k]), KDF_FLOOR[k]) for k in KDF_DEFAULT}
         older = {**self._older, self.key_id: self._data_key}
-        key_id = os.urandom(4).hex()
+        key_id = ids.random_hex(4)
         while key_id in older:
-            key_id = os.urandom(4).hex()
+            key_id = ids.random_hex(4)
         data_key = os.urandom(32)
         header = {k: v for k, v in self.header.items() if k not in ("kdf", "wrapped", "older_keys")}
         header.update(format=FORMAT, key=key_id)

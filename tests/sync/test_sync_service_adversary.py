@@ -43,8 +43,10 @@ from typing import Any
 import pytest
 
 import store.cards.clock
+import store.ids
+from store.cards.board import new_id
 from store.cards.model import STAGES
-from store.config import Config
+from store.config import Config, new_device_id
 from store.errors import FollowupError
 from store.vault.crypto import Vault
 from sync.folder import SyncedSession, open_session
@@ -268,7 +270,7 @@ class World:
                 self.newest[own.name] = Version(data, self.known[data], laptop.slot)
         elif kind == "snapshot":  # a backup of the laptop's home: config dir and replica
             own = self.own_file(laptop)
-            place = self.root / f"home-{laptop.slot}-{secrets.token_hex(3)}"
+            place = self.root / f"home-{laptop.slot}-{store.ids.random_hex(3)}"
             shutil.copytree(laptop.config_dir, place)
             laptop.snapshot = (place, {own.name: own.read_bytes()} if own.exists() else {})
         elif kind == "restore" and laptop.snapshot:  # ... restored, both at once
@@ -394,14 +396,25 @@ class _PinnedTime:
 @contextlib.contextmanager
 def pinned(seed: int) -> Iterator[None]:
     """Ids and clocks drawn from `seed`, so that replaying a seed replays its schedule."""
-    ids = random.Random(f"ids {seed}")
-    saved = secrets.token_hex, store.cards.clock.time
-    secrets.token_hex = lambda n=32: ids.randbytes(n).hex()  # type: ignore[assignment]
+    drawn = random.Random(f"ids {seed}")
+    saved = store.ids.random_hex, store.cards.clock.time
+    store.ids.random_hex = lambda n: drawn.randbytes(n).hex()  # type: ignore[assignment]
     store.cards.clock.time = _PinnedTime(1_796_137_000_000)  # type: ignore[assignment]
     try:
         yield
     finally:
-        secrets.token_hex, store.cards.clock.time = saved  # type: ignore[assignment]
+        store.ids.random_hex, store.cards.clock.time = saved  # type: ignore[assignment]
+
+
+def test_a_seed_pinned_draws_the_same_ids_and_stamps_again() -> None:
+    """What makes a failing seed replay: every id the store makes comes from the seed."""
+
+    def drawn() -> list[str]:
+        with pinned(11):
+            return [new_id(), new_device_id(), store.ids.random_hex(4)]
+
+    assert drawn() == drawn()
+    assert drawn() != [new_id(), new_device_id(), store.ids.random_hex(4)]
 
 
 @pytest.fixture(scope="module")

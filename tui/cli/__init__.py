@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from store.errors import FollowupError, WriteFailed
 from store.untrusted import printable
+from tui.crash import crash_line, log_crash, one_line
 
 # Each module has `register(subparsers)`; its commands set `func(args) -> int`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -299,9 +300,10 @@ def run() -> None:
     if _command_done and _only_daemons_left():
         try:
             atexit._run_exitfuncs()  # run once, then forgotten: a normal exit finds none left
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (OSError, ValueError):  # a closed pipe, a closed stream: as it always ended
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # (None: started with the stream closed, `2>&-`)
+                    stream.flush()
+        except Exception:  # a closed pipe, a closed stream: ends as it always did
             sys.exit(code)
         os._exit(code)
     sys.exit(code)
@@ -331,20 +333,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print(f"followup-tui {version()}")
         return 0
+    global _command_done
+    _command_done = False
     launch = board_launch(given)
-    collector = contextlib.ExitStack()
-    if launch is not None:
-        from tui.launch import unlock_in_advance
-
-        unlock_in_advance(launch.vault)  # Argon2id, and the board, on a thread while Textual loads
-    else:
-        _pause_collector(collector)
-        command, vault = command_of(given)
-        if command in UNLOCKING_COMMANDS:
+    with contextlib.ExitStack() as collector:
+        if launch is not None:
             from tui.launch import unlock_in_advance
 
-            unlock_in_advance(vault, command=True)  # Argon2id while the command's code loads
-    with collector:
+            unlock_in_advance(launch.vault)  # Argon2id, and the board, while Textual loads
+        else:
+            _pause_collector(collector)
+            command, vault = command_of(given)
+            if command in UNLOCKING_COMMANDS:
+                from tui.launch import unlock_in_advance
+
+                unlock_in_advance(vault, command=True)  # Argon2id while the command loads
         args = launch or parse(given)
         if getattr(args, "watch", False) or getattr(args, "draws_the_app", False):
             collector.close()  # `sync --watch` and the demo run until they are stopped
@@ -372,13 +375,9 @@ def _run_command(args: argparse.Namespace) -> int:
         _command_done = True
         return code
     except UsageError as exc:
-        from tui.crash import one_line
-
         print(f"followup-tui {args.command}: error: {one_line(exc)}", file=sys.stderr)
         return 2
     except FollowupError as exc:
-        from tui.crash import one_line
-
         print(f"followup-tui: {one_line(exc)}", file=sys.stderr)
         for candidate in getattr(exc, "candidates", ()):  # several cards answered: pick one
             print(f"  {one_line(candidate)}", file=sys.stderr)
@@ -389,8 +388,6 @@ def _run_command(args: argparse.Namespace) -> int:
     except BrokenPipeError:
         return 1
     except Exception as exc:  # the last guard: never a traceback on a user's screen
-        from tui.crash import crash_line, log_crash
-
         print(crash_line(exc, log_crash(exc)), file=sys.stderr)
         return 70
     finally:
