@@ -150,6 +150,17 @@ def test_a_command_started_with_its_streams_closed_ends_as_before(laptop) -> Non
     )
     assert done.returncode == 0
     assert laptop.cli("list").out.count("Acme") == 1
+    no_output = subprocess.run(  # `>&-`: the list has nowhere to go, which is one line
+        [sys.executable, "-c", RUN, "list"],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert no_output.returncode == 1
+    assert "cannot write the output" in no_output.stderr
+    assert "Traceback" not in no_output.stderr
 
 
 def test_a_command_runs_with_the_collector_paused_and_gives_it_back(laptop, monkeypatch) -> None:

@@ -188,14 +188,17 @@ class CommandOutput:
     On a terminal every write is made `printable`, so text from a card, a template or another
     device can show escape codes but never send them; output to a pipe or a file is left
     exactly as it is (scripts and exports get the data). A write the system refuses (a full
-    disk, `> /dev/full`) is a `WriteFailed`: one line, exit 1, not an unexpected error.
+    disk, `> /dev/full`) is a `WriteFailed`: one line, exit 1, not an unexpected error; so is a
+    write to a stream the command was started without (`>&-`: Python's is then None).
     """
 
-    def __init__(self, stream: TextIO, terminal: bool) -> None:
+    def __init__(self, stream: TextIO | None, terminal: bool) -> None:
         self.stream = stream
         self.terminal = terminal
 
     def write(self, text: str) -> int:
+        if self.stream is None:
+            raise WriteFailed("cannot write the output (the command was started without one).")
         try:
             self.stream.write(printable(text) if self.terminal else text)
         except BrokenPipeError:
@@ -205,6 +208,8 @@ class CommandOutput:
         return len(text)
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         with self._refused():
             self.stream.flush()
 
