@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -118,46 +119,36 @@ def test_a_command_leaving_at_once_still_writes_everything_and_runs_the_exit_han
     assert "the thread finished" in waited.stderr
 
 
+def _run_with(laptop, streams: dict[str, Any], *args: str) -> subprocess.CompletedProcess[str]:
+    """`_run`, with the child's standard streams as `streams` says (`closed`: an fd to close)."""
+    closed = streams.pop("closed", None)
+    return subprocess.run(
+        [sys.executable, "-c", RUN, *args],
+        text=True,
+        env=dict(os.environ, **laptop.env()),
+        timeout=120,
+        preexec_fn=None if closed is None else lambda: os.close(closed),
+        **streams,
+    )
+
+
 def test_a_command_whose_output_is_refused_ends_as_before(laptop) -> None:
     if not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full here: a disk with no room left is what it stands for")
     assert laptop.cli("add", "--company", "Acme").code == 0
-    env = dict(os.environ, **laptop.env())
     with open("/dev/full", "w") as full:  # a disk with no room left
-        done = subprocess.run(
-            [sys.executable, "-c", RUN, "list"],
-            stdout=full,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            timeout=120,
-        )
+        done = _run_with(laptop, {"stdout": full, "stderr": subprocess.PIPE}, "list")
     assert done.returncode == 1
     assert "cannot write the output" in done.stderr
 
 
 def test_a_command_started_with_its_streams_closed_ends_as_before(laptop) -> None:
-    """Started with `2>&-` (no stderr at all), a command that did its work exits 0."""
-    env = dict(os.environ, **laptop.env())
-    done = subprocess.run(
-        [sys.executable, "-c", RUN, "add", "--company", "Acme"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-        timeout=120,
-        preexec_fn=lambda: os.close(2),
-    )
-    assert done.returncode == 0
+    """Started with `2>&-` (no stderr at all), a command that did its work exits 0; with
+    `>&-`, a list with nowhere to go is one line, exit 1."""
+    no_stderr = {"stdout": subprocess.PIPE, "stderr": subprocess.DEVNULL, "closed": 2}
+    assert _run_with(laptop, no_stderr, "add", "--company", "Acme").returncode == 0
     assert laptop.cli("list").out.count("Acme") == 1
-    no_output = subprocess.run(  # `>&-`: the list has nowhere to go, which is one line
-        [sys.executable, "-c", RUN, "list"],
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        timeout=120,
-        preexec_fn=lambda: os.close(1),
-    )
+    no_output = _run_with(laptop, {"stderr": subprocess.PIPE, "closed": 1}, "list")
     assert no_output.returncode == 1
     assert "cannot write the output" in no_output.stderr
     assert "Traceback" not in no_output.stderr
