@@ -114,8 +114,8 @@ class Board:
             if known is None or later(stamp, known):
                 self.ahead[writer] = stamp
 
-    def _observe_cards(self, cards: dict[str, CardState], ids: set[str]) -> None:
-        """Observe the stamps of the cards `ids`: the greatest one the clock may adopt, every
+    def _observe_cards(self, cards: dict[str, CardState], card_ids: set[str]) -> None:
+        """Observe the stamps of the cards `card_ids`: the greatest one the clock may adopt, every
         one too far ahead, and the newest of our own writer.
 
         This runs over every version of every card a replica brings, so the usual case is text
@@ -126,7 +126,7 @@ class Board:
         newest, own_top = "", self.own_top
         suffix = "." + self.clock.device
         odd: list[str] = []
-        for card_id in ids:
+        for card_id in card_ids:
             for entries in cards[card_id]["f"].values():
                 for entry in entries:
                     stamp = entry[1]
@@ -139,7 +139,7 @@ class Board:
         limit = self.clock.limit()
         if odd or stamp_key(newest) > limit:
             newest, own_top = "", self.own_top
-            for card_id in ids:
+            for card_id in card_ids:
                 for entries in cards[card_id]["f"].values():
                     for entry in entries:
                         stamp = entry[1]

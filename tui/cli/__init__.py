@@ -320,7 +320,8 @@ def _pause_collector(stack: contextlib.ExitStack) -> None:
     A command makes its objects in bursts (its modules, a board's views, its due items, its
     JSON) that it keeps to its end or frees by their counts, yet each burst set the collector
     walking every object the process holds: 10-15 ms of a command at 1,000 cards, 75-110 ms
-    at 10,000. The stack resumes it (`sync --watch`, which runs until stopped, at once)."""
+    at 10,000. The stack resumes it when the command ends, or once parsed for `sync --watch`
+    and the demo, which run until they are stopped."""
     from store.vault.collector import collector_paused
 
     stack.enter_context(collector_paused())
