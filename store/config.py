@@ -9,6 +9,12 @@ stops the app from opening. Keys this version does not know are kept as they are
 
 Kept as YAML in the user config dir (platformdirs), or in `$FOLLOWUP_CONFIG_DIR`, which tests
 use to run two "laptops" on one machine. Never in the synced folder: it names this device.
+
+Beside it, `config-read.json` remembers what YAML last read from it: the board and every
+command read the config before anything else, and importing PyYAML alone took 20-30 ms of a
+start that is a few hundred. The remembered settings are taken only for the very text they
+were read from, by the same PyYAML (its file, size and time), and only settings that JSON
+gives back exactly are remembered; anything else is read by YAML, as before.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import socket
@@ -23,8 +30,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from store import ids
 from store.errors import FollowupError
@@ -34,8 +39,7 @@ from store.places import APP_NAME as APP_NAME  # re-exported: where things are
 from store.places import CONFIG_FILE as CONFIG_FILE
 from store.places import config_dir as config_dir
 from store.places import default_vault_dir as default_vault_dir
-from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
-from store.yaml_problems import yaml_problem
+from store.untrusted import MAX_SMALL_FILE_BYTES, json_exact_copy, parse_json, read_capped
 
 if TYPE_CHECKING:
     from store.cards.dates import DateOrder
@@ -95,9 +99,20 @@ def _read_settings(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise FollowupError(f"{path}: cannot read it ({exc.strerror or exc}).") from None
     try:
-        loaded = _load_yaml(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
+    remembered = path.with_name(READ_FILE)
+    stamp = _yaml_stamp()
+    found = _remembered(remembered, text, stamp)
+    if found is not None:
+        return found
+    import yaml
+
+    from store.yaml_problems import yaml_problem
+
+    try:
+        loaded = _load_yaml(text)
     except yaml.YAMLError as exc:
         line, problem = yaml_problem(exc)
         where = f", line {line}" if line else ""
@@ -106,19 +121,76 @@ def _read_settings(path: Path) -> dict[str, Any]:
         raise FollowupError(f"{path}: nested too deeply; fix or remove it.") from None
     if loaded is not None and not isinstance(loaded, dict):
         raise FollowupError(f"{path}: expected a mapping of settings.")
-    return loaded or {}
-
-
-# libyaml's parser when PyYAML has it (every command reads the config, some of them twice); a
-# file it refuses is read again by the pure-Python one, whose error names the line.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+    settings = loaded or {}
+    _remember(remembered, text, stamp, settings)
+    return settings
 
 
 def _load_yaml(text: str) -> Any:
-    if _FAST_LOADER is not None:
+    """libyaml's parser when PyYAML has it (every command reads the config, some of them
+    twice); a file it refuses is read again by the pure-Python one, whose error names the line."""
+    import yaml
+
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
         with contextlib.suppress(yaml.YAMLError, RecursionError):
-            return yaml.load(text, Loader=_FAST_LOADER)  # libyaml's *safe* loader
+            return yaml.load(text, Loader=fast)  # libyaml's *safe* loader
     return yaml.safe_load(text)
+
+
+# --- what YAML last read from config.yaml (config-read.json) ----------------------------------
+
+READ_FILE = "config-read.json"
+_READ_FORMAT = 1
+
+
+def _yaml_stamp() -> list[Any] | None:
+    """The PyYAML an `import yaml` would load, named by its file without importing it (None:
+    none to be found, so nothing is remembered). Another PyYAML is another file, or the same
+    file rewritten."""
+    from importlib.machinery import PathFinder
+
+    try:
+        spec = PathFinder.find_spec("yaml")
+        if spec is None or not spec.origin:
+            return None
+        found = os.stat(spec.origin)
+    except (OSError, ImportError, ValueError):
+        return None
+    return [spec.origin, found.st_size, found.st_mtime_ns]
+
+
+def _remembered(path: Path, text: str, stamp: list[Any] | None) -> dict[str, Any] | None:
+    """The settings YAML read from this very `text`, if `path` remembers them; else None.
+    A file here that is not what `_remember` writes is passed over."""
+    if stamp is None:
+        return None
+    try:
+        kept = parse_json(read_capped(path, 2 * MAX_SMALL_FILE_BYTES + 64 * 1024))
+    except (OSError, ValueError):
+        return None
+    if not (
+        isinstance(kept, dict)
+        and kept.get("format") == _READ_FORMAT
+        and kept.get("yaml") == stamp
+        and kept.get("text") == text
+        and isinstance(kept.get("settings"), dict)
+    ):
+        return None
+    return kept["settings"]
+
+
+def _remember(path: Path, text: str, stamp: list[Any] | None, settings: dict[str, Any]) -> None:
+    """Keep what YAML read from `text` for the next start, when JSON gives it back exactly
+    (best effort: a config dir that refuses the write only means YAML reads it next time)."""
+    if stamp is None:
+        return
+    kept = json_exact_copy(settings)
+    if kept is None:
+        return
+    document = {"format": _READ_FORMAT, "yaml": stamp, "text": text, "settings": kept}
+    with contextlib.suppress(OSError, ValueError):
+        atomic_write(path, json.dumps(document).encode(), mode=0o600)
 
 
 def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:
@@ -287,6 +359,8 @@ class Config:
         if self.date_order:
             data["date_order"] = self.date_order
         data.update({k: v for k, v in self.extra.items() if k not in data})
+        import yaml
+
         return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
 
 

@@ -147,6 +147,17 @@ def parse_json(text: str | bytes) -> Any:
         raise json.JSONDecodeError(str(exc).split(";")[0], "", 0) from None
 
 
+def json_exact_copy(value: Any) -> Any:
+    """`value` as its JSON reads back, when that is exactly `value` (same types, same text);
+    else None. What a file remembered as JSON may hold in place of a slower parse's result: a
+    YAML date, a key that is not text or a tuple would come back as something else."""
+    try:
+        kept = json.loads(json.dumps(value))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return kept if repr(kept) == repr(value) else None
+
+
 # C0 controls but tab and newline, DEL and the C1 controls (which include a one-byte CSI), the
 # line and paragraph separators, and the bidirectional overrides and isolates that make text
 # read in another order than it is stored ("Trojan Source").

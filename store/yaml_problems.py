@@ -11,7 +11,10 @@ Pure functions of the exception; no I/O.
 
 from __future__ import annotations
 
-import yaml
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # (loaded by whoever parsed the file: the board and commands start without it)
+    import yaml
 
 # PyYAML's context for a bracket or quote it was still inside when the text went wrong.
 _OPENED = {
@@ -38,8 +41,12 @@ def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
 
 def node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
     """The 1-based line of the value at `keys` (as deep as it exists) in a composed document."""
+    if root is None:
+        return None
+    import yaml
+
     node = root
-    line = node.start_mark.line + 1 if node is not None else None
+    line = node.start_mark.line + 1
     for key in keys:
         child = None
         if isinstance(node, yaml.MappingNode):
@@ -63,6 +70,10 @@ def node_line(root: yaml.Node | None, *keys: str | int) -> int | None:
 
 def text_start(root: yaml.Node | None, key: str) -> int:
     """Line number just before the first line of a text value (block scalars start below)."""
+    if root is None:
+        return 0
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         return 0
     for k, v in root.value:

@@ -32,7 +32,7 @@ from typing import Any
 
 from store.config import config_dir
 from store.files import atomic_write, ensure_folder
-from store.untrusted import read_capped
+from store.untrusted import json_exact_copy, read_capped
 
 FILE = "checked-templates.json"
 FORMAT = 1
@@ -127,11 +127,8 @@ class CheckedTemplates:
         float or a non-text key may not: such a file is simply checked each time)."""
         if not key:
             return
-        try:
-            kept = json.loads(json.dumps(data))
-        except (TypeError, ValueError, RecursionError):
-            return
-        if repr(kept) != repr(data):
+        kept = json_exact_copy(data)
+        if kept is None:
             return
         with self._lock:
             entries = self._read()

@@ -21,8 +21,6 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from store.cards.model import Card
 from store.cards.stages import OUTCOMES, STAGES
 from store.errors import FollowupError
@@ -44,6 +42,8 @@ from store.untrusted import read_capped
 from store.yaml_problems import node_line, text_start, yaml_problem
 
 if TYPE_CHECKING:  # Jinja2 loads when a template first renders a note, not when it is read
+    import yaml  # (and YAML when a file not checked before is read)
+
     from store.notes.render import CompiledText
 
 SUFFIXES = (".yaml", ".yml")
@@ -270,6 +270,8 @@ def parse_template(
                 path, f"{name!r} is not a usable template name: use letters, digits, - and _."
             )
         )
+    import yaml  # only for a file not checked before: a start with every file known skips it
+
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)

@@ -65,6 +65,20 @@ def test_no_cli_command_imports_textual(laptop) -> None:
         assert "textual" not in packages, args
 
 
+def test_the_commands_a_board_runs_every_day_start_without_yaml(laptop) -> None:
+    """Once config.yaml and the templates were read (the first command does), `list`, `show`,
+    `due` and `move` never import PyYAML: it was 20-30 ms of every start."""
+    card = add(laptop, "Acme")
+    assert _imported(laptop, "due")[0].returncode == 0  # the first `due` checks the templates
+    for args in [("list", "--json"), ("show", card), ("due",), ("due", "--count")]:
+        done, packages = _imported(laptop, *args)
+        assert done.returncode == 0, (args, done.stderr[-2000:])
+        assert "store" in packages, (args, "importtime said nothing")
+        assert "yaml" not in packages, args
+    done, packages = _imported(laptop, "move", card, "thanked")
+    assert done.returncode == 0 and "yaml" not in packages
+
+
 def test_every_command_is_read_by_the_parser_of_the_module_that_registers_it() -> None:
     registered: dict[str, str] = {}
     for module in COMMAND_MODULES:
