@@ -10,11 +10,9 @@ stops the app from opening. Keys this version does not know are kept as they are
 Kept as YAML in the user config dir (platformdirs), or in `$FOLLOWUP_CONFIG_DIR`, which tests
 use to run two "laptops" on one machine. Never in the synced folder: it names this device.
 
-Beside it, `config-read.json` remembers what YAML last read from it: the board and every
-command read the config before anything else, and importing PyYAML alone took 20-30 ms of a
-start that is a few hundred. The remembered settings are taken only for the very text they
-were read from, by the same PyYAML (its file, size and time), and only settings that JSON
-gives back exactly are remembered; anything else is read by YAML, as before.
+Beside it, `config-read.json` remembers what YAML read from it (`store.remembered`): the board
+and every command read the config first, and a start that finds its text there never imports
+PyYAML (20-30 ms of a start that is a few hundred).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import re
 import socket
@@ -39,7 +36,8 @@ from store.places import APP_NAME as APP_NAME  # re-exported: where things are
 from store.places import CONFIG_FILE as CONFIG_FILE
 from store.places import config_dir as config_dir
 from store.places import default_vault_dir as default_vault_dir
-from store.untrusted import MAX_SMALL_FILE_BYTES, json_exact_copy, parse_json, read_capped
+from store.remembered import Remembered, code_stamp
+from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
 
 if TYPE_CHECKING:
     from store.cards.dates import DateOrder
@@ -102,10 +100,10 @@ def _read_settings(path: Path) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
-    remembered = path.with_name(READ_FILE)
-    stamp = _yaml_stamp()
-    found = _remembered(remembered, text, stamp)
-    if found is not None:
+    # One text kept: the config as it is now (an older one will not be read again).
+    remembered = Remembered(path.with_name(READ_FILE), code_stamp("yaml"), most=1)
+    found = remembered.get(text)
+    if isinstance(found, dict):
         return found
     import yaml
 
@@ -122,7 +120,8 @@ def _read_settings(path: Path) -> dict[str, Any]:
     if loaded is not None and not isinstance(loaded, dict):
         raise FollowupError(f"{path}: expected a mapping of settings.")
     settings = loaded or {}
-    _remember(remembered, text, stamp, settings)
+    remembered.add(text, settings)
+    remembered.save()
     return settings
 
 
@@ -138,59 +137,7 @@ def _load_yaml(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-# --- what YAML last read from config.yaml (config-read.json) ----------------------------------
-
-READ_FILE = "config-read.json"
-_READ_FORMAT = 1
-
-
-def _yaml_stamp() -> list[Any] | None:
-    """The PyYAML an `import yaml` would load, named by its file without importing it (None:
-    none to be found, so nothing is remembered). Another PyYAML is another file, or the same
-    file rewritten."""
-    from importlib.machinery import PathFinder
-
-    try:
-        spec = PathFinder.find_spec("yaml")
-        if spec is None or not spec.origin:
-            return None
-        found = os.stat(spec.origin)
-    except (OSError, ImportError, ValueError):
-        return None
-    return [spec.origin, found.st_size, found.st_mtime_ns]
-
-
-def _remembered(path: Path, text: str, stamp: list[Any] | None) -> dict[str, Any] | None:
-    """The settings YAML read from this very `text`, if `path` remembers them; else None.
-    A file here that is not what `_remember` writes is passed over."""
-    if stamp is None:
-        return None
-    try:
-        kept = parse_json(read_capped(path, 2 * MAX_SMALL_FILE_BYTES + 64 * 1024))
-    except (OSError, ValueError):
-        return None
-    if not (
-        isinstance(kept, dict)
-        and kept.get("format") == _READ_FORMAT
-        and kept.get("yaml") == stamp
-        and kept.get("text") == text
-        and isinstance(kept.get("settings"), dict)
-    ):
-        return None
-    return kept["settings"]
-
-
-def _remember(path: Path, text: str, stamp: list[Any] | None, settings: dict[str, Any]) -> None:
-    """Keep what YAML read from `text` for the next start, when JSON gives it back exactly
-    (best effort: a config dir that refuses the write only means YAML reads it next time)."""
-    if stamp is None:
-        return
-    kept = json_exact_copy(settings)
-    if kept is None:
-        return
-    document = {"format": _READ_FORMAT, "yaml": stamp, "text": text, "settings": kept}
-    with contextlib.suppress(OSError, ValueError):
-        atomic_write(path, json.dumps(document).encode(), mode=0o600)
+READ_FILE = "config-read.json"  # what YAML read from config.yaml (store.remembered)
 
 
 def _optional_text(data: dict[str, Any], key: str, path: Path) -> str | None:

@@ -28,20 +28,22 @@ How the app uses this (tui/app.py):
 A bad user file (not YAML, not a mapping, an unknown key, a colour Textual cannot parse, a
 stylesheet value that would break the CSS) becomes one line naming the file, and the line when
 it is known: this module never raises for a user's file and never writes or deletes one.
-It must never import `store`, `sync` or `tui`: it is data plus a loader.
+It must never import `store`, `sync` or `tui`: it is data plus a loader. What a file's check
+found may be kept by the caller (`ThemeMemory`, which the app gives it): the next start takes a
+theme of the very same text from there, without YAML or the checks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import yaml
 from textual.color import Color, ColorParseError
 from textual.css.stylesheet import Stylesheet
 from textual.theme import Theme
@@ -97,6 +99,19 @@ PERCENT = re.compile(r"^\d{1,3}(?:\.\d+)?%$")
 STYLE_WORDS = frozenset(
     {"none", "not", "bold", "dim", "italic", "underline", "reverse", "strike", "blink"}
 )
+
+
+if TYPE_CHECKING:  # (loaded to read a file no memory holds: a start with all known skips it)
+    import yaml
+
+
+class ThemeMemory(Protocol):
+    """Where the checked content of theme files is kept between starts, by the key this
+    module gives (the file's whole text, its source and its default name)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def add(self, key: str, value: Any) -> None: ...
 
 
 class ThemeError(ValueError):
@@ -297,6 +312,8 @@ def _stylesheet_accepts(name: str, value: str, is_style: bool) -> bool:
 
 def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     """The line of each top-level key, and of each `variables.<name>`, for messages."""
+    import yaml
+
     lines: dict[str, int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
@@ -311,16 +328,41 @@ def _key_lines(node: yaml.Node | None) -> dict[str, int]:
     return lines
 
 
-# libyaml's parser, when PyYAML has it: the themes are read before the app first paints, and
-# it reads them five times faster. It says what is wrong with a broken file in other words and
-# sometimes on another line, so a file it refuses is read again by the pure-Python one.
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+def parse_theme(
+    text: str, source: str, default_name: str, memory: ThemeMemory | None = None
+) -> BoardTheme:
+    """A theme from a file's text; `ThemeError` (one line, naming `source`) if it is unusable.
+
+    With `memory`, a text whose check passed before is taken from there as it was found then;
+    a theme checked now is kept there (a broken one never is: it says its error each time)."""
+    key = f"{source}\0{default_name}\0{text}"
+    if memory is not None:
+        kept = memory.get(key)
+        if isinstance(kept, dict):
+            with contextlib.suppress(TypeError):  # not what `_kept` writes: checked again
+                return BoardTheme(**kept, source=source)
+    theme = _parse_theme(text, source, default_name)
+    if memory is not None:
+        memory.add(key, _kept(theme))
+    return theme
 
 
-def parse_theme(text: str, source: str, default_name: str) -> BoardTheme:
-    """A theme from a file's text; `ThemeError` (one line, naming `source`) if it is unusable."""
-    if _FAST_LOADER is not None:
-        loader = _FAST_LOADER(text)
+def _kept(theme: BoardTheme) -> dict[str, Any]:
+    """What `BoardTheme(**kept, source=…)` makes the same theme from."""
+    kept = {f.name: getattr(theme, f.name) for f in fields(BoardTheme) if f.name != "source"}
+    kept["variables"] = dict(theme.variables)
+    return kept
+
+
+def _parse_theme(text: str, source: str, default_name: str) -> BoardTheme:
+    import yaml
+
+    # libyaml's parser, when PyYAML has it: it reads a theme five times faster. It says what
+    # is wrong with a broken file in other words and sometimes on another line, so a file it
+    # refuses is read again by the pure-Python one.
+    fast_loader = getattr(yaml, "CSafeLoader", None)
+    if fast_loader is not None:
+        loader = fast_loader(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
@@ -349,7 +391,7 @@ def parse_theme(text: str, source: str, default_name: str) -> BoardTheme:
     return _Checker(source, _key_lines(node)).check(data, default_name)
 
 
-def read_theme(path: Path) -> BoardTheme:
+def read_theme(path: Path, memory: ThemeMemory | None = None) -> BoardTheme:
     """A theme from a file; `ThemeError` for anything from a missing file to binary junk."""
     try:
         with path.open("rb") as handle:
@@ -364,13 +406,13 @@ def read_theme(path: Path) -> BoardTheme:
         raise ThemeError(f"{path}: not UTF-8 text; a theme is a small YAML file.") from None
     if "\x00" in text:
         raise ThemeError(f"{path}: holds binary data; a theme is a small YAML file.")
-    return parse_theme(text, str(path), path.stem)
+    return parse_theme(text, str(path), path.stem, memory)
 
 
 # --- every theme ------------------------------------------------------------------------------
 
 
-def builtin_themes() -> tuple[list[BoardTheme], list[str]]:
+def builtin_themes(memory: ThemeMemory | None = None) -> tuple[list[BoardTheme], list[str]]:
     """The themes shipped in this package (errors here are a packaging bug, still not a crash)."""
     themes: list[BoardTheme] = []
     errors: list[str] = []
@@ -379,7 +421,7 @@ def builtin_themes() -> tuple[list[BoardTheme], list[str]]:
         source = f"built-in theme {name}.yaml"
         try:
             text = folder.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-            themes.append(parse_theme(text, source, name))
+            themes.append(parse_theme(text, source, name, memory))
         except (OSError, ThemeError) as exc:
             errors.append(str(exc) if isinstance(exc, ThemeError) else f"{source}: missing.")
     return themes, errors
@@ -402,16 +444,18 @@ def user_theme_files(user_dir: Path) -> tuple[list[Path], list[str]]:
     return files, []
 
 
-def load_board_themes(user_dir: Path) -> tuple[list[BoardTheme], list[str]]:
+def load_board_themes(
+    user_dir: Path, memory: ThemeMemory | None = None
+) -> tuple[list[BoardTheme], list[str]]:
     """Built-ins then the user's themes; a user theme named like an earlier one replaces it."""
-    themes, errors = builtin_themes()
+    themes, errors = builtin_themes(memory)
     by_name: dict[str, BoardTheme] = {theme.name: theme for theme in themes}
     files, folder_errors = user_theme_files(user_dir)
     errors += folder_errors
     from_user: dict[str, Path] = {}
     for path in files:
         try:
-            theme = read_theme(path)
+            theme = read_theme(path, memory)
         except ThemeError as exc:
             errors.append(str(exc))
             continue
@@ -461,6 +505,7 @@ __all__ = [
     "USER_THEMES_FOLDER",
     "BoardTheme",
     "ThemeError",
+    "ThemeMemory",
     "builtin_themes",
     "choose_theme",
     "load_board_themes",

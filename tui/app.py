@@ -41,6 +41,7 @@ from textual.theme import Theme
 
 from store.config import Config
 from store.errors import FollowupError
+from store.remembered import Remembered, code_stamp
 from store.untrusted import printable
 from store.vault.passphrase import passphrase_from_env
 from store.vault.session import Session
@@ -52,6 +53,8 @@ from tui.crash import crash_line, log_crash
 from tui.live_themes import UserThemes, reload_themes, watch_themes
 from tui.opened import OpenedVault
 from tui.type_ahead import TypeAhead, is_typed
+
+THEMES_READ_FILE = "themes-read.json"  # what each theme file's check found (store.remembered)
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -490,7 +493,13 @@ class FollowupApp(App[int]):
     def _choose_theme(self) -> None:
         """Register the themes and take the user's before the app starts: set in `on_mount`,
         the theme had Textual parse every stylesheet again before the first paint."""
-        loaded, errors = load_board_themes(self.user_themes.folder)
+        # What each file's check found is kept for the next start (`store.remembered`): YAML and
+        # the checks took 30-50 ms of this thread before the first paint.
+        memory = Remembered(
+            self.context.config.dir / THEMES_READ_FILE, code_stamp("themes", "textual", "yaml")
+        )
+        loaded, errors = load_board_themes(self.user_themes.folder, memory)
+        memory.save()
         for theme in loaded:
             self.register_theme(theme.to_textual())
             if theme.source and not theme.source.startswith("built-in"):

@@ -16,9 +16,9 @@ from conftest import PROJECT_DIR
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store import config as config_module
 from store.config import READ_FILE, Config, _read_settings
 from store.errors import FollowupError
+from store.remembered import code_stamp
 
 # Fixed examples, no deadline: the same cases on every run, however loaded the machine.
 STEADY = settings(
@@ -87,7 +87,7 @@ def test_a_config_broken_after_a_good_read_still_says_its_error(config_file: Pat
     with pytest.raises(FollowupError, match=r"config.yaml, line \d+: not valid YAML"):
         Config.load()
     remembered = json.loads(config_file.with_name(READ_FILE).read_text())
-    assert remembered["text"] == WRITTEN  # nothing is kept of a file that did not read
+    assert list(remembered["entries"]) == [WRITTEN]  # nothing is kept of a file that did not read
 
 
 config_values = st.recursive(
@@ -156,25 +156,35 @@ def test_a_remembered_file_that_is_not_ours_is_passed_over(config_file: Path, re
     config_file.write_text(WRITTEN)
     config_file.with_name(READ_FILE).write_bytes(remembered)
     assert Config.load().device_name == "bench-laptop"
-    assert json.loads(config_file.with_name(READ_FILE).read_text())["text"] == WRITTEN
+    assert list(json.loads(config_file.with_name(READ_FILE).read_text())["entries"]) == [WRITTEN]
 
 
 def test_settings_remembered_for_another_text_or_another_yaml_are_not_taken(
     config_file: Path,
 ) -> None:
     config_file.write_text(WRITTEN)
-    stamp = config_module._yaml_stamp()
+    stamp = code_stamp("yaml")
     assert stamp is not None
-    forged = {"format": 1, "yaml": stamp, "text": "other", "settings": {"device_name": "x"}}
-    config_file.with_name(READ_FILE).write_text(json.dumps(forged))
+    remembered = config_file.with_name(READ_FILE)
+
+    def forge(stamp: list, text: str) -> None:
+        forged = {"format": 1, "stamp": stamp, "entries": {text: {"device_name": "x"}}}
+        remembered.write_text(json.dumps(forged))
+
+    forge(stamp, "other text")
     assert Config.load().device_name == "bench-laptop"
-    other_yaml = [stamp[0], stamp[1], stamp[2] + 1]  # the same file rewritten: another PyYAML
-    forged = {"format": 1, "yaml": other_yaml, "text": WRITTEN, "settings": {"device_name": "x"}}
-    config_file.with_name(READ_FILE).write_text(json.dumps(forged))
+    forge([*stamp[:-1], stamp[-1] + 1], WRITTEN)  # the same file rewritten: another PyYAML
     assert Config.load().device_name == "bench-laptop"
-    forged["yaml"] = stamp  # the very text and PyYAML: taken as it is
-    config_file.with_name(READ_FILE).write_text(json.dumps(forged))
+    forge(stamp, WRITTEN)  # the very text and PyYAML: taken as it is
     assert Config.load().device_name == "x"
+
+
+def test_only_the_config_as_it_is_now_is_kept(config_file: Path) -> None:
+    for name in ("one", "two", "three"):
+        config_file.write_text(WRITTEN.replace("bench-laptop", name))
+        assert Config.load().device_name == name
+    kept = json.loads(config_file.with_name(READ_FILE).read_text())["entries"]
+    assert list(kept) == [WRITTEN.replace("bench-laptop", "three")]
 
 
 def test_a_remembered_file_that_cannot_be_written_stops_nothing(config_file: Path) -> None:
