@@ -354,13 +354,16 @@ def _kept(theme: BoardTheme) -> dict[str, Any]:
     return kept
 
 
+# libyaml's parser, when PyYAML has it: it reads a theme five times faster. It says what is
+# wrong with a broken file in other words and sometimes on another line, so a file it refuses
+# is read again by the pure-Python one (tests turn it off to compare the two).
+USE_FAST_LOADER = True
+
+
 def _parse_theme(text: str, source: str, default_name: str) -> BoardTheme:
     import yaml
 
-    # libyaml's parser, when PyYAML has it: it reads a theme five times faster. It says what
-    # is wrong with a broken file in other words and sometimes on another line, so a file it
-    # refuses is read again by the pure-Python one.
-    fast_loader = getattr(yaml, "CSafeLoader", None)
+    fast_loader = getattr(yaml, "CSafeLoader", None) if USE_FAST_LOADER else None
     if fast_loader is not None:
         loader = fast_loader(text)
         try:

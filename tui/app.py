@@ -54,6 +54,7 @@ from tui.live_themes import UserThemes, reload_themes, watch_themes
 from tui.opened import OpenedVault
 from tui.type_ahead import TypeAhead, is_typed
 
+COLLECTOR_PAUSED_AT_MOST = 10.0  # seconds after mount (see `tui.launch.pause_collector_for_start`)
 THEMES_READ_FILE = "themes-read.json"  # what each theme file's check found (store.remembered)
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class FollowupApp(App[int]):
         self.context = AppContext(config, now, cursor_blink=cursor_blink, due_badge=due_badge)
         self.context.board_changed = self.board_changed
         self.context.templates_reloaded = self._templates_reloaded
-        self.context.board_painted = self._watch_themes
+        self.context.board_painted = self._first_screen_shown
         self._given_session = session
         self.vault_arg = Path(vault).expanduser().resolve() if vault else None
         self.home = home
@@ -185,6 +186,11 @@ class FollowupApp(App[int]):
     # --- start-up -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from tui.launch import collector_after_start
+
+        # Every way to the first screen resumes the collector once it shows; this, whatever
+        # happens on the way (it must never stay off for the app's life).
+        self.set_timer(COLLECTOR_PAUSED_AT_MOST, collector_after_start, name="collector")
         self._watch_for_hangup()
         self._load_themes()
         if self.context.config.keymap:
@@ -198,7 +204,7 @@ class FollowupApp(App[int]):
             self._wait_for(advance)  # the theme watcher starts once the board has shown
             return
         self.push_screen(self.first_screen(), self.session_opened)
-        self.call_after_refresh(self._watch_themes)
+        self.call_after_refresh(self._first_screen_shown)
         self.call_after_refresh(_load_the_board)  # while a passphrase is typed
 
     def get_driver_class(self) -> type[Driver]:
@@ -289,7 +295,7 @@ class FollowupApp(App[int]):
             if waiting is not None:
                 waiting.dismiss(None)
             self.push_screen(self.first_screen(), self.session_opened)
-            self.call_after_refresh(self._watch_themes)
+            self.call_after_refresh(self._first_screen_shown)
             return
         if waiting is not None:
             waiting.dismiss(opened)
@@ -309,7 +315,7 @@ class FollowupApp(App[int]):
             UnlockScreen(self.context, advance.path, error=_unlock_error(error)),
             self.session_opened,
         )
-        self.call_after_refresh(self._watch_themes)
+        self.call_after_refresh(self._first_screen_shown)
 
     def first_screen(self) -> Screen[OpenedVault]:
         """First run on a new device or an empty folder; else unlock (or unlock at once).
@@ -518,6 +524,13 @@ class FollowupApp(App[int]):
                 f"Theme {self.context.config.theme!r} is not available; showing {self.theme}.",
                 severity="warning",
             )
+
+    def _first_screen_shown(self) -> None:
+        """The first screen is on the terminal: what its paint must not wait for starts."""
+        from tui.launch import collector_after_start
+
+        collector_after_start()  # paused since `followup-tui` began
+        self._watch_themes()
 
     def _watch_themes(self) -> None:
         """Once the first screen shows: the user's theme files are read again when they change."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 _pause_lock = threading.Lock()
 _pauses = 0
@@ -55,3 +55,23 @@ def long_lived_objects() -> Iterator[None]:
     with collector_paused():
         yield
         gc.freeze()
+
+
+def paused_until_resumed() -> Callable[[], None]:
+    """Pause the collector now, for work that ends somewhere else (the board's launch: from
+    its first imports to its first screen on the terminal, in another module). The callable
+    given back resumes it; calls after the first do nothing, from any thread."""
+    pause = collector_paused()
+    pause.__enter__()
+    lock = threading.Lock()
+    resumed = False
+
+    def resume() -> None:
+        nonlocal resumed
+        with lock:
+            if resumed:
+                return
+            resumed = True
+        pause.__exit__(None, None, None)
+
+    return resume

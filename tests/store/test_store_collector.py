@@ -100,3 +100,21 @@ def test_a_board_opened_as_long_lived_is_frozen_and_the_collector_runs_again(col
     assert gc.isenabled()
     assert gc.get_freeze_count() > 0
     gc.unfreeze()
+
+
+def test_a_pause_resumed_elsewhere_resumes_once_and_nests_with_the_others() -> None:
+    import gc
+
+    from store.vault.collector import collector_paused, paused_until_resumed
+
+    assert gc.isenabled()
+    resume = paused_until_resumed()
+    assert not gc.isenabled()
+    with collector_paused():
+        resume()
+        assert not gc.isenabled()  # the reading's own pause still holds
+        resume()  # a second call does nothing (it would have ended the reading's pause)
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    resume()
+    assert gc.isenabled()

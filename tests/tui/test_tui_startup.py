@@ -55,11 +55,18 @@ async def test_a_template_edited_while_the_unlock_screen_waits_is_read_again(loc
 
 
 def test_themes_read_by_the_fast_parser_are_the_ones_the_pure_one_reads(monkeypatch) -> None:
+    import yaml
+
     import themes
 
     fast = themes.builtin_themes()
-    assert themes._FAST_LOADER is not None  # PyYAML built with libyaml, as the wheels are
-    monkeypatch.setattr(themes, "_FAST_LOADER", None)
+    assert hasattr(yaml, "CSafeLoader")  # PyYAML built with libyaml, as the wheels are
+
+    def not_the_pure_parser(*_: object) -> None:
+        raise AssertionError("libyaml's parser used with USE_FAST_LOADER off")
+
+    monkeypatch.setattr(themes, "USE_FAST_LOADER", False)
+    monkeypatch.setattr(yaml, "CSafeLoader", not_the_pure_parser)
     assert themes.builtin_themes() == fast
     broken = 'primary: "#7aa2c8"\nsurface: "#zzzzzz"\n'
     with pytest.raises(themes.ThemeError) as pure:
@@ -120,3 +127,53 @@ async def test_a_wrong_passphrase_unlocked_in_advance_is_said_and_a_typed_one_un
         await until(pilot, "the wrong passphrase reported", said_wrong)
         await unlock(pilot)
         assert app.context.is_open
+
+
+# --- the collector paused for the start ------------------------------------------------------
+
+
+@pytest.fixture
+def no_net(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's last resort (resume the collector seconds after mount) out of the way: what
+    resumes it must be the first screen showing."""
+    import tui.app
+
+    monkeypatch.setattr(tui.app, "COLLECTOR_PAUSED_AT_MOST", 3600.0)
+
+
+async def test_the_collector_paused_for_the_start_runs_again_once_the_board_shows(
+    laptop, no_net: None
+) -> None:
+    import gc
+
+    from tui import launch
+
+    assert gc.isenabled()
+    resume = launch.pause_collector_for_start()  # as `followup-tui` does, first thing
+    try:
+        assert not gc.isenabled()
+        app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_screen(pilot, "board")
+            await until(pilot, "the collector running again", gc.isenabled)
+    finally:
+        resume()
+    assert gc.isenabled()
+
+
+async def test_the_collector_runs_again_while_the_unlock_screen_waits_for_a_passphrase(
+    locked, no_net: None
+) -> None:
+    import gc
+
+    from tui import launch
+
+    resume = launch.pause_collector_for_start()
+    try:
+        app = FollowupApp(now=fixed_now, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            assert app.screen.id == "unlock"
+            await until(pilot, "the collector running again", gc.isenabled)
+            await unlock(pilot)
+    finally:
+        resume()

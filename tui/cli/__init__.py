@@ -344,8 +344,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     launch = board_launch(given)
     with contextlib.ExitStack() as collector:
         if launch is not None:
-            from tui.launch import unlock_in_advance
+            from tui.launch import pause_collector_for_start, unlock_in_advance
 
+            collector.callback(pause_collector_for_start())  # the app resumes it sooner
             unlock_in_advance(launch.vault)  # Argon2id, and the board, while Textual loads
         else:
             _pause_collector(collector)
