@@ -518,6 +518,18 @@ class Card:
             "offer": self.offer.to_json() if self.offer else None,
         }
 
+    def stored_as_is(self) -> list[Any]:
+        """The parts of `to_json()` copied from the stored state as they are, which may be of
+        any JSON type (a float, a huge integer): each event's data, each conflicting value,
+        and the offer's amount. All the rest the view made text, integers, booleans or null
+        (`store.vault.encoding.indented_json` looks through these alone)."""
+        found: list[Any] = [e.data for e in self.timeline]
+        for items in self.conflicts.values():
+            found += [c.value for c in items]
+        if self.offer:
+            found.append(self.offer.amount)
+        return found
+
     @property
     def people(self) -> str:
         return ", ".join(i.name for i in self.interviewers)

@@ -31,7 +31,7 @@ def compact_json(value: Any) -> bytes:
 _PLAIN = (str, int, bool, type(None))
 
 
-def _holds_only_plain(value: Any) -> bool:
+def holds_only_plain(value: Any) -> bool:
     """Whether `value` is made of strings, integers, booleans, null, lists and string-keyed
     maps alone: what `orjson` writes exactly as the standard library does. A float (which it
     writes in other digits: `1e-05` as `0.00001`) or any other type is not."""
@@ -51,12 +51,16 @@ def _holds_only_plain(value: Any) -> bool:
     return True
 
 
-def indented_json(value: Any) -> str:
+def indented_json(value: Any, free: list[Any] | None = None) -> str:
     """`value` as `json.dumps(value, indent=2, ensure_ascii=False)` writes it, byte for byte:
     the `--json` output of the CLI. With an indent the standard library encodes in Python, a
     second for 10,000 cards; `orjson` writes the same text some twenty times faster whenever
-    the value holds nothing it writes differently (anything else goes to the standard library)."""
-    if _holds_only_plain(value):
+    the value holds nothing it writes differently (anything else goes to the standard library).
+
+    `free`, when given, is every part of `value` that may hold something else (what it copies
+    from stored data as it is: `Card.stored_as_is`); the caller made all the rest of plain
+    values. Only those are looked through: the walk over 10,000 cards took some 70 ms."""
+    if holds_only_plain(value if free is None else free):
         try:
             return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
         except TypeError:  # a huge integer, a key that is not a string, a lone surrogate

@@ -93,3 +93,43 @@ def test_a_boards_json_output_is_the_standard_librarys() -> None:
     board.add({"company": "Globex", "key_points": ["Owns billing"]})
     shown = [card.to_json() for card in board.all()]
     assert indented_json(shown) == stdlib_indented(shown)
+
+
+# Values an event's data, a conflicting version or an offer may hold, as another device or a
+# hand-made backup stored them: of any JSON type.
+stored_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    note=stored_values,
+    other=stored_values,
+    salary=st.sampled_from(["", "85000", "85000.5", "1e-05", "x"]),
+    tags=st.lists(st.text(max_size=6), max_size=3),
+)
+def test_what_a_card_copies_as_stored_is_all_the_json_output_may_hold_else(
+    note, other, salary, tags
+) -> None:
+    """`--json` looks only through `Card.stored_as_is()` for what the fast encoder writes
+    otherwise: anything anywhere else in a card's JSON would come out in other digits."""
+    from store.cards.model import card_view
+    from store.vault.encoding import holds_only_plain
+
+    board = Board("e0000000000a")
+    card_id = board.add({"company": "Acme", "tags": tags})
+    board.log(card_id, "note", value=note)
+    state = board.cards[card_id]
+    state["f"]["salary"] = [[salary, "1796159470863.00000.bbbbbbbbbbbb"]]  # as a backup holds it
+    state["f"]["notes"] = [
+        [other, "1796159470863.00000.bbbbbbbbbbbb"],
+        ["mine", "1796159470863.00001.aaaaaaaaaaaa"],
+    ]
+    card = card_view(card_id, state)
+    shown = card.to_json()
+    assert holds_only_plain(shown) == holds_only_plain(card.stored_as_is())
+    assert indented_json(shown, card.stored_as_is()) == stdlib_indented(shown)
+    assert indented_json([shown], card.stored_as_is()) == stdlib_indented([shown])

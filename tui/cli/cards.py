@@ -281,12 +281,14 @@ def cmd_list(args: argparse.Namespace) -> int:
     found = {c.id: found_in(board.cards[c.id], query) for c in cards} if query else {}
     if args.json:
         shown = [c.to_json() for c in cards]
+        free = [part for card in cards for part in card.stored_as_is()]
         if query:  # where each card matched: {field, where, excerpt}
             for card, data in zip(cards, shown, strict=True):
                 data["matched"] = [f.to_json() for f in found[card.id]]
+                free.append(data["matched"])
         # One write: `json.dump` to the stream would hand it a fragment at a time, each made
         # printable on its own (140,000 writes for 1,000 cards).
-        sys.stdout.write(indented_json(shown))
+        sys.stdout.write(indented_json(shown, free))
         sys.stdout.write("\n")
     elif args.ids:
         for card in cards:  # id, a tab, what it is: the shape fish and zsh describe items in
@@ -369,7 +371,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     session = _open(args)
     card = session.board.find(args.id)
     if args.json:
-        sys.stdout.write(indented_json(card.to_json()) + "\n")
+        sys.stdout.write(indented_json(card.to_json(), card.stored_as_is()) + "\n")
     else:
         print(describe_card(card, session.board, datetime.now(UTC)))
     return 0
