@@ -40,7 +40,6 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -419,7 +418,7 @@ def builtin_themes(memory: ThemeMemory | None = None) -> tuple[list[BoardTheme],
     """The themes shipped in this package (errors here are a packaging bug, still not a crash)."""
     themes: list[BoardTheme] = []
     errors: list[str] = []
-    folder = resources.files(__name__)
+    folder = Path(__file__).parent  # installed as files (`importlib.resources` loaded zipfile)
     for name in BUILTIN_NAMES:
         source = f"built-in theme {name}.yaml"
         try:
