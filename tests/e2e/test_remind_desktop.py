@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import Laptop, require_tool
@@ -37,8 +38,11 @@ def notifications(record: Path) -> list[dict]:
 def test_remind_shows_each_due_item_once_as_a_desktop_notification(
     laptop: Laptop, tmp_path: Path
 ) -> None:
+    # 49 hours ago: its thank-you is 25 hours over at any hour of the run ("2 days ago" is a
+    # day, not a time: run after midnight, it was 15 h over).
+    at = (datetime.now().astimezone() - timedelta(hours=49)).strftime("%Y-%m-%d %H:%M")
     overdue = laptop.cli(
-        "add", "--company", "Smith & Wesson <EU>", "--role", "SRE", "--interviewed-at", "2 days ago"
+        "add", "--company", "Smith & Wesson <EU>", "--role", "SRE", "--interviewed-at", at
     ).out.strip()
     laptop.cli("add", "--company", "Globex", "--interviewed-at", "in 20 days")
     record = tmp_path / "notifications.jsonl"
