@@ -89,7 +89,9 @@ def machine_id() -> str | None:
     return hashlib.sha256(f"followup-tui machine {raw}".encode()).hexdigest()[:16]
 
 
-def _read_settings(path: Path) -> dict[str, Any]:
+def _read_settings(path: Path, fresh: bool = False) -> dict[str, Any]:
+    """The settings in `path`; `fresh`: read by YAML even when they were remembered (what
+    decides to write the file must never rest on anything but the file itself)."""
     try:
         raw = read_capped(path, MAX_SMALL_FILE_BYTES)
     except FileNotFoundError:
@@ -102,7 +104,7 @@ def _read_settings(path: Path) -> dict[str, Any]:
         raise FollowupError(f"{path}: not UTF-8 text; fix or remove it.") from None
     # One text kept: the config as it is now (an older one will not be read again).
     remembered = Remembered(path.with_name(READ_FILE), code_stamp("yaml"), most=1)
-    found = remembered.get(text)
+    found = None if fresh else remembered.get(text)
     if isinstance(found, dict):
         return found
     import yaml
@@ -219,6 +221,8 @@ class Config:
     def load(cls) -> Config:
         path = config_dir() / CONFIG_FILE
         data = _read_settings(path)
+        if not data.get("device_id"):
+            data = _read_settings(path, fresh=True)  # about to be written: the file itself
         device_id = data.get("device_id")
         if device_id and not (isinstance(device_id, str) and DEVICE_ID.fullmatch(device_id)):
             # It names our replica file: anything else could write outside `replicas/`.
@@ -257,7 +261,7 @@ class Config:
             config.machine = machine_id()  # a config from before machines were recorded
         if not data.get("device_id"):
             with _first_write(path):
-                if _read_settings(path) != data:
+                if _read_settings(path, fresh=True) != data:
                     return cls.load()  # another first command wrote it a moment ago: its id wins
                 config.save()  # none yet, or a hand-made file without an id: give it ours
         return config

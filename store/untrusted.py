@@ -152,7 +152,9 @@ def json_exact_copy(value: Any) -> Any:
     else None. What a file remembered as JSON may hold in place of a slower parse's result: a
     YAML date, a key that is not text or a tuple would come back as something else."""
     try:
-        kept = json.loads(json.dumps(value))
+        # No NaN: it reads back as another object that equals nothing, not even itself, so a
+        # caller comparing two reads of the same text would find them different.
+        kept = json.loads(json.dumps(value, allow_nan=False))
     except (TypeError, ValueError, RecursionError):
         return None
     return kept if repr(kept) == repr(value) else None

@@ -35,7 +35,6 @@ theme of the very same text from there, without YAML or the checks.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import re
 from collections.abc import Iterable, Mapping
@@ -225,12 +224,7 @@ class _Checker:
         if any(token.startswith("$") for token in tokens):
             # Textual does not resolve variables inside a theme's variables.
             raise self.fail(f"variable {name} cannot refer to another variable; give {kind}.", key)
-        if is_style:
-            fits = all(token in STYLE_WORDS for token in tokens)
-        else:
-            fits = _is_colour(tokens[0]) and all(PERCENT.match(t) for t in tokens[1:2])
-            fits = fits and len(tokens) <= 2
-        if not fits or not _stylesheet_accepts(name, text, is_style):
+        if not _value_fits(tokens, is_style) or not _stylesheet_accepts(name, text, is_style):
             raise self.fail(f"variable {name}: {_shown(text)} is not {kind}.", key)
         return text
 
@@ -289,6 +283,14 @@ class _Checker:
         return theme
 
 
+def _value_fits(tokens: list[str], is_style: bool) -> bool:
+    """A variable's value, in tokens, is text-style words (`is_style`) or a colour with an
+    optional alpha percentage."""
+    if is_style:
+        return all(token in STYLE_WORDS for token in tokens)
+    return len(tokens) <= 2 and _is_colour(tokens[0]) and all(PERCENT.match(t) for t in tokens[1:2])
+
+
 def _is_colour(text: str) -> bool:
     try:
         Color.parse(text)
@@ -336,14 +338,47 @@ def parse_theme(
     a theme checked now is kept there (a broken one never is: it says its error each time)."""
     key = f"{source}\0{default_name}\0{text}"
     if memory is not None:
-        kept = memory.get(key)
-        if isinstance(kept, dict):
-            with contextlib.suppress(TypeError):  # not what `_kept` writes: checked again
-                return BoardTheme(**kept, source=source)
+        kept = _from_kept(memory.get(key), source)
+        if kept is not None:
+            return kept
     theme = _parse_theme(text, source, default_name)
     if memory is not None:
         memory.add(key, _kept(theme))
     return theme
+
+
+_KEPT_KEYS = frozenset(f.name for f in fields(BoardTheme)) - {"source"}
+
+
+def _from_kept(kept: Any, source: str) -> BoardTheme | None:
+    """The theme a memory kept, when it is one a check can have found; else None (the file is
+    checked again). The file could have been edited by hand: every value is of its type, every
+    colour parses and every variable reads as one (Textual's stylesheet and palette, the slow
+    part of a check, took them when the entry was kept, under the same code)."""
+    if not isinstance(kept, dict) or kept.keys() != _KEPT_KEYS:
+        return None
+    name, variables = kept["name"], kept["variables"]
+    if not (isinstance(name, str) and NAME.match(name) and isinstance(kept["primary"], str)):
+        return None
+    for key in COLOUR_KEYS:
+        value = kept[key]
+        if value is not None and not (isinstance(value, str) and _is_colour(value)):
+            return None
+    if type(kept["dark"]) is not bool or not isinstance(kept["description"], str):
+        return None
+    if not all(type(kept[key]) is float and 0 <= kept[key] <= 1 for key in NUMBER_KEYS):
+        return None
+    if not isinstance(variables, dict):
+        return None
+    for variable, value in variables.items():
+        if not (isinstance(value, str) and VARIABLE_NAME.match(variable)):
+            return None
+        tokens = VALUE_TOKEN.findall(value)
+        if not tokens or len(tokens) > 4 or any(t.startswith("$") for t in tokens):
+            return None
+        if not _value_fits(tokens, variable.endswith("style")):
+            return None
+    return BoardTheme(**kept, source=source)
 
 
 def _kept(theme: BoardTheme) -> dict[str, Any]:

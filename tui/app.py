@@ -273,6 +273,11 @@ class FollowupApp(App[int]):
             if self._advance_screen is None and not advance.done:
                 self._advance_screen = UnlockScreen(self.context, advance.path, waiting=True)
                 self.push_screen(self._advance_screen, self.session_opened)
+                # The first screen shown: the collector runs again (the theme watcher still
+                # waits for the board, which is what the interpreter is busy with).
+                from tui.launch import collector_after_start
+
+                self.call_after_refresh(collector_after_start)
 
         self._advance_timer = self.set_timer(WAIT_BEFORE_UNLOCK_SCREEN, slow)
 

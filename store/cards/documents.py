@@ -266,9 +266,12 @@ def offer_view(value: Any) -> Offer:
 
     salary = _text(value("salary"))
     try:
-        Decimal(salary) if salary else None
-    except InvalidOperation:
+        amount = Decimal(salary) if salary else None
+    except ArithmeticError:  # InvalidOperation, or an exponent beyond what Decimal holds
         salary = ""
+    else:  # as `parse_amount` takes one: "Infinity", "sNaN" or "1e999999999" read as none
+        if amount is not None and not (amount.is_finite() and amount.copy_abs() < _MAX_SALARY):
+            salary = ""
     currency = _text(value("currency"))
     return Offer(
         salary=salary,

@@ -157,3 +157,21 @@ def test_offers_are_listed_by_deadline_open_ones_first_and_old_closed_ones_left_
     assert [r.card.id for r in rows] == [sooner, later, undated]
     assert rows[0].days_left == 4 and rows[0].days_text() == "4 days"
     assert old in [r.card.id for r in offer_rows(board.all(), date(2026, 12, 1), everything=True)]
+
+
+@pytest.mark.parametrize("stored", ["Infinity", "-Infinity", "NaN", "sNaN", "1e999999999", "1e12"])
+def test_a_stored_salary_no_one_could_type_reads_as_none(stored: str) -> None:
+    """Another device's replica or a hand-made backup may hold any text as the salary: one
+    `parse_amount` would refuse reads as no salary, never as a crash or a billion-digit
+    number when the card is shown or printed as JSON."""
+    from store.cards.board import Board
+    from store.cards.model import card_view
+    from store.vault.encoding import indented_json
+
+    board = Board("e0000000000a")
+    card_id = board.add({"company": "Acme", "currency": "EUR"})
+    state = board.cards[card_id]
+    state["f"]["salary"] = [[stored, "1796159470863.00000.bbbbbbbbbbbb"]]
+    card = card_view(card_id, state)
+    assert card.offer.salary == "" and card.offer.amount is None
+    assert '"salary": null' in indented_json(card.to_json(), card.stored_as_is())

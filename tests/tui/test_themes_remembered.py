@@ -73,17 +73,6 @@ def test_an_edited_theme_is_checked_again(tmp_path: Path) -> None:
     assert parse_theme(nameless, "b.yaml", "b", memory).name == "b"
 
 
-def test_a_memory_that_holds_something_else_is_passed_over(tmp_path: Path) -> None:
-    class Odd:
-        def get(self, key: str) -> object:
-            return {"name": "harbour", "colour": "red"}  # not what a check keeps
-
-        def add(self, key: str, value: object) -> None:
-            pass
-
-    assert parse_theme(HARBOUR, "harbour.yaml", "harbour", Odd()).primary == "#4a90c2"
-
-
 def test_a_start_with_every_theme_known_does_not_load_yaml(tmp_path: Path) -> None:
     user = tmp_path / "themes"
     user.mkdir()
@@ -131,3 +120,33 @@ def test_another_textual_or_theme_code_checks_every_theme_again(tmp_path: Path) 
 
 def _dusk() -> str:
     return (Path(themes.__file__).parent / "dusk.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"variables": [1, 2]},
+        {"primary": 5},
+        {"primary": "not a colour"},
+        {"variables": {"badge-due": "}{"}},
+        {"variables": {"badge-due": "$primary"}},
+        {"variables": {"block-cursor-text-style": "bold blue"}},
+        {"dark": "yes"},
+        {"text_alpha": 7.0},
+        {"luminosity_spread": "0.2"},
+        {"name": "../x"},
+        {"colour": "red"},
+    ],
+)
+def test_a_kept_entry_edited_into_something_a_check_would_refuse_is_checked_again(
+    tmp_path: Path, odd: dict
+) -> None:
+    """A memory file edited by hand (right stamp, right text) must not hand the app a theme
+    that breaks it before its first paint: such an entry is passed over and the file checked."""
+    kept = tmp_path / "themes-read.json"
+    memory = _memory(kept)
+    good = parse_theme(HARBOUR, "harbour.yaml", "harbour", memory)
+    key = f"harbour.yaml\0harbour\0{HARBOUR}"
+    entry = {**memory.get(key), **odd}
+    memory._read()[key] = entry  # as a hand edit of the file would leave it
+    assert parse_theme(HARBOUR, "harbour.yaml", "harbour", memory) == good

@@ -177,3 +177,25 @@ async def test_the_collector_runs_again_while_the_unlock_screen_waits_for_a_pass
             await unlock(pilot)
     finally:
         resume()
+
+
+async def test_the_collector_runs_again_within_seconds_whatever_the_first_screen_does(
+    laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last resort: a way to the first screen that never says it showed still has the
+    collector back seconds after mount, never off for the app's life."""
+    import gc
+
+    import tui.app
+    from tui import launch
+
+    monkeypatch.setattr(tui.app, "COLLECTOR_PAUSED_AT_MOST", 0.5)
+    monkeypatch.setattr(tui.app.FollowupApp, "_first_screen_shown", lambda self: None)
+    resume = launch.pause_collector_for_start()
+    try:
+        app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_screen(pilot, "board")
+            await until(pilot, "the collector running again", gc.isenabled)
+    finally:
+        resume()
