@@ -21,22 +21,18 @@ template is checked as if it were new); writing it may fail without stopping any
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from store.config import config_dir
-from store.files import atomic_write, ensure_folder
-from store.untrusted import json_exact_copy, read_capped
+from store.remembered import Remembered
 
 FILE = "checked-templates.json"
-FORMAT = 1
-MAX_FILE = 8 * 1024 * 1024  # MAX_ENTRIES templates of the largest size a template may have
+FORMAT = 2  # 2: kept through `store.remembered` (a file of format 1 is passed over)
 MAX_ENTRIES = 64  # the oldest go first: a vault holds a few dozen templates at most
 _HERE = Path(__file__).resolve().parent
 
@@ -74,13 +70,12 @@ def _code_key() -> bytes | None:
 
 
 class CheckedTemplates:
-    """The remembered checks in one config dir."""
+    """The remembered checks in one config dir (kept through `store.remembered`)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._entries: dict[str, Checked] | None = None
-        self._dirty = False
+        # Each key hashes the checking code itself (`key`): the file's stamp only names it.
+        self._kept = Remembered(path, [f"followup-checked-templates {FORMAT}"], MAX_ENTRIES)
         self._code: bytes | None = None
         self._code_known = False
 
@@ -95,66 +90,27 @@ class CheckedTemplates:
         digest.update(text.encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
-    def _read(self) -> dict[str, Checked]:
-        if self._entries is not None:
-            return self._entries
-        entries: dict[str, Checked] = {}
-        try:
-            found = json.loads(read_capped(self.path, MAX_FILE))
-        except (OSError, ValueError, RecursionError):
-            found = None
-        listed = found.get("entries") if isinstance(found, dict) else None
-        if isinstance(listed, dict) and found.get("format") == FORMAT:  # type: ignore[union-attr]
-            for key, entry in listed.items():
-                if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)):
-                    continue
-                lines = entry.get("lines")
-                if isinstance(lines, dict) and all(
-                    isinstance(v, int) and not isinstance(v, bool) for v in lines.values()
-                ):
-                    entries[str(key)] = Checked(entry["data"], dict(lines))
-        self._entries = entries
-        return entries
-
     def get(self, key: str) -> Checked | None:
-        if not key:
+        """What a check of the file under `key` found, when the entry is one `add` writes."""
+        entry = self._kept.get(key) if key else None
+        if not (isinstance(entry, dict) and isinstance(entry.get("data"), dict)):
             return None
-        with self._lock:
-            return self._read().get(key)
+        lines = entry.get("lines")
+        if not isinstance(lines, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in lines.values()
+        ):
+            return None
+        return Checked(entry["data"], dict(lines))
 
     def add(self, key: str, data: dict[str, Any], lines: dict[str, int]) -> None:
         """Remember a file that passed, if its keys survive JSON exactly (a YAML date, a
         float or a non-text key may not: such a file is simply checked each time)."""
-        if not key:
-            return
-        kept = json_exact_copy(data)
-        if kept is None:
-            return
-        with self._lock:
-            entries = self._read()
-            if key in entries:
-                return
-            entries[key] = Checked(kept, dict(lines))
-            while len(entries) > MAX_ENTRIES:
-                del entries[next(iter(entries))]
-            self._dirty = True
+        if key:
+            self._kept.add(key, {"data": data, "lines": dict(lines)})
 
     def save(self) -> None:
         """Write what was added since the last save (best effort)."""
-        with self._lock:
-            if not self._dirty or self._entries is None:
-                return
-            document = {
-                "format": FORMAT,
-                "entries": {
-                    key: {"data": entry.data, "lines": entry.lines}
-                    for key, entry in self._entries.items()
-                },
-            }
-            self._dirty = False
-            with contextlib.suppress(OSError):
-                ensure_folder(self.path.parent, private=True)
-                atomic_write(self.path, json.dumps(document).encode(), mode=0o600)
+        self._kept.save()
 
 
 _known: dict[Path, CheckedTemplates] = {}

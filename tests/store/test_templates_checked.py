@@ -131,6 +131,7 @@ def test_an_edit_is_checked_again(tmp_path: Path, config: Path) -> None:
         b'{"format": 1, "entries": [1]}',
         b'{"format": 1, "entries": "x"}',
         b'{"entries": {}, "format": 1, "extra": null}',
+        b'{"format": 1, "stamp": ["followup-checked-templates 2"], "entries": {"k": [1]}}',
         b"null",
         b"[" * 100_000,
     ],
@@ -186,3 +187,20 @@ def test_doctor_reads_templates_without_writing_the_memory(tmp_path: Path, confi
     (vault / "templates" / "check-in.yaml").write_text(GOOD)
     TemplateSet.for_vault(vault, remember=False)
     assert not (config / FILE).exists()
+
+
+@pytest.mark.parametrize(
+    "entry", [[], {"data": [], "lines": {}}, {"data": {}, "lines": {"subject": True}}, {"data": {}}]
+)
+def test_an_entry_for_the_very_file_that_is_not_what_a_check_keeps_is_passed_over(
+    tmp_path: Path, config: Path, entry: object
+) -> None:
+    config.mkdir(parents=True)
+    first = CheckedTemplates(config / FILE)
+    templates_in(tmp_path, first)  # the real keys, remembered
+    document = json.loads((config / FILE).read_text())
+    document["entries"] = dict.fromkeys(document["entries"], entry)  # each one damaged
+    (config / FILE).write_text(json.dumps(document))
+    templates = templates_in(tmp_path, CheckedTemplates(config / FILE))
+    assert templates.problems() == []
+    assert "check-in" in templates.names()

@@ -144,12 +144,18 @@ def no_net(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_the_collector_paused_for_the_start_runs_again_once_the_board_shows(
     laptop, no_net: None
 ) -> None:
+    await _the_board_runs_the_collector_again(laptop)
+
+
+async def _the_board_runs_the_collector_again(laptop) -> None:
+    """The collector paused as `followup-tui` pauses it, first thing, is back once the board
+    is up (and in any case once the app is over)."""
     import gc
 
     from tui import launch
 
     assert gc.isenabled()
-    resume = launch.pause_collector_for_start()  # as `followup-tui` does, first thing
+    resume = launch.pause_collector_for_start()
     try:
         assert not gc.isenabled()
         app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
@@ -184,18 +190,8 @@ async def test_the_collector_runs_again_within_seconds_whatever_the_first_screen
 ) -> None:
     """The last resort: a way to the first screen that never says it showed still has the
     collector back seconds after mount, never off for the app's life."""
-    import gc
-
     import tui.app
-    from tui import launch
 
     monkeypatch.setattr(tui.app, "COLLECTOR_PAUSED_AT_MOST", 0.5)
     monkeypatch.setattr(tui.app.FollowupApp, "_first_screen_shown", lambda self: None)
-    resume = launch.pause_collector_for_start()
-    try:
-        app = FollowupApp(vault=str(laptop.vault), now=fixed_now, cursor_blink=False)
-        async with app.run_test(size=SIZE) as pilot:
-            await wait_for_screen(pilot, "board")
-            await until(pilot, "the collector running again", gc.isenabled)
-    finally:
-        resume()
+    await _the_board_runs_the_collector_again(laptop)
