@@ -174,12 +174,16 @@ async def test_the_collector_runs_again_while_the_unlock_screen_waits_for_a_pass
 
     from tui import launch
 
+    frozen = gc.get_freeze_count()
     resume = launch.pause_collector_for_start()
     try:
         app = FollowupApp(now=fixed_now, cursor_blink=False)
         async with app.run_test(size=SIZE) as pilot:
             assert app.screen.id == "unlock"
             await until(pilot, "the collector running again", gc.isenabled)
+            # What the start made is frozen, not left for the next passes to walk after
+            # the passphrase (the board, frozen in its turn, is not open yet).
+            assert gc.get_freeze_count() > frozen
             await unlock(pilot)
     finally:
         resume()
