@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from store.errors import FollowupError
 from store.places import CONFIG_FILE, config_dir, default_vault_dir
 from store.untrusted import MAX_SMALL_FILE_BYTES, read_capped
-from store.vault.crypto import HEADER_NAME, Vault, prepare_unlock
+from store.vault.crypto import HEADER_NAME, Vault, prepare_unlock, prepare_unwrap
 from store.vault.passphrase import passphrase_from_env
 
 if TYPE_CHECKING:
@@ -166,6 +166,8 @@ class UnlockInAdvance:
                 target=self._unlock, name="followup-unlock", daemon=True
             )
             self._thread.start()
+            with contextlib.suppress(Exception):  # (the thread meets it again and says it)
+                prepare_unwrap()  # here, while Argon2id runs: the thread finds it loaded
 
     @property
     def unlocking(self) -> bool:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tui.cli import COMMAND_MODULES, board_launch, build_parser
+from tui.cli import board_launch, build_parser
+from tui.cli.commands import COMMAND_MODULES
 
 
 @pytest.mark.parametrize(

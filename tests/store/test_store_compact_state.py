@@ -14,7 +14,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from store.cards.board import Board
@@ -214,3 +215,64 @@ def test_every_field_keeps_a_vector_that_says_more_than_the_compact_form() -> No
     assert compact_entry("a_future_field", ["x", stamp, vector]) == ["x", stamp, vector]
     assert compact_entry("a_future_field", ["x", stamp, {DEVICES[0]: stamp}]) == ["x", stamp]
     assert compact_entry("stage", ["waiting", stamp, vector]) == ["waiting", stamp, vector]
+
+
+# --- a card new to the board, taken in in one walk --------------------------------------------
+
+STAMPS = ("1800000000000.00000.aaaaaaaaaaaa", "1800000000001.00002.bbbbbbbbbbbb")
+leaves = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["", "x"]))
+stamps = st.one_of(st.sampled_from(STAMPS), leaves, st.text(max_size=3))
+seen_vectors = st.dictionaries(st.sampled_from(DEVICES), st.sampled_from(STAMPS), max_size=2)
+entries = st.one_of(
+    st.tuples(leaves, stamps).map(list),
+    st.tuples(leaves, st.sampled_from(STAMPS), seen_vectors).map(list),
+    st.tuples(leaves, st.sampled_from(STAMPS), leaves).map(list),
+    st.lists(leaves, max_size=4),
+    leaves,
+)
+usual = st.tuples(leaves, st.sampled_from(STAMPS)).map(list)  # what nearly every field holds
+one = st.one_of(usual, usual, entries).map(lambda entry: [entry])
+versions = st.one_of(one, one, one, st.lists(entries, max_size=3), leaves)
+valid_event = st.fixed_dictionaries(
+    {"id": st.sampled_from(["e1", "e2"])}, optional={"kind": leaves}
+)
+events = st.one_of(
+    valid_event,
+    valid_event,
+    valid_event,
+    st.dictionaries(st.sampled_from(["kind", "at"]), leaves, max_size=2),
+    leaves,
+    st.lists(leaves, max_size=2),
+)
+field_maps = st.dictionaries(st.sampled_from(["company", "stage", "notes"]), versions, max_size=3)
+timelines = st.dictionaries(st.sampled_from(["e1", "e2"]), events, max_size=2)
+cards = st.one_of(
+    st.fixed_dictionaries({"f": field_maps, "t": timelines}),
+    st.fixed_dictionaries({"f": st.one_of(field_maps, leaves)}, optional={"t": leaves}),
+    st.fixed_dictionaries({"t": timelines}),
+    leaves,
+)
+
+
+@given(cards)
+@example({"f": {"company": [["Acme", STAMPS[0]]]}, "t": {"e1": {"kind": "created"}}})
+@example({"f": {"company": [["Acme", STAMPS[0], 1]]}, "t": {}})
+@example({"f": {"company": [["Acme", 5]]}, "t": {}})
+@example({"f": {"company": [["Acme", STAMPS[0], {"aaaaaaaaaaaa": STAMPS[0]}]]}, "t": {}})
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+def test_a_card_new_to_a_board_is_taken_in_as_the_long_way_takes_it(card: Any) -> None:
+    """`merged_updates` takes a card the board does not hold in one walk when it is in the
+    usual form (`_taken_as_is`): whatever the card, the result is what checking it
+    (`malformed`) and making it canonical (`compact_card`) give, or the same refusal."""
+    from store.cards.model import malformed, merged_updates
+
+    long_way = json.loads(json.dumps(card))
+    problem = malformed(long_way)
+    if problem is not None:
+        with pytest.raises(ValueError) as refused:
+            merged_updates({}, {"c1": card})
+        assert str(refused.value) == f"card 'c1' is damaged: {problem}"
+        return
+    taken = merged_updates({}, {"c1": card})
+    assert taken == {"c1": compact_card(long_way)}
+    assert json.dumps(taken["c1"]) == json.dumps(compact_card(long_way))  # the same order too

@@ -8,68 +8,22 @@ and nothing in them imports it.
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import contextlib
 import gc
-import importlib
 import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from store.errors import FollowupError, WriteFailed
 from store.untrusted import printable
+from tui.cli.commands import UNLOCKING_COMMANDS, command_of
 from tui.crash import crash_line, log_crash, one_line
 
-# Each module has `register(subparsers)`; its commands set `func(args) -> int`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "tui.cli.cards",
-    "tui.cli.transfer",
-    "tui.cli.sync_commands",
-    "tui.cli.notes",
-    "tui.cli.documents",
-    "tui.cli.people",
-    "tui.cli.remind",
-    "tui.cli.about",
-    "tui.cli.demo",
-    "tui.cli.unlocked",
-)
-# Which module registers each command: a command's parser is built from its module alone, so
-# `followup-tui list` imports the card commands, not export's, import's or sync's code. A
-# command missing here still works (the full parser reads it); tests/cli/test_cli_imports.py
-# checks the table against what the modules register.
-COMMAND_MODULE: dict[str, str] = {
-    **dict.fromkeys(
-        ("init", "add", "list", "show", "move", "edit", "delete", "restore", "resolve"),
-        "tui.cli.cards",
-    ),
-    "passwd": "tui.cli.cards",
-    **dict.fromkeys(("import", "export", "stats"), "tui.cli.transfer"),
-    **dict.fromkeys(("sync", "doctor"), "tui.cli.sync_commands"),
-    **dict.fromkeys(
-        ("due", "compose", "answered", "round", "templates", "profile"), "tui.cli.notes"
-    ),
-    **dict.fromkeys(("attach", "attachment", "detach", "offers"), "tui.cli.documents"),
-    "people": "tui.cli.people",
-    "remind": "tui.cli.remind",
-    **dict.fromkeys(("completion", "info"), "tui.cli.about"),
-    "demo": "tui.cli.demo",
-    **dict.fromkeys(("unlock", "lock"), "tui.cli.unlocked"),
-}
-# Commands that unlock the vault with the passphrase from the environment (`open_session`):
-# Argon2id starts on a thread before their code is imported. (A command missing here only
-# derives the key later, the usual way.)
-UNLOCKING_COMMANDS: frozenset[str] = frozenset(
-    {
-        *("add", "list", "show", "move", "edit", "delete", "restore", "resolve"),
-        *("due", "compose", "answered", "round", "export", "stats", "sync"),
-        *("attach", "attachment", "detach", "offers", "people", "remind"),
-    }
-)
-# The options before the command that take a value (the parser below must agree).
-_VALUE_OPTIONS = ("--vault", "--device-name")
+if TYPE_CHECKING:
+    import argparse
 
 
 class UsageError(FollowupError):
@@ -77,109 +31,18 @@ class UsageError(FollowupError):
     `--outcome`): said like argparse's own errors, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
-class _NotThisParser(Exception):
-    """The one-command parser could not read the arguments: the full parser reads them."""
-
-
-class _OneCommandParser(_Parser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _NotThisParser(message)
-
-    def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
-        raise _NotThisParser(message or "")  # --help: every command's help, from the full one
-
-
-class _VersionAction(argparse.Action):
-    """argparse's own `version` action, with the version looked up only when it is asked:
-    the lookup reads the installed package's metadata (`importlib.metadata`, which imports
-    the `email` package), some 20–40 ms every command paid to print nothing of it."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
-        super().__init__(
-            option_strings=option_strings,
-            dest=dest,
-            default=argparse.SUPPRESS,
-            nargs=0,
-            help="show program's version number and exit",
-        )
-
-    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from tui.cli.version import version
-
-        parser._print_message(f"followup-tui {version()}\n", sys.stdout)
-        parser.exit()
-
-
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    parser = (_OneCommandParser if only else _Parser)(
-        prog="followup-tui",
-        description="A local-first, encrypted board for following up after job interviews. "
-        "With no command it opens the board.",
-    )
-    parser.add_argument("--version", action=_VersionAction)
-    parser.add_argument("--vault", metavar="PATH", help="vault folder (default: the last one used)")
-    parser.add_argument(
-        "--device-name",
-        metavar="NAME",
-        default=None,
-        help="this device's name, kept in its config (default: the host name)",
-    )
-    subparsers = parser.add_subparsers(
-        dest="command",
-        metavar="COMMAND",
-        parser_class=_OneCommandParser if only else _Parser,
-    )
-    for name in (only,) if only else COMMAND_MODULES:
-        importlib.import_module(name).register(subparsers)
-    if only:  # help, the one place examples show, is the full parser's
-        return parser
-    from tui.cli.examples import add_examples
+    """The full parser, or the parser of the command module `only` (tui/cli/parser.py)."""
+    from tui.cli.parser import build_parser as build
 
-    add_examples(parser)
-    return parser
-
-
-def command_of(argv: Sequence[str]) -> tuple[str | None, str | None]:
-    """The command named in `argv` and the `--vault` given before it, read without a parser
-    (None when there is no command, or the words do not read plainly)."""
-    vault: str | None = None
-    tokens = list(argv)
-    while tokens:
-        token = tokens.pop(0)
-        name, equals, value = token.partition("=")
-        if name in _VALUE_OPTIONS:
-            if not equals:
-                if not tokens:
-                    return None, vault
-                value = tokens.pop(0)
-            if name == "--vault":
-                vault = value
-            continue
-        if token.startswith("-"):
-            return None, vault
-        return token, vault
-    return None, vault
+    return build(only)
 
 
 def parse(argv: Sequence[str]) -> argparse.Namespace:
-    """The arguments, read by the parser of the named command alone when it can (importing
-    only that command's module); anything it cannot read, the full parser reads or refuses,
-    with its own words, as it always did."""
-    command, _ = command_of(argv)
-    module = COMMAND_MODULE.get(command or "")
-    if module is not None:
-        try:
-            return build_parser(only=module).parse_args(argv)
-        except _NotThisParser:
-            pass
-    return build_parser().parse_args(argv)
+    """The arguments, as tui/cli/parser.py reads them."""
+    from tui.cli.parser import parse as read
+
+    return read(argv)
 
 
 class CommandOutput:
@@ -263,7 +126,18 @@ def _is_terminal(stream: object) -> bool:
 
 
 def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
-    """The arguments of a launch of the board (no command), read without the full parser.
+    """The arguments of a launch of the board (no command), read without the full parser
+    (`board_values`, as a parser's namespace)."""
+    values = board_values(argv)
+    if values is None:
+        return None
+    import argparse
+
+    return argparse.Namespace(command=None, **values)
+
+
+def board_values(argv: Sequence[str]) -> dict[str, str | None] | None:
+    """`--vault` and `--device-name` of a launch of the board (no command), or None.
 
     Building that parser imports every command module (export, import, sync, notes: Jinja,
     watchfiles…), a good part of the time before the board shows; a plain `followup-tui
@@ -283,7 +157,7 @@ def board_launch(argv: Sequence[str]) -> argparse.Namespace | None:
                 return None
             value = tokens.pop(0)
         values[key] = value
-    return argparse.Namespace(command=None, **values)
+    return values
 
 
 # Set by `main` when a command (not the board, not the demo) has run to its end: the console
@@ -341,13 +215,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     global _command_done
     _command_done = False
-    launch = board_launch(given)
+    board = board_values(given)  # (argparse loads once the derive has begun)
     with contextlib.ExitStack() as collector:
-        if launch is not None:
+        if board is not None:
             from tui.launch import pause_collector_for_start, unlock_in_advance
 
             collector.callback(pause_collector_for_start())  # the app resumes it sooner
-            unlock_in_advance(launch.vault)  # Argon2id, and the board, while Textual loads
+            unlock_in_advance(board["vault"])  # Argon2id, and the board, while Textual loads
         else:
             _pause_collector(collector)
             command, vault = command_of(given)
@@ -355,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from tui.launch import unlock_in_advance
 
                 unlock_in_advance(vault, command=True)  # Argon2id while the command loads
-        args = launch or parse(given)
+        args = board_launch(given) if board is not None else parse(given)
         if getattr(args, "watch", False) or getattr(args, "draws_the_app", False):
             collector.close()  # `sync --watch` and the demo run until they are stopped
         return _run_command(args)
