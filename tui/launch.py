@@ -146,12 +146,18 @@ class UnlockInAdvance:
         config: Config | None = None,
         open_board: bool = False,
         kept: Vault | None = None,
+        config_later: bool = False,
     ) -> None:
         self.path = path
         self.passphrase = passphrase
         self.error = error
         self.config = config
-        self._open_board = open_board and config is not None
+        self._open_board = open_board and (config is not None or config_later)
+        # The config the board's session opens with: given now, or while the key derives
+        # (`give_config`), which the thread waits for once it has the key.
+        self._config_given = threading.Event()
+        if not (config_later and config is None):
+            self._config_given.set()
         self._vault: Vault | None = kept
         self.kept = kept is not None  # opened with the key `followup-tui unlock` kept
         self._opened: OpenedVault | None = None
@@ -169,6 +175,16 @@ class UnlockInAdvance:
             with contextlib.suppress(Exception):  # (the thread meets it again and says it)
                 prepare_unwrap()  # here, while Argon2id runs: the thread finds it loaded
 
+    def give_config(self, config: Config | None) -> None:
+        """The config loaded while the key derived (`config_later`): the board's session opens
+        with it. None: it is not opened here (the app opens it, as when only the key was
+        derived in advance)."""
+        if config is None:
+            self._open_board = False
+        else:
+            self.config = config
+        self._config_given.set()
+
     @property
     def unlocking(self) -> bool:
         """A key is being derived, or was kept by `followup-tui unlock`: no passphrase to ask."""
@@ -179,6 +195,8 @@ class UnlockInAdvance:
             if self._vault is None:
                 assert self.passphrase is not None
                 self._vault = Vault.unlock(self.path, self.passphrase)
+            if self._open_board:
+                self._config_given.wait()
             if self._open_board:
                 self._opened = self._open(self._vault)
         except BaseException as exc:  # handed to whoever takes the vault, as Vault.unlock raises
@@ -255,6 +273,8 @@ def unlock_in_advance(
         return
     if command and config is None and _begin_for_command(explicit_vault):
         return
+    if not command and config is None and _begin_for_board(explicit_vault):
+        return
     from store.config import Config
 
     try:
@@ -270,10 +290,11 @@ def unlock_in_advance(
         _begin(path, config, open_board=not command)
 
 
-def _begin(path: Path, config: Config | None, open_board: bool) -> bool:
+def _begin(path: Path, config: Config | None, open_board: bool, config_later: bool = False) -> bool:
     """Begin the unlock of the vault at `path`: with the key `followup-tui unlock` kept, else
     with the passphrase from the environment (none there: nothing begins, it is asked later).
-    False when the vault cannot be read: the command or the app says why, as it always did."""
+    False when the vault cannot be read: the command or the app says why, as it always did.
+    `config_later`: the board's config is given once loaded (`UnlockInAdvance.give_config`)."""
     global _in_advance
     try:
         header = Vault.read_header(path)
@@ -281,7 +302,9 @@ def _begin(path: Path, config: Config | None, open_board: bool) -> bool:
     except (FollowupError, OSError, ValueError):
         return False
     if kept is not None:
-        _in_advance = UnlockInAdvance(path, None, None, config, open_board, kept=kept)
+        _in_advance = UnlockInAdvance(
+            path, None, None, config, open_board, kept=kept, config_later=config_later
+        )
         return True
     try:
         passphrase = passphrase_from_env()
@@ -289,7 +312,9 @@ def _begin(path: Path, config: Config | None, open_board: bool) -> bool:
         _in_advance = UnlockInAdvance(path, None, exc, config)
         return True
     if passphrase is not None:
-        _in_advance = UnlockInAdvance(path, passphrase, None, config, open_board)
+        _in_advance = UnlockInAdvance(
+            path, passphrase, None, config, open_board, config_later=config_later
+        )
     return True
 
 
@@ -304,18 +329,56 @@ def _begin_for_command(explicit_vault: str | None) -> bool:
     (no such line, a value written some other way): the config is loaded as usual. A guess
     that is wrong costs nothing: the command takes the key only for the vault it opens."""
     if explicit_vault:
-        path = Path(explicit_vault).expanduser().resolve()
+        path: Path | None = Path(explicit_vault).expanduser().resolve()
     else:
-        try:
-            raw = read_capped(config_dir() / CONFIG_FILE, MAX_SMALL_FILE_BYTES)
-            text = raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return False  # (a FIFO or a link out is refused by the config load too)
-        found = _PLAIN_VAULT.findall(text)
-        if len(found) != 1:
-            return False
-        path = Path(found[0]).expanduser()
-    return _begin(path, None, open_board=False)
+        path = _plain_vault_line()
+    return path is not None and _begin(path, None, open_board=False)
+
+
+def _plain_vault_line() -> Path | None:
+    """The vault config.yaml names on a `vault:` line as this app writes it, read as text;
+    None when there is no such line, or more than one, or the file cannot be read so."""
+    try:
+        raw = read_capped(config_dir() / CONFIG_FILE, MAX_SMALL_FILE_BYTES)
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # (a FIFO or a link out is refused by the config load too)
+    found = _PLAIN_VAULT.findall(text)
+    return Path(found[0]).expanduser() if len(found) == 1 else None
+
+
+def _begin_for_board(explicit_vault: str | None) -> bool:
+    """The board's key derived as early as a command's: the vault found as `board_vault` finds
+    it, from `--vault` or config.yaml's `vault:` line read as text (a device that never opened
+    a vault has none: the first run), and the config loaded while Argon2id runs. Loaded first,
+    it delayed the derive by 25-35 ms (YAML's memory, `dataclasses`, `socket`). The session
+    opens on the thread with that config, once both are there; a config that cannot be loaded,
+    or that names another vault, leaves the session to the app, which says what is wrong as it
+    always did. False when the text is unsure: the config is loaded first, as before."""
+    named = _plain_vault_line()
+    if named is None:
+        return False
+    path = Path(explicit_vault).expanduser().resolve() if explicit_vault else named
+    if not (path / HEADER_NAME).exists():
+        return False
+    if not _begin(path, None, open_board=True, config_later=True):
+        return False
+    advance = _in_advance
+    if advance is None:  # no passphrase in the environment: the app asks for it
+        return True
+    config: Config | None = None
+    try:
+        from store.config import Config
+
+        config = Config.load()
+        explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
+        if board_vault(explicit, config) != (path, True):
+            config = None
+    except (FollowupError, OSError, ValueError):
+        config = None
+    finally:
+        advance.give_config(config)
+    return True
 
 
 def advance_config() -> Config | None:

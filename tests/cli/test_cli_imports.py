@@ -204,3 +204,65 @@ def test_a_config_that_is_a_fifo_is_one_line_not_a_hang(laptop) -> None:
     )
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
     assert "config.yaml" in done.stderr
+
+
+BOARD_BEGUN = """
+import sys
+from tui import launch
+launch.unlock_in_advance({explicit!r})
+advance = launch._in_advance
+began = advance is not None and advance.passphrase is not None
+opened = advance.opened() if began else None
+print(began, opened is not None, opened is not None and opened.session.config is advance.config,
+      launch.advance_config() is not None)
+"""
+
+
+def _board_begun(laptop, explicit: str | None = None) -> tuple[list[str], list[str]]:
+    """Begin the board's unlock as `followup-tui` does: what it printed (began, opened,
+    opened with the config the app goes on with, a config for the app), and the modules
+    loaded before the derive's."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", BOARD_BEGUN.format(explicit=explicit)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **laptop.env()),
+        cwd=PROJECT_DIR,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split(), _before_the_derive(done.stderr)
+
+
+def test_the_boards_key_derive_begins_before_its_config_loads(laptop) -> None:
+    """The board finds its vault as a command does (config.yaml's `vault:` line read as
+    text) and loads the config while Argon2id runs: loaded first, it delayed the derive by
+    25-35 ms. The session opened on the thread is opened with the config the app goes on
+    with."""
+    late = {"yaml", "dataclasses", "inspect", "socket", "store.config", "argparse"}
+    for explicit in (None, str(laptop.vault)):
+        said, before = _board_begun(laptop, explicit)
+        assert said == ["True", "True", "True", "True"], explicit
+        assert "store.vault.crypto" in before, "importtime said nothing"
+        assert not late & set(before), (explicit, late & set(before))
+
+
+def test_a_config_that_does_not_load_leaves_the_boards_session_to_the_app(laptop) -> None:
+    """config.yaml with a plain `vault:` line, broken further down: the key derives, the
+    session is not opened on the thread (and nothing waits for a config that never came),
+    and the app, loading the config itself, says what is wrong as it always did."""
+    config = laptop.config_dir / "config.yaml"
+    config.write_text(config.read_text() + "profile: [unclosed\n")
+    said, _ = _board_begun(laptop)
+    assert said == ["True", "False", "False", "False"]
+    board = subprocess.run(  # the board, launched as the console script launches it
+        [sys.executable, "-c", MAIN],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, **laptop.env()),
+        cwd=PROJECT_DIR,
+        timeout=120,
+    )
+    assert board.returncode == 1, board.stderr[-2000:]
+    assert board.stderr.startswith("followup-tui: ") and "config.yaml" in board.stderr
+    assert len(board.stderr.strip().splitlines()) == 1, board.stderr
