@@ -36,8 +36,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
+from itertools import repeat
+from operator import call
 from sys import intern
-from typing import Any
+from typing import Any, TypeVar
 
 from store.cards.clock import stamp_device, stamp_key
 from store.cards.dates import FIRST_YEAR, LAST_YEAR
@@ -114,6 +116,7 @@ DEFAULTS: dict[str, Any] = {
 # What `Board` makes (12 hex digits) and a backup may bring (ids of other tools' exports).
 CARD_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
+T = TypeVar("T")
 Entry = list[Any]  # [value, stamp] or [value, stamp, seen]
 CardState = dict[str, Any]  # {"f": {name: [Entry, ...]}, "t": {event_id: event}}
 
@@ -575,12 +578,22 @@ class Card:
 
 
 def iso_utc(moment: datetime) -> str:
-    """`moment` in UTC as `2026-05-04T14:00:00Z` (`strftime`'s text, made several times faster
-    by `isoformat`, which writes the same for every year from 1000 on)."""
+    """`moment` in UTC as `2026-05-04T14:00:00Z`: `strftime`'s text, written from the parts
+    (three times faster than `strftime`, and a third faster than `isoformat` cut to size;
+    `--json` writes two or three per card). `%d` writes every year from 1000 on as `%Y`
+    does; an earlier one, `strftime` writes unpadded."""
     moment = moment.astimezone(UTC)
-    if moment.year < 1000:  # strftime writes such a year unpadded
+    year = moment.year
+    if year < 1000:
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.isoformat(timespec="seconds")[:-6] + "Z"
+    return "%d-%02d-%02dT%02d:%02d:%02dZ" % (  # noqa: UP031 (faster than a format string)
+        year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+    )
 
 
 def parse_iso_utc(text: str | None) -> datetime | None:
@@ -600,12 +613,14 @@ def _event_from_json(data: dict[str, Any]) -> Event:
     extra = {
         k: _text(v) if isinstance(v, str) else v for k, v in data.items() if k not in _EVENT_OWN
     }
-    return Event(  # positional: keywords cost a view more than the reading does
-        str(data["id"]),
-        _text(data.get("kind", "")),
-        _moment(data.get("at")) or _NO_TIME,
-        _text(data.get("device", "")),
-        extra,
+    return _event_of(  # as Event(...) makes it
+        (
+            str(data["id"]),
+            _text(data.get("kind", "")),
+            _moment(data.get("at")) or _NO_TIME,
+            _text(data.get("device", "")),
+            extra,
+        )
     )
 
 
@@ -619,6 +634,8 @@ def _event_from_json(data: dict[str, Any]) -> Event:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # nearly every stored text, and nearly always printable: at once
+        return value if value.isprintable() else clean_text(value)
     if value is None:
         return ""
     return clean_text(value if isinstance(value, str) else str(value))
@@ -633,6 +650,8 @@ def _items(value: Any) -> list[Any]:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
+    if type(value) is list:  # as JSON gives it (a list comprehension: no generator to run)
+        return tuple([_text(v) for v in value if v is not None])
     return tuple(_text(v) for v in _items(value) if v is not None)
 
 
@@ -717,6 +736,28 @@ if len(_PLACE) + 7 != len(_CARD_ORDER):  # every attribute is read, or set below
 _NO_STAMP = object()  # no stamp compared yet (not None: a stamp of any value is compared)
 
 
+def _maker(cls: type[T]) -> Callable[[Iterable[Any]], T]:
+    """What makes an instance of the frozen, slotted dataclass `cls` from every attribute in
+    order, as `cls(*values)` does: its slots written directly. A frozen dataclass's `__init__`
+    sets each attribute through `object.__setattr__` by name: 7-8 µs of a card's view (a
+    fifth of it) for the thirty of a `Card`, 4 µs this way."""
+    if hasattr(cls, "__post_init__"):
+        raise AssertionError(f"{cls.__name__}.__init__ does more than set its attributes")
+    slots = tuple(vars(cls)[f.name].__set__ for f in dataclass_fields(cls))
+    new = object.__new__
+
+    def make(values: Iterable[Any]) -> T:
+        made = new(cls)
+        any(map(call, slots, repeat(made), values))  # (each set gives None: none stops it)
+        return made
+
+    return make
+
+
+_card_of = _maker(Card)
+_event_of = _maker(Event)
+
+
 def card_view(card_id: str, state: CardState) -> Card:
     fields = state["f"]
     row = list(_EMPTY_ROW)
@@ -753,7 +794,11 @@ def card_view(card_id: str, state: CardState) -> Card:
             row[place[0]] = place[1](value)
         elif name in _OFFER_READS:
             offered[name] = value
-    events = sorted((_event_from_json(e) for e in state["t"].values()), key=_event_order)
+    timeline = state["t"]
+    if len(timeline) == 1:  # a card just added: its one event, nothing to order
+        events = [_event_from_json(event) for event in timeline.values()]
+    else:
+        events = sorted((_event_from_json(e) for e in timeline.values()), key=_event_order)
     events = in_effect(events)
     row[_ID] = card_id
     row[_TIMELINE] = tuple(events)
@@ -766,7 +811,7 @@ def card_view(card_id: str, state: CardState) -> Card:
         else _NO_OFFER
     )
     row[_ATTACHMENTS] = attachments_view(events)
-    return Card(*row)
+    return _card_of(row)
 
 
 def _event_order(event: Event) -> tuple[datetime, str]:
