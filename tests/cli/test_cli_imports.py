@@ -222,16 +222,21 @@ def _board_begun(laptop, explicit: str | None = None) -> tuple[list[str], list[s
     """Begin the board's unlock as `followup-tui` does: what it printed (began, opened,
     opened with the config the app goes on with, a config for the app), and the modules
     loaded before the derive's."""
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", BOARD_BEGUN.format(explicit=explicit)],
+    done = _python(laptop, "-X", "importtime", "-c", BOARD_BEGUN.format(explicit=explicit))
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split(), _before_the_derive(done.stderr)
+
+
+def _python(laptop, *args: str) -> subprocess.CompletedProcess[str]:
+    """A fresh Python on the laptop's config and passphrase, in the checkout."""
+    return subprocess.run(
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         env=dict(os.environ, **laptop.env()),
         cwd=PROJECT_DIR,
         timeout=120,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout.split(), _before_the_derive(done.stderr)
 
 
 def test_the_boards_key_derive_begins_before_its_config_loads(laptop) -> None:
@@ -255,14 +260,7 @@ def test_a_config_that_does_not_load_leaves_the_boards_session_to_the_app(laptop
     config.write_text(config.read_text() + "profile: [unclosed\n")
     said, _ = _board_begun(laptop)
     assert said == ["True", "False", "False", "False"]
-    board = subprocess.run(  # the board, launched as the console script launches it
-        [sys.executable, "-c", MAIN],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ, **laptop.env()),
-        cwd=PROJECT_DIR,
-        timeout=120,
-    )
+    board = _python(laptop, "-c", MAIN)  # the board, launched as the console script does
     assert board.returncode == 1, board.stderr[-2000:]
     assert board.stderr.startswith("followup-tui: ") and "config.yaml" in board.stderr
     assert len(board.stderr.strip().splitlines()) == 1, board.stderr
