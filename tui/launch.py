@@ -175,6 +175,10 @@ class UnlockInAdvance:
             with contextlib.suppress(Exception):  # (the thread meets it again and says it)
                 prepare_unwrap()  # here, while Argon2id runs: the thread finds it loaded
 
+    @property
+    def config_given(self) -> bool:
+        return self._config_given.is_set()
+
     def give_config(self, config: Config | None) -> None:
         """The config loaded while the key derived (`config_later`): the board's session opens
         with it. None: it is not opened here (the app opens it, as when only the key was
@@ -195,8 +199,8 @@ class UnlockInAdvance:
             if self._vault is None:
                 assert self.passphrase is not None
                 self._vault = Vault.unlock(self.path, self.passphrase)
-            if self._open_board:
-                self._config_given.wait()
+            if self._open_board and not self._config_given.wait(CONFIG_AT_MOST):
+                self._open_board = False  # (never happens: the app opens it, the usual way)
             if self._open_board:
                 self._opened = self._open(self._vault)
         except BaseException as exc:  # handed to whoever takes the vault, as Vault.unlock raises
@@ -258,6 +262,8 @@ class UnlockInAdvance:
 
 
 _in_advance: UnlockInAdvance | None = None
+# How long the board's session waits on its thread for the config loaded beside the derive.
+CONFIG_AT_MOST = 30.0
 
 
 def unlock_in_advance(
@@ -290,11 +296,19 @@ def unlock_in_advance(
         _begin(path, config, open_board=not command)
 
 
-def _begin(path: Path, config: Config | None, open_board: bool, config_later: bool = False) -> bool:
+def _begin(
+    path: Path,
+    config: Config | None,
+    open_board: bool,
+    config_later: bool = False,
+    read: UnlockInAdvance | None = None,
+) -> bool:
     """Begin the unlock of the vault at `path`: with the key `followup-tui unlock` kept, else
     with the passphrase from the environment (none there: nothing begins, it is asked later).
     False when the vault cannot be read: the command or the app says why, as it always did.
-    `config_later`: the board's config is given once loaded (`UnlockInAdvance.give_config`)."""
+    `config_later`: the board's config is given once loaded (`UnlockInAdvance.give_config`).
+    `read`: an unlock begun for another vault, whose passphrase (or the error reading it) is
+    taken instead of reading it again (a password command runs once; a pipe reads once)."""
     global _in_advance
     try:
         header = Vault.read_header(path)
@@ -307,7 +321,12 @@ def _begin(path: Path, config: Config | None, open_board: bool, config_later: bo
         )
         return True
     try:
-        passphrase = passphrase_from_env()
+        if read is not None and not read.kept:
+            passphrase = read.passphrase
+            if read.error is not None:
+                raise read.error
+        else:
+            passphrase = passphrase_from_env()
     except FollowupError as exc:
         _in_advance = UnlockInAdvance(path, None, exc, config)
         return True
@@ -352,33 +371,56 @@ def _begin_for_board(explicit_vault: str | None) -> bool:
     it, from `--vault` or config.yaml's `vault:` line read as text (a device that never opened
     a vault has none: the first run), and the config loaded while Argon2id runs. Loaded first,
     it delayed the derive by 25-35 ms (YAML's memory, `dataclasses`, `socket`). The session
-    opens on the thread with that config, once both are there; a config that cannot be loaded,
-    or that names another vault, leaves the session to the app, which says what is wrong as it
-    always did. False when the text is unsure: the config is loaded first, as before."""
+    opens on the thread with that config (`_with_config`). False when the text is unsure, or
+    the passphrase comes from a command (which may ask, as a pinentry does: not before the
+    config is known to load, as before): the config is loaded first.
+
+    A config that does not load is said by the app as always; the passphrase file was read by
+    then, and the key derived for nothing."""
+    if not os.environ.get("FOLLOWUP_PASSWORD_FILE") and os.environ.get("FOLLOWUP_PASSWORD_COMMAND"):
+        return False
     named = _plain_vault_line()
     if named is None:
         return False
-    path = Path(explicit_vault).expanduser().resolve() if explicit_vault else named
-    if not (path / HEADER_NAME).exists():
+    try:
+        path = Path(explicit_vault).expanduser().resolve() if explicit_vault else named
+        if not (path / HEADER_NAME).exists():  # (raises for a name too long, a folder shut)
+            return False
+    except (OSError, ValueError, RuntimeError):
         return False
     if not _begin(path, None, open_board=True, config_later=True):
         return False
     advance = _in_advance
-    if advance is None:  # no passphrase in the environment: the app asks for it
-        return True
-    config: Config | None = None
-    try:
-        from store.config import Config
+    if advance is not None:  # (None: no passphrase in the environment; the app asks)
+        try:
+            _with_config(advance, explicit_vault)
+        finally:
+            if not advance.config_given:
+                advance.give_config(None)  # whatever went wrong: nothing waits for it
+    return True
 
+
+def _with_config(advance: UnlockInAdvance, explicit_vault: str | None) -> None:
+    """Load the config beside the derive begun for the board and give it to the thread; when
+    it names another vault than the line read as text (a second `vault:` key YAML reads last,
+    a quoted value), begin anew for that one, with the passphrase already read."""
+    global _in_advance
+    from store.config import Config
+
+    try:
         config = Config.load()
         explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
-        if board_vault(explicit, config) != (path, True):
-            config = None
-    except (FollowupError, OSError, ValueError):
-        config = None
-    finally:
+        found, ready = board_vault(explicit, config)
+    except (FollowupError, OSError, ValueError, RuntimeError):
+        advance.give_config(None)  # the app loads it again and says what is wrong
+        return
+    if (found, ready) == (advance.path, True):
         advance.give_config(config)
-    return True
+        return
+    advance.give_config(None)  # the key derived for the line's vault opens nothing
+    _in_advance = None
+    if ready and found is not None:
+        _begin(found, config, open_board=True, read=advance)
 
 
 def advance_config() -> Config | None:

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, date, datetime
@@ -736,7 +736,7 @@ if len(_PLACE) + 7 != len(_CARD_ORDER):  # every attribute is read, or set below
 _NO_STAMP = object()  # no stamp compared yet (not None: a stamp of any value is compared)
 
 
-def _maker(cls: type[T]) -> Callable[[Iterable[Any]], T]:
+def _maker(cls: type[T]) -> Callable[[Sequence[Any]], T]:
     """What makes an instance of the frozen, slotted dataclass `cls` from every attribute in
     order, as `cls(*values)` does: its slots written directly. A frozen dataclass's `__init__`
     sets each attribute through `object.__setattr__` by name: 7-8 µs of a card's view (a
@@ -744,9 +744,11 @@ def _maker(cls: type[T]) -> Callable[[Iterable[Any]], T]:
     if hasattr(cls, "__post_init__"):
         raise AssertionError(f"{cls.__name__}.__init__ does more than set its attributes")
     slots = tuple(vars(cls)[f.name].__set__ for f in dataclass_fields(cls))
-    new = object.__new__
+    count, new = len(slots), object.__new__
 
-    def make(values: Iterable[Any]) -> T:
+    def make(values: Sequence[Any]) -> T:
+        if len(values) != count:  # as `cls(*values)` refuses it: never half a card
+            raise TypeError(f"{cls.__name__} takes {count} values, not {len(values)}")
         made = new(cls)
         any(map(call, slots, repeat(made), values))  # (each set gives None: none stops it)
         return made

@@ -264,3 +264,61 @@ def test_a_config_that_does_not_load_leaves_the_boards_session_to_the_app(laptop
     assert board.returncode == 1, board.stderr[-2000:]
     assert board.stderr.startswith("followup-tui: ") and "config.yaml" in board.stderr
     assert len(board.stderr.strip().splitlines()) == 1, board.stderr
+
+
+def test_a_vault_path_that_cannot_be_looked_at_is_left_to_the_app(laptop) -> None:
+    """A `--vault` whose name is too long for the system: `exists()` raises, and the early
+    look passes it over (the app says what is wrong), never a traceback."""
+    too_long = str(laptop.vault.parent / ("a" * 300))
+    done = _python(laptop, "-c", BOARD_BEGUN.format(explicit=too_long))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["False", "False", "False", "False"]
+
+
+OTHER_VAULT = """
+import os
+from tui import launch
+read, write = os.pipe()  # as `FOLLOWUP_PASSWORD_FILE=<(pass show x)`: it reads once
+os.write(write, open({password!r}, "rb").read())
+os.close(write)
+os.environ["FOLLOWUP_PASSWORD_FILE"] = f"/dev/fd/{{read}}"
+launch.unlock_in_advance(None)
+advance = launch.take_unlock_in_advance(launch.Path({other!r}))
+opened = advance.opened() if advance is not None else None
+print(opened is not None and str(opened.session.vault.path))
+"""
+
+
+def test_a_config_naming_another_vault_than_its_plain_line_opens_that_one(laptop) -> None:
+    """YAML reads the last of two `vault:` keys, and a quoted one is not the plain line the
+    early look reads as text: the derive begun for the line's vault is left, and the board's
+    unlock begins for the vault YAML names, with the passphrase read once."""
+    import shutil
+
+    other = laptop.vault.parent / "other-vault"
+    shutil.copytree(laptop.vault, other)
+    config = laptop.config_dir / "config.yaml"
+    config.write_text(config.read_text() + f"vault: '{other}'\n")
+    script = OTHER_VAULT.format(password=str(laptop.password_file), other=str(other))
+    done = _python(laptop, "-c", script)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == [str(other)]
+
+
+def test_a_password_command_runs_only_once_the_config_has_loaded(laptop, tmp_path) -> None:
+    """A command may ask (a pinentry): on a config that does not load it never runs, as
+    before the board's early derive; the app says what is wrong with the config."""
+    runs = tmp_path / "runs"
+    command = tmp_path / "password-command"
+    command.write_text(f"#!/bin/sh\necho run >> '{runs}'\ncat '{laptop.password_file}'\n")
+    command.chmod(0o700)
+    config = laptop.config_dir / "config.yaml"
+    config.write_text(config.read_text() + "profile: [unclosed\n")
+    env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_PASSWORD_FILE"}
+    env.update(FOLLOWUP_CONFIG_DIR=str(laptop.config_dir), FOLLOWUP_PASSWORD_COMMAND=str(command))
+    board = subprocess.run(
+        [sys.executable, "-c", MAIN], capture_output=True, text=True, env=env,
+        cwd=PROJECT_DIR, timeout=120,
+    )  # fmt: skip
+    assert board.returncode == 1 and "config.yaml" in board.stderr, board.stderr[-2000:]
+    assert not runs.exists()

@@ -177,3 +177,20 @@ def test_a_view_is_the_card_its_init_makes(values: dict[str, Any], events: dict)
         pass
     else:
         raise AssertionError("a view could be changed")
+
+
+def test_a_view_is_never_made_of_too_few_or_too_many_attributes() -> None:
+    """The slot writer takes a whole row: never a card with an attribute missing (it has no
+    defaults to fill one in), nor one with a value dropped (`Card(*values)` refuses it too)."""
+    import pytest
+
+    from store.cards.model import _card_of
+
+    row = list(attributes(card_view("c1", state({}))).values())
+    assert _card_of(row) == card_view("c1", state({}))
+    with pytest.raises(TypeError):
+        _card_of(row[:-1])
+    with pytest.raises(TypeError):
+        _card_of([*row, "extra"])
+    with pytest.raises(TypeError):
+        Card(*row, "extra")
