@@ -147,20 +147,10 @@ def _compact_entries(name: str, entries: list[Entry]) -> list[Entry]:
 
 
 def compact_card(state: CardState) -> CardState:
-    """`state` in canonical form: the same object when it already is (the usual case, cheap).
-
-    Its stamps are interned on the way: a card's fields are mostly one write's, and a board
-    read from a replica would otherwise hold one copy of the same stamp per field (about 5
-    MiB at 10,000 cards)."""
+    """`state` in canonical form: the same object when it already is (the usual case, cheap;
+    its stamps interned, `_one_version_each`)."""
     fields = state["f"]
-    for entries in fields.values():
-        if len(entries) != 1 or len(entries[0]) != 2:  # not the one compact version: look closer
-            break
-    else:
-        for entries in fields.values():
-            entry = entries[0]
-            if type(entry) is list and type(entry[1]) is str:
-                entry[1] = intern(entry[1])
+    if _one_version_each(fields):
         return state
     for name, entries in fields.items():
         if _compact_entries(name, entries) is not entries:
@@ -349,6 +339,16 @@ def _taken_as_is(card: Any) -> bool:
     fields, timeline = card.get("f"), card.get("t")
     if type(fields) is not dict or type(timeline) is not dict:
         return False
+    if not _one_version_each(fields):
+        return False
+    return all(type(event) is dict and "id" in event for event in timeline.values())
+
+
+def _one_version_each(fields: dict[str, Any]) -> bool:
+    """True when every field holds one version in the compact form `[value, stamp]`, its
+    stamp text: the canonical form as it is. The stamps are interned on the way (a card's
+    fields are mostly one write's, and a board read from a replica would otherwise hold one
+    copy of the same stamp per field: about 5 MiB at 10,000 cards)."""
     for entries in fields.values():
         if type(entries) is not list or len(entries) != 1:
             return False
@@ -356,7 +356,7 @@ def _taken_as_is(card: Any) -> bool:
         if type(entry) is not list or len(entry) != 2 or type(entry[1]) is not str:
             return False
         entry[1] = intern(entry[1])
-    return all(type(event) is dict and "id" in event for event in timeline.values())
+    return True
 
 
 def write_entry(
