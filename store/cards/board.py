@@ -126,10 +126,14 @@ class Board:
         newest, own_top = "", self.own_top
         suffix = "." + self.clock.device
         odd: list[str] = []
+        last = None  # a card's fields are mostly one write's: its one (interned) stamp, once
         for card_id in card_ids:
             for entries in cards[card_id]["f"].values():
                 for entry in entries:
                     stamp = entry[1]
+                    if stamp is last:
+                        continue
+                    last = stamp
                     if stamp > newest:
                         newest = stamp
                     if stamp > own_top and stamp.endswith(suffix):
