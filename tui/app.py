@@ -158,7 +158,9 @@ class FollowupApp(App[int]):
         self.context.templates_reloaded = self._templates_reloaded
         self.context.board_painted = self._first_screen_shown
         self._given_session = session
-        self.vault_arg = Path(vault).expanduser().resolve() if vault else None
+        from tui.launch import given_folder
+
+        self.vault_arg = given_folder(str(vault)) if vault else None
         self.home = home
         self.theme_errors: list[str] = []
         self._theme_at_start: str | None = None

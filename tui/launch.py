@@ -72,10 +72,19 @@ def board_vault(explicit: Path | None, config: Config) -> tuple[Path | None, boo
     return path, ready
 
 
+def given_folder(text: str) -> Path:
+    """The folder `--vault` names, made absolute. A name that cannot be followed (a loop of
+    symbolic links) is one line: `FollowupError`, as a missing vault is."""
+    try:
+        return Path(text).expanduser().resolve()
+    except (OSError, RuntimeError):  # (3.11 raises RuntimeError for a loop)
+        raise FollowupError(f"--vault {text}: cannot follow it (a loop of links).") from None
+
+
 def command_vault(explicit: str | None, config: Config) -> Path | None:
     """The vault a command opens (as `tui.cli.context.vault_path` finds it), or None."""
     if explicit:
-        return Path(explicit).expanduser().resolve()
+        return given_folder(explicit)
     if config.vault:
         return Path(config.vault).expanduser()
     default = default_vault_dir()
@@ -288,7 +297,7 @@ def unlock_in_advance(
         if command:
             path, ready = command_vault(explicit_vault, config), True
         else:
-            explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
+            explicit = given_folder(explicit_vault) if explicit_vault else None
             path, ready = board_vault(explicit, config)
     except (FollowupError, OSError, ValueError):
         return
@@ -347,10 +356,10 @@ def _begin_for_command(explicit_vault: str | None) -> bool:
     30 ms sooner: a command at 1,000 cards waits on little else). False when that is unsure
     (no such line, a value written some other way): the config is loaded as usual. A guess
     that is wrong costs nothing: the command takes the key only for the vault it opens."""
-    if explicit_vault:
-        path: Path | None = Path(explicit_vault).expanduser().resolve()
-    else:
-        path = _plain_vault_line()
+    try:
+        path = given_folder(explicit_vault) if explicit_vault else _plain_vault_line()
+    except FollowupError:
+        return False  # (the command says it)
     return path is not None and _begin(path, None, open_board=False)
 
 
@@ -383,10 +392,10 @@ def _begin_for_board(explicit_vault: str | None) -> bool:
     if named is None:
         return False
     try:
-        path = Path(explicit_vault).expanduser().resolve() if explicit_vault else named
+        path = given_folder(explicit_vault) if explicit_vault else named
         if not (path / HEADER_NAME).exists():  # (raises for a name too long, a folder shut)
             return False
-    except (OSError, ValueError, RuntimeError):
+    except (FollowupError, OSError, ValueError):
         return False
     if not _begin(path, None, open_board=True, config_later=True):
         return False
@@ -409,9 +418,9 @@ def _with_config(advance: UnlockInAdvance, explicit_vault: str | None) -> None:
 
     try:
         config = Config.load()
-        explicit = Path(explicit_vault).expanduser().resolve() if explicit_vault else None
+        explicit = given_folder(explicit_vault) if explicit_vault else None
         found, ready = board_vault(explicit, config)
-    except (FollowupError, OSError, ValueError, RuntimeError):
+    except (FollowupError, OSError, ValueError):
         advance.give_config(None)  # the app loads it again and says what is wrong
         return
     if (found, ready) == (advance.path, True):

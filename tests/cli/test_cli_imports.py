@@ -322,3 +322,18 @@ def test_a_password_command_runs_only_once_the_config_has_loaded(laptop, tmp_pat
     )  # fmt: skip
     assert board.returncode == 1 and "config.yaml" in board.stderr, board.stderr[-2000:]
     assert not runs.exists()
+
+
+def test_a_vault_given_as_a_loop_of_links_is_one_line(laptop, tmp_path) -> None:
+    """`--vault` through symbolic links that point at each other: the early look passed it to
+    `resolve()`, which raises for a loop, and a command printed a traceback. Now the command
+    and the board alike say it in one line, exit 1."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    looped = str(tmp_path / "a" / "vault")
+    for args in (["list"], []):  # a command, and the board
+        done = _python(laptop, "-c", MAIN, "--vault", looped, *args)
+        assert done.returncode == 1, (args, done.stderr[-2000:])
+        assert (
+            done.stderr == f"followup-tui: --vault {looped}: cannot follow it (a loop of links).\n"
+        )

@@ -17,7 +17,7 @@ from store.errors import FollowupError, VaultNotFound
 from store.vault.collector import long_lived_objects
 from store.vault.crypto import Vault
 from store.vault.passphrase import passphrase_from_env
-from tui.launch import open_unlocked, take_unlocked_vault
+from tui.launch import given_folder, open_unlocked, take_unlocked_vault
 
 if TYPE_CHECKING:
     from store.vault.session import Session
@@ -81,7 +81,7 @@ def ask_passphrase(prompt: str = "Passphrase: ", confirm: bool = False) -> str:
 
 def vault_path(explicit: str | None, config: Config) -> Path:
     if explicit:
-        return Path(explicit).expanduser().resolve()
+        return given_folder(explicit)
     if config.vault:
         return Path(config.vault).expanduser()
     default = default_vault_dir()
